@@ -1,0 +1,30 @@
+"""EQUALS Hub: evidence on the gender digital divide, and the partnership acting on it.
+
+The notebook API returns pandas DataFrames::
+
+    import equals
+    equals.indicators()
+    equals.gaps("internet_use", year=2019)
+    equals.observations("account_ownership", country="KEN")
+    equals.countries()
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "connect", "countries", "gaps", "indicators", "observations"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from equals.frames import connect, countries, gaps, indicators, observations
+
+
+def __getattr__(name: str) -> Any:
+    # Imported lazily so that `import equals` (and the CLI) stays light.
+    if name in __all__ and name != "__version__":
+        from equals import frames
+
+        return getattr(frames, name)
+    raise AttributeError(f"module 'equals' has no attribute {name!r}")

@@ -1,0 +1,100 @@
+"""The notebook API: the platform's queries as pandas DataFrames.
+
+>>> import equals
+>>> equals.gaps("internet_use").head()          # doctest: +SKIP
+>>> equals.observations("account_ownership", country="KEN")  # doctest: +SKIP
+
+Every function takes ``db`` (a database URL; default ``$EQUALS_DB`` or the default SQLite
+file) and loads the bundled data on first use, as ``equals init`` does.
+"""
+
+from __future__ import annotations
+
+from threading import Lock
+
+import pandas as pd
+
+from equals.core.vocabulary import Sex
+from equals.settings import default_db_url
+from equals.store import Store
+from equals.store.queries import Evidence
+from equals.store.records import (
+    GAP_COLUMNS,
+    OBSERVATION_COLUMNS,
+    area_record,
+    gap_record,
+    indicator_record,
+    observation_record,
+)
+
+_open: dict[str, Evidence] = {}
+_lock = Lock()
+
+
+def connect(db: str | None = None) -> Evidence:
+    """An :class:`Evidence` over ``db``, initialised with the bundled data if needed."""
+    url = db or default_db_url()
+    with _lock:
+        if url not in _open:
+            store = Store(url)
+            if not store.is_initialised():
+                store.init()
+            _open[url] = Evidence(store)
+        return _open[url]
+
+
+def indicators(*, db: str | None = None) -> pd.DataFrame:
+    """The catalogue with coverage, default source and licence, one row per indicator."""
+    ev = connect(db)
+    return pd.DataFrame([indicator_record(s.indicator, s) for s in ev.indicator_summaries()])
+
+
+def countries(*, include_aggregates: bool = False, db: str | None = None) -> pd.DataFrame:
+    """Countries (ISO3 ``code``, name, M49, region, sub-region, income group)."""
+    ev = connect(db)
+    areas = ev.areas().values() if include_aggregates else ev.countries()
+    return pd.DataFrame([area_record(a) for a in areas])
+
+
+def observations(
+    indicator: str | None = None,
+    *,
+    country: str | None = None,
+    sex: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    source: str | None = None,
+    breakdown: str | None = "",
+    db: str | None = None,
+) -> pd.DataFrame:
+    """Tidy observations (one row per indicator, country, year, sex, breakdown, source)."""
+    rows = connect(db).observations(
+        indicator=indicator,
+        country=country,
+        sex=Sex(sex) if sex else None,
+        year_from=start,
+        year_to=end,
+        source=source,
+        breakdown=breakdown,
+    )
+    return pd.DataFrame([observation_record(r) for r in rows], columns=list(OBSERVATION_COLUMNS))
+
+
+def gaps(
+    indicator: str,
+    *,
+    year: int | None = None,
+    source: str | None = None,
+    breakdown: str = "",
+    include_aggregates: bool = False,
+    db: str | None = None,
+) -> pd.DataFrame:
+    """Each country's female and male values and gap metrics (latest year, or ``year``)."""
+    rows = connect(db).gaps(
+        indicator,
+        year=year,
+        source=source,
+        breakdown=breakdown,
+        include_aggregates=include_aggregates,
+    )
+    return pd.DataFrame([gap_record(r) for r in rows], columns=list(GAP_COLUMNS))

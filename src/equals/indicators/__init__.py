@@ -1,0 +1,1 @@
+"""Indicator catalogue, tidy evidence records, gap metrics and the bundled sources."""

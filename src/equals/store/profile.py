@@ -1,0 +1,110 @@
+"""A country's whole picture: every indicator by pillar, trends, peers, and missing data.
+
+Peer comparisons (region, income group) are computed here from the countries' own latest
+values and are labelled as such: an unweighted mean of the latest female and male values of
+the group's countries with data, with the country count and the span of years used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import fmean
+from typing import Literal
+
+from equals.core.areas import Area
+from equals.core.vocabulary import Pillar
+from equals.indicators.catalogue import Indicator
+from equals.indicators.gaps import Gap, gap_for
+from equals.store.queries import Evidence, GapRow, ObservationRow
+
+GroupKind = Literal["region", "income_group"]
+
+COMPARISON_METHOD = (
+    "Computed by EQUALS Hub: unweighted mean of the latest values of the {n} countries in "
+    "the group with data ({span}); not a published aggregate."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    group_kind: GroupKind
+    group: str
+    female: float | None
+    male: float | None
+    gap: Gap
+    countries: int
+    year_min: int
+    year_max: int
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileEntry:
+    indicator: Indicator
+    latest: GapRow | None
+    series: tuple[ObservationRow, ...]
+    comparisons: tuple[Comparison, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CountryProfile:
+    area: Area
+    entries: tuple[ProfileEntry, ...]
+    missing: tuple[Indicator, ...]
+
+    def by_pillar(self) -> dict[Pillar, list[ProfileEntry]]:
+        out: dict[Pillar, list[ProfileEntry]] = {p: [] for p in Pillar}
+        for e in self.entries:
+            out[e.indicator.pillar].append(e)
+        return out
+
+
+def group_comparison(
+    evidence: Evidence, indicator: Indicator, kind: GroupKind, group: str
+) -> Comparison | None:
+    """Mean of the group's countries' latest values (default source, no breakdown)."""
+    rows = [r for r in evidence.gaps(indicator.id) if getattr(r, kind) == group]
+    fem = [r.female for r in rows if r.female is not None]
+    if not rows or not fem:
+        return None
+    male = [r.male for r in rows if r.male is not None]
+    f = fmean(fem)
+    m = fmean(male) if male and len(male) == len(fem) else None
+    lo, hi = min(r.year for r in rows), max(r.year for r in rows)
+    span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    return Comparison(
+        group_kind=kind,
+        group=group,
+        female=f,
+        male=m,
+        gap=gap_for(indicator.kind, f, m),
+        countries=len(rows),
+        year_min=lo,
+        year_max=hi,
+        method=COMPARISON_METHOD.format(n=len(rows), span=span),
+    )
+
+
+def country_profile(evidence: Evidence, code: str) -> CountryProfile:
+    """Everything the platform knows about one country (or aggregate)."""
+    area = evidence.area(code)
+    series_all = evidence.observations(country=area.code, breakdown="")
+    entries: list[ProfileEntry] = []
+    missing: list[Indicator] = []
+    for ind in evidence.catalogue:
+        series = tuple(
+            r for r in series_all if r.indicator == ind.id and r.source == ind.default_source
+        )
+        any_source = any(r.indicator == ind.id for r in series_all)
+        if not any_source:
+            missing.append(ind)
+            continue
+        latest = evidence.gap(ind.id, area.code)
+        comps: list[Comparison] = []
+        for kind, group in (("region", area.region), ("income_group", area.income_group)):
+            if group:
+                c = group_comparison(evidence, ind, kind, group)  # type: ignore[arg-type]
+                if c is not None:
+                    comps.append(c)
+        entries.append(ProfileEntry(ind, latest, series, tuple(comps)))
+    return CountryProfile(area=area, entries=tuple(entries), missing=tuple(missing))

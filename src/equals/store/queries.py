@@ -1,0 +1,419 @@
+"""Read queries over the evidence: indicators, areas, observations and gap tables.
+
+:class:`Evidence` is the one entry point used by the CLI, the web app and the Python API. It
+returns plain frozen dataclasses; adapters format them. Gap tables are cached per
+``(data_version, arguments)`` so pages stay fast while loads still show up immediately.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import select
+
+from equals.core.areas import Area, AreaKind, closest_codes
+from equals.core.errors import (
+    UnknownCountryError,
+    UnknownSourceError,
+    ValidationError,
+)
+from equals.core.vocabulary import IndicatorKind, Sex
+from equals.indicators.catalogue import Catalogue, Indicator, load_catalogue
+from equals.indicators.gaps import Gap, gap_for
+from equals.indicators.model import Source
+from equals.store import schema
+from equals.store.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorSummary:
+    """An indicator with the coverage of its default (or chosen) source."""
+
+    indicator: Indicator
+    source: Source
+    countries: int
+    observations: int
+    year_min: int | None
+    year_max: int | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRow:
+    indicator: str
+    area: str
+    area_name: str
+    year: int
+    sex: Sex
+    value: float
+    source: str
+    licence: str
+    breakdown: str = ""
+    note: str = ""
+    flag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    """One area's female/male comparison for one indicator, at one year."""
+
+    indicator: str
+    area: str
+    area_name: str
+    year: int
+    female: float | None
+    male: float | None
+    total: float | None
+    gap: Gap
+    source: str
+    licence: str
+    breakdown: str = ""
+    region: str | None = None
+    income_group: str | None = None
+    note: str = ""
+
+
+def _sort_key_gap(row: GapRow) -> tuple[int, float, str]:
+    p = row.gap.parity
+    return (0 if p is not None else 1, p if p is not None else 0.0, row.area)
+
+
+class Evidence:
+    """Queries over one :class:`Store` and the indicator catalogue."""
+
+    def __init__(self, store: Store, catalogue: Catalogue | None = None) -> None:
+        self.store = store
+        self.catalogue = catalogue or load_catalogue()
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._lock = Lock()
+
+    # -- caching ------------------------------------------------------------------------
+    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        version = self.store.data_version()
+        full = (version, *key)
+        with self._lock:
+            if full in self._cache:
+                return self._cache[full]
+        value = compute()
+        with self._lock:
+            if len(self._cache) > 2048:
+                self._cache.clear()
+            self._cache[full] = value
+        return value
+
+    # -- sources ------------------------------------------------------------------------
+    def sources(self) -> dict[str, Source]:
+        def compute() -> dict[str, Source]:
+            with self.store.connect() as conn:
+                rows = conn.execute(select(schema.sources)).mappings().all()
+            return {
+                r["id"]: Source(
+                    id=r["id"],
+                    organisation=r["organisation"],
+                    title=r["title"],
+                    licence=r["licence"],
+                    retrieved_from=r["retrieved_from"],
+                    files=tuple(f for f in r["files"].split("\n") if f),
+                    licence_url=r["licence_url"],
+                    coverage=r["coverage"],
+                    citation=r["citation"],
+                    notes=r["notes"],
+                )
+                for r in rows
+            }
+
+        result: dict[str, Source] = self._cached(("sources",), compute)
+        return result
+
+    def source(self, source_id: str) -> Source:
+        sources = self.sources()
+        if source_id not in sources:
+            close = difflib.get_close_matches(source_id, list(sources), n=3, cutoff=0.4)
+            raise UnknownSourceError(source_id, suggestions=close)
+        return sources[source_id]
+
+    def _resolve_source(self, indicator: Indicator, source: str | None) -> Source:
+        if source is None:
+            return self.source(indicator.default_source)
+        if source not in indicator.sources:
+            raise UnknownSourceError(
+                f"{source} (for indicator {indicator.id})", suggestions=indicator.sources
+            )
+        return self.source(source)
+
+    # -- indicators ---------------------------------------------------------------------
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.catalogue.get(indicator_id)
+
+    def indicator_summaries(self) -> list[IndicatorSummary]:
+        def compute() -> list[IndicatorSummary]:
+            o, a = schema.observations, schema.areas
+            q = (
+                select(
+                    o.c.indicator_id,
+                    o.c.source_id,
+                    o.c.area_code,
+                    o.c.year,
+                )
+                .join(a, a.c.code == o.c.area_code)
+                .where(a.c.kind == AreaKind.COUNTRY.value, o.c.breakdown == "")
+            )
+            stats: dict[tuple[str, str], tuple[set[str], int, int, int]] = {}
+            with self.store.connect() as conn:
+                for ind, src, area, year in conn.execute(q):
+                    areas_, n, lo, hi = stats.get((ind, src), (set(), 0, 10**6, -1))
+                    areas_.add(area)
+                    stats[(ind, src)] = (areas_, n + 1, min(lo, year), max(hi, year))
+            sources = self.sources()
+            out = []
+            for ind in self.catalogue:
+                areas_, n, lo, hi = stats.get((ind.id, ind.default_source), (set(), 0, 0, -1))
+                out.append(
+                    IndicatorSummary(
+                        indicator=ind,
+                        source=sources[ind.default_source],
+                        countries=len(areas_),
+                        observations=n,
+                        year_min=lo if n else None,
+                        year_max=hi if n else None,
+                        sources=tuple(sources[s] for s in ind.sources if s in sources),
+                    )
+                )
+            return out
+
+        result: list[IndicatorSummary] = self._cached(("summaries",), compute)
+        return result
+
+    def indicator_summary(self, indicator_id: str) -> IndicatorSummary:
+        ind = self.indicator(indicator_id)
+        return next(s for s in self.indicator_summaries() if s.indicator.id == ind.id)
+
+    # -- areas --------------------------------------------------------------------------
+    def areas(self) -> dict[str, Area]:
+        def compute() -> dict[str, Area]:
+            with self.store.connect() as conn:
+                rows = conn.execute(select(schema.areas)).mappings().all()
+            return {
+                r["code"]: Area(
+                    code=r["code"],
+                    name=r["name"],
+                    kind=AreaKind(r["kind"]),
+                    iso2=r["iso2"],
+                    m49=r["m49"],
+                    region=r["region"],
+                    subregion=r["subregion"],
+                    income_group=r["income_group"],
+                    defined_by=r["defined_by"],
+                )
+                for r in rows
+            }
+
+        result: dict[str, Area] = self._cached(("areas",), compute)
+        return result
+
+    def countries(self) -> list[Area]:
+        """Countries and territories, by name."""
+        return sorted(
+            (a for a in self.areas().values() if a.is_country), key=lambda a: a.name
+        )
+
+    def area(self, code: str) -> Area:
+        """An area by code: ISO3 (any case), ISO2, or an aggregate code such as ``WB:WLD``."""
+        areas = self.areas()
+        key = code.strip()
+        if key.upper() in areas:
+            return areas[key.upper()]
+        if key in areas:
+            return areas[key]
+        for a in areas.values():
+            if a.iso2 and a.iso2 == key.upper() and a.is_country:
+                return a
+        raise UnknownCountryError(code, suggestions=closest_codes(code, areas.values()))
+
+    # -- observations -------------------------------------------------------------------
+    def observations(
+        self,
+        *,
+        indicator: str | None = None,
+        country: str | None = None,
+        sex: Sex | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        source: str | None = None,
+        breakdown: str | None = "",
+        all_sources: bool = False,
+    ) -> list[ObservationRow]:
+        """Tidy observation rows, filtered. ``breakdown=None`` returns every breakdown.
+
+        Without ``source`` an indicator's rows come from its default source, unless
+        ``all_sources`` is set.
+        """
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise ValidationError(
+                f"'from' ({year_from}) is after 'to' ({year_to})", location="from", code="bad-range"
+            )
+        o = schema.observations
+        q = select(o).order_by(o.c.indicator_id, o.c.area_code, o.c.year, o.c.sex, o.c.breakdown)
+        ind = self.indicator(indicator) if indicator is not None else None
+        if ind is not None:
+            q = q.where(o.c.indicator_id == ind.id)
+            if not all_sources:
+                q = q.where(o.c.source_id == self._resolve_source(ind, source).id)
+        elif source is not None:
+            q = q.where(o.c.source_id == self.source(source).id)
+        areas = self.areas()
+        if country is not None:
+            q = q.where(o.c.area_code == self.area(country).code)
+        if sex is not None:
+            q = q.where(o.c.sex == Sex(sex).value)
+        if year_from is not None:
+            q = q.where(o.c.year >= year_from)
+        if year_to is not None:
+            q = q.where(o.c.year <= year_to)
+        if breakdown is not None:
+            q = q.where(o.c.breakdown == breakdown)
+        sources = self.sources()
+        with self.store.connect() as conn:
+            rows = conn.execute(q).mappings().all()
+        return [
+            ObservationRow(
+                indicator=r["indicator_id"],
+                area=r["area_code"],
+                area_name=areas[r["area_code"]].name,
+                year=r["year"],
+                sex=Sex(r["sex"]),
+                value=r["value"],
+                source=r["source_id"],
+                licence=sources[r["source_id"]].licence,
+                breakdown=r["breakdown"],
+                note=r["note"],
+                flag=r["flag"],
+            )
+            for r in rows
+        ]
+
+    def years(self, indicator: str, source: str | None = None, breakdown: str = "") -> list[int]:
+        """Years with at least one country value, ascending."""
+        ind = self.indicator(indicator)
+        src = self._resolve_source(ind, source)
+        o = schema.observations
+        q = (
+            select(o.c.year)
+            .where(o.c.indicator_id == ind.id, o.c.source_id == src.id, o.c.breakdown == breakdown)
+            .distinct()
+            .order_by(o.c.year)
+        )
+        with self.store.connect() as conn:
+            return [int(y) for y in conn.execute(q).scalars()]
+
+    def breakdowns(self, indicator: str, source: str | None = None) -> list[str]:
+        ind = self.indicator(indicator)
+        src = self._resolve_source(ind, source)
+        o = schema.observations
+        q = (
+            select(o.c.breakdown)
+            .where(o.c.indicator_id == ind.id, o.c.source_id == src.id)
+            .distinct()
+            .order_by(o.c.breakdown)
+        )
+        with self.store.connect() as conn:
+            return [str(b) for b in conn.execute(q).scalars()]
+
+    # -- gaps ---------------------------------------------------------------------------
+    def gaps(
+        self,
+        indicator: str,
+        *,
+        year: int | None = None,
+        source: str | None = None,
+        breakdown: str = "",
+        include_aggregates: bool = False,
+    ) -> list[GapRow]:
+        """One row per area: the latest year with a computable comparison, or ``year``.
+
+        For pair indicators, the row's year is the latest year with both a female and a male
+        value; for female-share indicators, the latest year with a value. Rows are sorted
+        by parity score, largest gap against women first; not-computable rows last.
+        """
+        ind = self.indicator(indicator)
+        src = self._resolve_source(ind, source)
+        key = ("gaps", ind.id, src.id, breakdown, year, include_aggregates)
+        result: list[GapRow] = self._cached(
+            key, lambda: self._compute_gaps(ind, src, year, breakdown, include_aggregates)
+        )
+        return result
+
+    def _compute_gaps(
+        self,
+        ind: Indicator,
+        src: Source,
+        year: int | None,
+        breakdown: str,
+        include_aggregates: bool,
+    ) -> list[GapRow]:
+        o = schema.observations
+        q = select(o.c.area_code, o.c.year, o.c.sex, o.c.value, o.c.note).where(
+            o.c.indicator_id == ind.id, o.c.source_id == src.id, o.c.breakdown == breakdown
+        )
+        if year is not None:
+            q = q.where(o.c.year == year)
+        values: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+        notes: dict[tuple[str, int], str] = {}
+        with self.store.connect() as conn:
+            for area, yr, sex, value, note in conn.execute(q):
+                values[(area, yr)][sex] = value
+                if note and (area, yr) not in notes:
+                    notes[(area, yr)] = note
+        areas = self.areas()
+        best: dict[str, int] = {}
+        for (area, yr), by_sex in values.items():
+            if ind.kind is IndicatorKind.PAIR:
+                usable = "female" in by_sex and "male" in by_sex
+            else:
+                usable = "female" in by_sex
+            if usable and yr > best.get(area, -1):
+                best[area] = yr
+        rows = []
+        for area_code, yr in best.items():
+            area = areas[area_code]
+            if not include_aggregates and not area.is_country:
+                continue
+            by_sex = values[(area_code, yr)]
+            g = gap_for(ind.kind, by_sex.get("female"), by_sex.get("male"))
+            rows.append(
+                GapRow(
+                    indicator=ind.id,
+                    area=area_code,
+                    area_name=area.name,
+                    year=yr,
+                    female=by_sex.get("female"),
+                    male=by_sex.get("male"),
+                    total=by_sex.get("total"),
+                    gap=g,
+                    source=src.id,
+                    licence=src.licence,
+                    breakdown=breakdown,
+                    region=area.region,
+                    income_group=area.income_group,
+                    note=notes.get((area_code, yr), ""),
+                )
+            )
+        rows.sort(key=_sort_key_gap)
+        return rows
+
+    def gap(
+        self, indicator: str, country: str, *, source: str | None = None, breakdown: str = ""
+    ) -> GapRow | None:
+        """The latest gap row of one area (``None`` when it has no comparable values)."""
+        code = self.area(country).code
+        rows = self.gaps(indicator, source=source, breakdown=breakdown, include_aggregates=True)
+        return next((r for r in rows if r.area == code), None)
+
+
+def indicator_ids(evidence: Evidence) -> Sequence[str]:
+    return [i.id for i in evidence.catalogue]

@@ -1,0 +1,130 @@
+"""JSON API under ``/api/v1`` (OpenAPI at ``/docs``). Each route is a few lines."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, Response
+
+from equals.core.vocabulary import Sex
+from equals.store.profile import country_profile
+from equals.store.queries import Evidence
+from equals.store.records import (
+    GAP_COLUMNS,
+    OBSERVATION_COLUMNS,
+    area_record,
+    gap_record,
+    indicator_record,
+    observation_record,
+    profile_record,
+    source_record,
+    to_csv,
+)
+from equals.web.deps import get_evidence
+
+router = APIRouter(prefix="/api/v1", tags=["evidence"])
+Ev = Annotated[Evidence, Depends(get_evidence)]
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+class SexParam(StrEnum):
+    female = "female"
+    male = "male"
+    total = "total"
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@router.get("/indicators", summary="All indicators with coverage, source and licence")
+def list_indicators(ev: Ev) -> list[dict[str, Any]]:
+    return [indicator_record(s.indicator, s) for s in ev.indicator_summaries()]
+
+
+@router.get("/indicators/{indicator_id}", summary="One indicator, its sources and years")
+def get_indicator(indicator_id: str, ev: Ev) -> dict[str, Any]:
+    summary = ev.indicator_summary(indicator_id)
+    rec = indicator_record(summary.indicator, summary)
+    rec["sources_detail"] = [source_record(s) for s in summary.sources]
+    rec["years"] = ev.years(indicator_id)
+    rec["breakdown_values"] = [b for b in ev.breakdowns(indicator_id) if b]
+    return rec
+
+
+@router.get("/sources", summary="Every data source with its licence and provenance")
+def list_sources(ev: Ev) -> list[dict[str, Any]]:
+    return [source_record(s) for s in ev.sources().values()]
+
+
+@router.get("/countries", summary="Countries and territories (and, optionally, aggregates)")
+def list_countries(
+    ev: Ev, include_aggregates: Annotated[bool, Query()] = False
+) -> list[dict[str, Any]]:
+    areas = ev.areas().values() if include_aggregates else ev.countries()
+    return [area_record(a) for a in sorted(areas, key=lambda a: a.name)]
+
+
+@router.get("/countries/{code}", summary="A country's indicators, gaps, trends and missing data")
+def get_country(code: str, ev: Ev) -> dict[str, Any]:
+    return profile_record(country_profile(ev, code))
+
+
+@router.get("/observations", summary="Tidy observations; JSON or CSV")
+def observations(
+    ev: Ev,
+    indicator: Annotated[str | None, Query(description="indicator id")] = None,
+    country: Annotated[str | None, Query(description="ISO3 code")] = None,
+    sex: Annotated[SexParam | None, Query()] = None,
+    from_: Annotated[int | None, Query(alias="from", ge=1900, le=2100)] = None,
+    to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    source: Annotated[str | None, Query(description="source id (default: indicator's)")] = None,
+    breakdown: Annotated[str, Query(description="'' or e.g. location=urban")] = "",
+    format: Annotated[Format, Query()] = Format.json,
+) -> Response:
+    rows = ev.observations(
+        indicator=indicator,
+        country=country,
+        sex=Sex(sex.value) if sex else None,
+        year_from=from_,
+        year_to=to,
+        source=source,
+        breakdown=breakdown,
+    )
+    records = [observation_record(r) for r in rows]
+    if format is Format.csv:
+        return _csv(to_csv(records, OBSERVATION_COLUMNS), f"observations-{indicator or 'all'}")
+    return JSONResponse(records)
+
+
+@router.get("/gaps", summary="Gender gap of every country for one indicator")
+def gaps(
+    ev: Ev,
+    indicator: Annotated[str, Query(description="indicator id")],
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="exact year; default latest")] = None,
+    source: Annotated[str | None, Query()] = None,
+    breakdown: Annotated[str, Query()] = "",
+    include_aggregates: Annotated[bool, Query()] = False,
+    format: Annotated[Format, Query()] = Format.json,
+) -> Response:
+    rows = ev.gaps(
+        indicator,
+        year=year,
+        source=source,
+        breakdown=breakdown,
+        include_aggregates=include_aggregates,
+    )
+    records = [gap_record(r) for r in rows]
+    if format is Format.csv:
+        return _csv(to_csv(records, GAP_COLUMNS), f"gaps-{indicator}")
+    return JSONResponse(records)

@@ -1,0 +1,94 @@
+"""The FastAPI application factory: ``create_app(settings)``.
+
+The app is an adapter: routes call :class:`equals.store.queries.Evidence` and format the result.
+Errors from the library map to HTTP codes here, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from equals import __version__
+from equals.core.errors import EqualsError, NotFoundError, ValidationError
+from equals.settings import Settings
+from equals.store import Store
+from equals.store.queries import Evidence
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for these settings; the database is opened (and loaded) on startup."""
+    store = Store(settings.db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.init_on_start:
+            store.init()
+        yield
+        store.dispose()
+
+    app = FastAPI(
+        title="EQUALS Hub API",
+        version=__version__,
+        description=(
+            "Sex-disaggregated evidence on the gender digital divide (Access, Skills, "
+            "Leadership). Every value carries its source, year and licence."
+        ),
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.evidence = Evidence(store)
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.code, str(exc), suggestions=list(exc.suggestions)), status_code=404
+        )
+
+    @app.exception_handler(ValidationError)
+    async def _invalid(_: Request, exc: ValidationError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.code, str(exc), parameter=exc.location), status_code=422
+        )
+
+    @app.exception_handler(EqualsError)
+    async def _other(_: Request, exc: EqualsError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_param(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        names = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
+            name = ".".join(loc) or "request"
+            names.append(name)
+            problems.append({"parameter": name, "message": err.get("msg", "invalid")})
+        message = "; ".join(f"{p['parameter']}: {p['message']}" for p in problems)
+        return JSONResponse(
+            error_body("invalid-parameter", message, parameters=names, problems=problems),
+            status_code=422,
+        )
+
+    from equals.web.api import router as api_router
+    from equals.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
