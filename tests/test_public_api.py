@@ -10,12 +10,17 @@ from equals.store.queries import Evidence
 
 def test_public_names() -> None:
     assert set(equals.__all__) == {
-        "__version__", "connect", "countries", "gaps", "indicators", "observations",
+        "__version__",
+        "connect",
+        "countries",
+        "gaps",
+        "catalogue",
+        "observations",
     }
 
 
 def test_frames_match_queries(loaded_db_url: str, evidence: Evidence) -> None:
-    ind = equals.indicators(db=loaded_db_url)
+    ind = equals.catalogue(db=loaded_db_url)
     assert isinstance(ind, pd.DataFrame) and len(ind) == len(evidence.catalogue)
     assert {"id", "title", "pillar", "unit", "source", "licence"} <= set(ind.columns)
 

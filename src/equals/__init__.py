@@ -3,7 +3,7 @@
 The notebook API returns pandas DataFrames::
 
     import equals
-    equals.indicators()
+    equals.catalogue()          # the indicators (``equals.indicators`` is the subpackage)
     equals.gaps("internet_use", year=2019)
     equals.observations("account_ownership", country="KEN")
     equals.countries()
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "connect", "countries", "gaps", "indicators", "observations"]
+__all__ = ["__version__", "catalogue", "connect", "countries", "gaps", "observations"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from equals.frames import connect, countries, gaps, indicators, observations
+    from equals.frames import catalogue, connect, countries, gaps, observations
 
 
 def __getattr__(name: str) -> Any:

@@ -56,13 +56,14 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar=ENV_DB,
-        help=f"Database URL (default: ${ENV_DB}, else SQLite at ~/.local/share/equals-hub/equals.db).",
+        help=(
+            f"Database URL (default: ${ENV_DB}, else SQLite at "
+            "~/.local/share/equals-hub/equals.db)."
+        ),
         show_default=False,
     ),
 ]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output format.")
-]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -98,15 +99,17 @@ def open_evidence(db: str | None) -> Evidence:
     return Evidence(store)
 
 
-def emit(records: list[dict[str, Any]], fmt: OutputFormat, columns: list[str], title: str = "") -> None:
+def emit(
+    records: list[dict[str, Any]], fmt: OutputFormat, columns: list[str], title: str = ""
+) -> None:
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     elif fmt is OutputFormat.csv:
         sys.stdout.write(to_csv(records, columns))
     else:
         table = Table(title=title or None, show_lines=False)
-        for c in columns:
-            table.add_column(c, overflow="fold")
+        for i, c in enumerate(columns):
+            table.add_column(c, overflow="fold", no_wrap=(i == 0))
         for r in records:
             table.add_row(*(_cell(r.get(c)) for c in columns))
         out.print(table)
@@ -116,7 +119,7 @@ def _cell(v: Any) -> str:
     if v is None:
         return "–"
     if isinstance(v, float):
-        return f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"
+        return f"{v:.2f}" if abs(v) >= 1 else f"{v:.3f}"
     if isinstance(v, list):
         return ", ".join(map(str, v))
     return str(v)
@@ -134,7 +137,9 @@ def _root(
 @app.command()
 def init(
     db: DbOption = None,
-    force: Annotated[bool, typer.Option(help="Reload even if this data is already loaded.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Reload even if this data is already loaded.")
+    ] = False,
 ) -> None:
     """Create the database and load the bundled data (idempotent: safe to run again)."""
     store = Store(db or default_db_url())
@@ -175,7 +180,17 @@ def indicators_list(db: DbOption = None, format: FormatOption = OutputFormat.tab
     """All indicators: id, title, pillar, unit, source, licence and coverage."""
     ev = open_evidence(db)
     records = [indicator_record(s.indicator, s) for s in ev.indicator_summaries()]
-    cols = ["id", "title", "pillar", "unit", "source", "licence", "countries", "year_min", "year_max"]
+    cols = [
+        "id",
+        "title",
+        "pillar",
+        "unit",
+        "source",
+        "licence",
+        "countries",
+        "year_min",
+        "year_max",
+    ]
     emit(records, format, cols, title="EQUALS Hub indicators")
 
 
@@ -204,9 +219,13 @@ def indicators_show(
 @app.command()
 def gaps(
     indicator_id: Annotated[str, typer.Argument(metavar="ID")],
-    year: Annotated[int | None, typer.Option(help="Exact year (default: each country's latest).")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Exact year (default: each country's latest).")
+    ] = None,
     metric: Annotated[GapMetric, typer.Option(help="Gap metric to rank by.")] = GapMetric.PARITY,
-    source: Annotated[str | None, typer.Option(help="Source id (default: the indicator's).")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source id (default: the indicator's).")
+    ] = None,
     breakdown: Annotated[str, typer.Option(help="e.g. location=urban")] = "",
     limit: Annotated[int | None, typer.Option(help="Show only the first N rows.")] = None,
     db: DbOption = None,

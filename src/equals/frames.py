@@ -43,7 +43,7 @@ def connect(db: str | None = None) -> Evidence:
         return _open[url]
 
 
-def indicators(*, db: str | None = None) -> pd.DataFrame:
+def catalogue(*, db: str | None = None) -> pd.DataFrame:
     """The catalogue with coverage, default source and licence, one row per indicator."""
     ev = connect(db)
     return pd.DataFrame([indicator_record(s.indicator, s) for s in ev.indicator_summaries()])

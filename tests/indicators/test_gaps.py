@@ -116,7 +116,9 @@ def test_metrics_agree_with_each_other(f: float, m: float) -> None:
         assert g.parity is None
 
 
-@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True, allow_infinity=True))
+@given(
+    st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True, allow_infinity=True)
+)
 def test_never_infinite_never_raises(f: float, m: float) -> None:
     g = gap(f, m)
     for v in (g.parity, g.relative, g.difference):

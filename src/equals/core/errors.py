@@ -30,9 +30,7 @@ class NotFoundError(EqualsError):
 
     code = "not-found"
 
-    def __init__(
-        self, kind: str, value: str, *, suggestions: Sequence[str] = ()
-    ) -> None:
+    def __init__(self, kind: str, value: str, *, suggestions: Sequence[str] = ()) -> None:
         super().__init__(f"unknown {kind} {value!r}", suggestions=suggestions)
         self.kind = kind
         self.value = value

@@ -58,7 +58,7 @@ class Indicator:
         missing = [k for k in _REQUIRED if not d.get(k)]
         if missing:
             raise DataFileError(f"missing field(s) {', '.join(missing)}", location=where)
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         unknown = sorted(set(d) - known)
         if unknown:
             raise DataFileError(f"unknown field(s) {', '.join(unknown)}", location=where)
@@ -158,5 +158,7 @@ def load_catalogue() -> Catalogue:
     text = resources.files("equals.indicators").joinpath("catalogue.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
-        raise DataFileError("expected a mapping with an 'indicators' list", location="catalogue.yaml")
+        raise DataFileError(
+            "expected a mapping with an 'indicators' list", location="catalogue.yaml"
+        )
     return Catalogue.from_descriptor(data["indicators"])

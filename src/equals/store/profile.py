@@ -1,6 +1,6 @@
 """A country's whole picture: every indicator by pillar, trends, peers, and missing data.
 
-Peer comparisons (region, income group) are computed here from the countries' own latest
+Peer comparisons (UN M49 region and sub-region, World Bank income group) are computed here from the countries' own latest
 values and are labelled as such: an unweighted mean of the latest female and male values of
 the group's countries with data, with the country count and the span of years used.
 """
@@ -17,7 +17,7 @@ from equals.indicators.catalogue import Indicator
 from equals.indicators.gaps import Gap, gap_for
 from equals.store.queries import Evidence, GapRow, ObservationRow
 
-GroupKind = Literal["region", "income_group"]
+GroupKind = Literal["region", "subregion", "income_group"]
 
 COMPARISON_METHOD = (
     "Computed by EQUALS Hub: unweighted mean of the latest values of the {n} countries in "
@@ -101,7 +101,12 @@ def country_profile(evidence: Evidence, code: str) -> CountryProfile:
             continue
         latest = evidence.gap(ind.id, area.code)
         comps: list[Comparison] = []
-        for kind, group in (("region", area.region), ("income_group", area.income_group)):
+        groups = (
+            ("region", area.region),
+            ("subregion", area.subregion),
+            ("income_group", area.income_group),
+        )
+        for kind, group in groups:
             if group:
                 c = group_comparison(evidence, ind, kind, group)  # type: ignore[arg-type]
                 if c is not None:

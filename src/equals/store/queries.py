@@ -74,6 +74,7 @@ class GapRow:
     licence: str
     breakdown: str = ""
     region: str | None = None
+    subregion: str | None = None
     income_group: str | None = None
     note: str = ""
 
@@ -218,9 +219,7 @@ class Evidence:
 
     def countries(self) -> list[Area]:
         """Countries and territories, by name."""
-        return sorted(
-            (a for a in self.areas().values() if a.is_country), key=lambda a: a.name
-        )
+        return sorted((a for a in self.areas().values() if a.is_country), key=lambda a: a.name)
 
     def area(self, code: str) -> Area:
         """An area by code: ISO3 (any case), ISO2, or an aggregate code such as ``WB:WLD``."""
@@ -399,6 +398,7 @@ class Evidence:
                     licence=src.licence,
                     breakdown=breakdown,
                     region=area.region,
+                    subregion=area.subregion,
                     income_group=area.income_group,
                     note=notes.get((area_code, yr), ""),
                 )

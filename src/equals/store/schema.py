@@ -78,7 +78,12 @@ observations = Table(
     Column("note", Text, nullable=False, default=""),
     Column("flag", String(32), nullable=False, default=""),
     UniqueConstraint(
-        "indicator_id", "area_code", "year", "sex", "breakdown", "source_id",
+        "indicator_id",
+        "area_code",
+        "year",
+        "sex",
+        "breakdown",
+        "source_id",
         name="uq_observation",
     ),
     Index("ix_obs_indicator_source", "indicator_id", "source_id", "breakdown", "year"),

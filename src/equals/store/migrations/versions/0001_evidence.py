@@ -66,7 +66,12 @@ def upgrade() -> None:
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("flag", sa.String(32), nullable=False),
         sa.UniqueConstraint(
-            "indicator_id", "area_code", "year", "sex", "breakdown", "source_id",
+            "indicator_id",
+            "area_code",
+            "year",
+            "sex",
+            "breakdown",
+            "source_id",
             name="uq_observation",
         ),
     )
