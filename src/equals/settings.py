@@ -38,5 +38,7 @@ class Settings:
     init_on_start: bool = True
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, db_url: str | None = None) -> Settings:
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, db_url: str | None = None
+    ) -> Settings:
         return cls(db_url=db_url or default_db_url(env))

@@ -23,8 +23,15 @@ def run(*args: str, db: str) -> tuple[int, str, str]:
 
 def test_every_command_has_help() -> None:
     for args in (
-        [], ["init"], ["serve"], ["indicators"], ["indicators", "list"],
-        ["indicators", "show"], ["gaps"], ["country"], ["sources"],
+        [],
+        ["init"],
+        ["serve"],
+        ["indicators"],
+        ["indicators", "list"],
+        ["indicators", "show"],
+        ["gaps"],
+        ["country"],
+        ["sources"],
     ):
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0, args
@@ -113,7 +120,14 @@ def test_gaps_json_matches_library(loaded_db_url: str, evidence: Evidence) -> No
 def test_gaps_metric_and_year(loaded_db_url: str, evidence: Evidence, metric: str) -> None:
     year = evidence.years("internet_use")[-3]
     code, out, _ = run(
-        "gaps", "internet_use", "--year", str(year), "--metric", metric, "--format", "csv",
+        "gaps",
+        "internet_use",
+        "--year",
+        str(year),
+        "--metric",
+        metric,
+        "--format",
+        "csv",
         db=loaded_db_url,
     )
     assert code == 0

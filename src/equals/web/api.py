@@ -111,7 +111,9 @@ def observations(
 def gaps(
     ev: Ev,
     indicator: Annotated[str, Query(description="indicator id")],
-    year: Annotated[int | None, Query(ge=1900, le=2100, description="exact year; default latest")] = None,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2100, description="exact year; default latest")
+    ] = None,
     source: Annotated[str | None, Query()] = None,
     breakdown: Annotated[str, Query()] = "",
     include_aggregates: Annotated[bool, Query()] = False,

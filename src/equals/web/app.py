@@ -62,9 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(ValidationError)
     async def _invalid(_: Request, exc: ValidationError) -> JSONResponse:
-        return JSONResponse(
-            error_body(exc.code, str(exc), parameter=exc.location), status_code=422
-        )
+        return JSONResponse(error_body(exc.code, str(exc), parameter=exc.location), status_code=422)
 
     @app.exception_handler(EqualsError)
     async def _other(_: Request, exc: EqualsError) -> JSONResponse:
