@@ -102,3 +102,15 @@ def test_default_database_location_is_documented_and_env_overrides() -> None:
 
 def test_repr_hides_passwords() -> None:
     assert "secret" not in repr(Store("postgresql+psycopg://u:secret@h/db"))
+
+
+def test_comparable_years_exclude_total_only_years(evidence: object) -> None:
+    from equals.store.queries import Evidence
+
+    assert isinstance(evidence, Evidence)
+    all_years = evidence.years("internet_use")
+    comparable = evidence.years("internet_use", comparable=True)
+    assert set(comparable) < set(all_years)
+    assert min(all_years) < min(comparable)  # WDI totals start in 1990, F/M much later
+    rows = evidence.gaps("internet_use", year=comparable[0])
+    assert rows and all(r.female is not None and r.male is not None for r in rows)

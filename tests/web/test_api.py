@@ -106,3 +106,12 @@ def test_country_profile(client: TestClient) -> None:
     for entry in data["indicators"]:
         for comp in entry["comparisons"]:
             assert "unweighted mean" in comp["method"]
+
+
+def test_unknown_paths(client: TestClient) -> None:
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "/no/such/page" in r.text
+    r = client.get("/api/v1/nothing-here")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not-found"

@@ -1,8 +1,9 @@
 """A country's whole picture: every indicator by pillar, trends, peers, and missing data.
 
-Peer comparisons (UN M49 region and sub-region, World Bank income group) are computed here from the countries' own latest
-values and are labelled as such: an unweighted mean of the latest female and male values of
-the group's countries with data, with the country count and the span of years used.
+Peer comparisons (UN M49 region and sub-region, World Bank income group) are computed here
+from the countries' own latest values and are labelled as such: an unweighted mean of the
+latest female and male values of the group's countries with data, with the country count and
+the span of years used.
 """
 
 from __future__ import annotations

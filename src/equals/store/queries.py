@@ -8,6 +8,8 @@ returns plain frozen dataclasses; adapters format them. Gap tables are cached pe
 from __future__ import annotations
 
 import difflib
+import math
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,6 +81,10 @@ class GapRow:
     note: str = ""
 
 
+VERSION_TTL = 1.0
+"""Seconds between checks of the database's data version (see ``Evidence._version``)."""
+
+
 def _sort_key_gap(row: GapRow) -> tuple[int, float, str]:
     p = row.gap.parity
     return (0 if p is not None else 1, p if p is not None else 0.0, row.area)
@@ -92,10 +98,25 @@ class Evidence:
         self.catalogue = catalogue or load_catalogue()
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._lock = Lock()
+        self._db_version = 0
+        self._version_checked = -math.inf
 
     # -- caching ------------------------------------------------------------------------
+    def _version(self) -> tuple[int, int]:
+        """The data version, read from the database at most every ``VERSION_TTL`` seconds.
+
+        Loads through this process's own :class:`Store` show up at once (``local_version``);
+        loads by another process (``equals init`` while the server runs) within the TTL.
+        """
+        now = time.monotonic()
+        with self._lock:
+            if now - self._version_checked > VERSION_TTL:
+                self._db_version = self.store.data_version()
+                self._version_checked = now
+            return (self.store.local_version, self._db_version)
+
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
-        version = self.store.data_version()
+        version = self._version()
         full = (version, *key)
         with self._lock:
             if full in self._cache:
@@ -296,10 +317,25 @@ class Evidence:
             for r in rows
         ]
 
-    def years(self, indicator: str, source: str | None = None, breakdown: str = "") -> list[int]:
-        """Years with at least one country value, ascending."""
+    def years(
+        self,
+        indicator: str,
+        source: str | None = None,
+        breakdown: str = "",
+        *,
+        comparable: bool = False,
+    ) -> list[int]:
+        """Years with at least one value, ascending.
+
+        With ``comparable``, only years in which some area has a computable gap (a female and
+        a male value for pair indicators, a female share otherwise): the years a map can show.
+        """
         ind = self.indicator(indicator)
         src = self._resolve_source(ind, source)
+        if comparable:
+            areas = self.areas()
+            candidates = self._gap_candidates(ind, src, breakdown)
+            return sorted({r.year for r in candidates if areas[r.area].is_country})
         o = schema.observations
         q = (
             select(o.c.year)
@@ -347,20 +383,19 @@ class Evidence:
         )
         return result
 
-    def _compute_gaps(
-        self,
-        ind: Indicator,
-        src: Source,
-        year: int | None,
-        breakdown: str,
-        include_aggregates: bool,
-    ) -> list[GapRow]:
+    def _gap_candidates(self, ind: Indicator, src: Source, breakdown: str) -> list[GapRow]:
+        """Every area-year with a computable comparison (cached): the base of gap tables."""
+        key = ("candidates", ind.id, src.id, breakdown)
+        result: list[GapRow] = self._cached(
+            key, lambda: self._compute_candidates(ind, src, breakdown)
+        )
+        return result
+
+    def _compute_candidates(self, ind: Indicator, src: Source, breakdown: str) -> list[GapRow]:
         o = schema.observations
         q = select(o.c.area_code, o.c.year, o.c.sex, o.c.value, o.c.note).where(
             o.c.indicator_id == ind.id, o.c.source_id == src.id, o.c.breakdown == breakdown
         )
-        if year is not None:
-            q = q.where(o.c.year == year)
         values: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
         notes: dict[tuple[str, int], str] = {}
         with self.store.connect() as conn:
@@ -369,21 +404,15 @@ class Evidence:
                 if note and (area, yr) not in notes:
                     notes[(area, yr)] = note
         areas = self.areas()
-        best: dict[str, int] = {}
-        for (area, yr), by_sex in values.items():
+        rows = []
+        for (area_code, yr), by_sex in values.items():
             if ind.kind is IndicatorKind.PAIR:
                 usable = "female" in by_sex and "male" in by_sex
             else:
                 usable = "female" in by_sex
-            if usable and yr > best.get(area, -1):
-                best[area] = yr
-        rows = []
-        for area_code, yr in best.items():
-            area = areas[area_code]
-            if not include_aggregates and not area.is_country:
+            if not usable:
                 continue
-            by_sex = values[(area_code, yr)]
-            g = gap_for(ind.kind, by_sex.get("female"), by_sex.get("male"))
+            area = areas[area_code]
             rows.append(
                 GapRow(
                     indicator=ind.id,
@@ -393,7 +422,7 @@ class Evidence:
                     female=by_sex.get("female"),
                     male=by_sex.get("male"),
                     total=by_sex.get("total"),
-                    gap=g,
+                    gap=gap_for(ind.kind, by_sex.get("female"), by_sex.get("male")),
                     source=src.id,
                     licence=src.licence,
                     breakdown=breakdown,
@@ -403,6 +432,26 @@ class Evidence:
                     note=notes.get((area_code, yr), ""),
                 )
             )
+        return rows
+
+    def _compute_gaps(
+        self,
+        ind: Indicator,
+        src: Source,
+        year: int | None,
+        breakdown: str,
+        include_aggregates: bool,
+    ) -> list[GapRow]:
+        areas = self.areas()
+        best: dict[str, GapRow] = {}
+        for row in self._gap_candidates(ind, src, breakdown):
+            if year is not None and row.year != year:
+                continue
+            if not include_aggregates and not areas[row.area].is_country:
+                continue
+            if row.area not in best or row.year > best[row.area].year:
+                best[row.area] = row
+        rows = list(best.values())
         rows.sort(key=_sort_key_gap)
         return rows
 

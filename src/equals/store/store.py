@@ -60,6 +60,8 @@ class Store:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self._echo = echo
+        # Bumped by every load through this object: lets caches see own writes at once.
+        self.local_version = 0
 
     def __repr__(self) -> str:
         return f"Store({_redact(self.url)!r})"
@@ -210,6 +212,7 @@ class Store:
             self._set_meta(conn, "bundle_sources", ",".join(src_ids))
             version = int(self.get_meta("data_version", conn) or 0) + 1
             self._set_meta(conn, "data_version", str(version))
+        self.local_version += 1
 
     def counts(self) -> dict[str, int]:
         with self.connect() as conn:

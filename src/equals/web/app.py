@@ -12,8 +12,9 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equals import __version__
 from equals.core.errors import EqualsError, NotFoundError, ValidationError
@@ -67,6 +68,17 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(EqualsError)
     async def _other(_: Request, exc: EqualsError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, str(exc)), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            from equals.web.pages import page_not_found
+
+            return page_not_found(request)
+        code = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _bad_param(_: Request, exc: RequestValidationError) -> JSONResponse:

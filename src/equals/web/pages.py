@@ -1,0 +1,270 @@
+"""Server-rendered pages: the map, indicator rankings, country profiles, sources and methods.
+
+Each route is a few lines: it asks :class:`~equals.store.queries.Evidence` (or
+:func:`~equals.store.profile.country_profile`) for plain values and renders a Jinja2 template.
+Charts are drawn in the browser by the small scripts in ``static/js`` from the JSON API, with
+the vendored Vega-Lite; nothing loads from a CDN. Unknown names give an HTML 404 page with
+suggestions (the JSON API keeps its own JSON errors).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from equals import __version__
+from equals.core.errors import NotFoundError, UnknownCountryError
+from equals.core.vocabulary import IndicatorKind, Pillar
+from equals.indicators.catalogue import Indicator
+from equals.indicators.gaps import PARITY_HIGH, PARITY_LOW, ParityStatus
+from equals.store.profile import country_profile
+from equals.store.queries import Evidence, GapRow, IndicatorSummary
+from equals.web.deps import get_evidence
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+DEFAULT_INDICATOR = "internet_use"
+LARGEST_GAPS = 10
+
+router = APIRouter(include_in_schema=False)
+Ev = Annotated[Evidence, Depends(get_evidence)]
+
+STATUS_LABELS = {
+    ParityStatus.FAVOURS_MEN: "Women lower",
+    ParityStatus.PARITY: "Parity",
+    ParityStatus.FAVOURS_WOMEN: "Women higher",
+    ParityStatus.NOT_COMPUTABLE: "Not computable",
+}
+
+
+# -- formatting (Jinja filters) ---------------------------------------------------------------
+def fmt_num(value: float | None, digits: int = 1) -> str:
+    """``12,345.6``; an en dash for a missing value."""
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def unit_suffix(unit: str) -> str:
+    """How a value's unit is written after the number: ``%``, `` thousand`` or nothing."""
+    if unit.startswith("%"):
+        return "%"
+    if unit.startswith("thousands"):
+        return " thousand"
+    return ""
+
+
+def fmt_value(value: float | None, unit: str, digits: int = 1) -> str:
+    return "–" if value is None else f"{fmt_num(value, digits)}{unit_suffix(unit)}"
+
+
+def fmt_diff(value: float | None, unit: str) -> str:
+    """A signed difference F − M: percentage points for rates."""
+    if value is None:
+        return "–"
+    suffix = " pp" if unit.startswith("%") else unit_suffix(unit)
+    return f"{value:+,.1f}{suffix}".replace("-", "−")
+
+
+def fmt_share(value: float | None) -> str:
+    """A ratio as a signed percentage (relative gap (M − F)/M)."""
+    return "–" if value is None else f"{value * 100:+.1f}%".replace("-", "−")
+
+
+def breakdown_label(breakdown: str) -> str:
+    """``location=urban`` → ``Urban``; ``""`` → ``All (no breakdown)``."""
+    if not breakdown:
+        return "All (no breakdown)"
+    parts = [p.split("=", 1)[-1].replace("_", " ") for p in breakdown.split(";")]
+    return ", ".join(p[:1].upper() + p[1:] for p in parts)
+
+
+def _site_context(request: Request) -> dict[str, Any]:
+    evidence: Evidence = request.app.state.evidence
+    orgs = sorted({s.organisation.split(" (")[0] for s in evidence.sources().values()})
+    return {"attribution": "; ".join(orgs), "version": __version__}
+
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_site_context])
+templates.env.filters.update(
+    num=fmt_num, value=fmt_value, diff=fmt_diff, share=fmt_share, breakdown=breakdown_label
+)
+templates.env.globals.update(
+    Pillar=Pillar,
+    STATUS_LABELS=STATUS_LABELS,
+    PARITY_LOW=PARITY_LOW,
+    PARITY_HIGH=PARITY_HIGH,
+    unit_suffix=unit_suffix,
+    FEMALE_SHARE=IndicatorKind.FEMALE_SHARE,
+)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _not_found(request: Request, ev: Evidence, exc: NotFoundError) -> HTMLResponse:
+    """A friendly 404: what was not found, and links to what probably was meant."""
+    links: list[tuple[str, str]] = []
+    if isinstance(exc, UnknownCountryError):
+        areas = ev.areas()
+        links = [(f"/country/{c}", areas[c].name) for c in exc.suggestions if c in areas]
+    elif exc.kind == "indicator":
+        links = [
+            (f"/indicator/{i}", ev.indicator(i).title) for i in exc.suggestions if i in ev.catalogue
+        ]
+    else:
+        links = [(f"?source={s}", s) for s in exc.suggestions]
+    return _render(
+        request, "not_found.html", 404, kind=exc.kind, value=exc.value, suggestions=links
+    )
+
+
+def page_not_found(request: Request) -> HTMLResponse:
+    """The HTML 404 for a path that matches no page."""
+    return _render(request, "not_found.html", 404, kind="page", value=request.url.path)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    """A query-string year, leniently: anything that is not a whole number means 'latest'."""
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _api_url(path: str, **params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"/api/v1/{path}" + (f"?{query}" if query else "")
+
+
+def _grouped(summaries: list[IndicatorSummary]) -> dict[Pillar, list[IndicatorSummary]]:
+    out: dict[Pillar, list[IndicatorSummary]] = {p: [] for p in Pillar}
+    for s in summaries:
+        out[s.indicator.pillar].append(s)
+    return out
+
+
+def _map_view(
+    ev: Evidence, ind: Indicator, source: str | None, breakdown: str, year_param: str | None
+) -> dict[str, Any]:
+    """Everything a map + ranking needs: years, chosen year, gap rows, API URLs."""
+    years = ev.years(ind.id, source=source, breakdown=breakdown, comparable=True)
+    wanted = _int_or_none(year_param)
+    year = wanted if wanted in years else None
+    rows: list[GapRow] = ev.gaps(ind.id, year=year, source=source, breakdown=breakdown)
+    params = {"indicator": ind.id, "year": year, "source": source, "breakdown": breakdown}
+    return {
+        "years": years,
+        "year": year,
+        "year_ignored": year_param if (year_param and wanted not in years) else None,
+        "rows": rows,
+        "ranked": [r for r in rows if r.gap.parity is not None],
+        "gaps_json": _api_url("gaps", **params, format="json"),
+        "gaps_csv": _api_url("gaps", **params, format="csv"),
+    }
+
+
+# -- pages ------------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request, ev: Ev, indicator: str | None = None, year: str | None = None
+) -> HTMLResponse:
+    try:
+        ind = ev.indicator(indicator or DEFAULT_INDICATOR)
+    except NotFoundError as exc:
+        return _not_found(request, ev, exc)
+    summaries = ev.indicator_summaries()
+    view = _map_view(ev, ind, None, "", year)
+    return _render(
+        request,
+        "home.html",
+        nav="map",
+        ind=ind,
+        summary=ev.indicator_summary(ind.id),
+        grouped=_grouped(summaries),
+        largest=view["ranked"][:LARGEST_GAPS],
+        **view,
+    )
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def indicators(request: Request, ev: Ev) -> HTMLResponse:
+    return _render(
+        request, "indicators.html", nav="indicators", grouped=_grouped(ev.indicator_summaries())
+    )
+
+
+@router.get("/indicator/{indicator_id}", response_class=HTMLResponse)
+def indicator_page(
+    request: Request,
+    ev: Ev,
+    indicator_id: str,
+    year: str | None = None,
+    source: str | None = None,
+    breakdown: str = "",
+) -> HTMLResponse:
+    try:
+        summary = ev.indicator_summary(indicator_id)
+        ind = summary.indicator
+        breakdowns = ev.breakdowns(ind.id, source=source)  # also checks the source
+        src = ev.source(source) if source else summary.source
+        chosen = breakdown if breakdown in breakdowns else ""
+        view = _map_view(ev, ind, src.id if source else None, chosen, year)
+    except NotFoundError as exc:
+        return _not_found(request, ev, exc)
+    return _render(
+        request,
+        "indicator.html",
+        nav="indicators",
+        ind=ind,
+        summary=summary,
+        source=src,
+        source_param=source or "",
+        breakdowns=breakdowns,
+        breakdown=chosen,
+        breakdown_ignored=breakdown if breakdown != chosen else None,
+        **view,
+    )
+
+
+@router.get("/countries", response_class=HTMLResponse)
+def countries(request: Request, ev: Ev) -> HTMLResponse:
+    by_region: dict[str, list[Any]] = {}
+    for area in ev.countries():
+        by_region.setdefault(area.region or "Other territories", []).append(area)
+    return _render(
+        request, "countries.html", nav="countries", by_region=dict(sorted(by_region.items()))
+    )
+
+
+@router.get("/country/{code}", response_class=HTMLResponse)
+def country(request: Request, ev: Ev, code: str, indicator: str | None = None) -> Response:
+    try:
+        profile = country_profile(ev, code)
+    except NotFoundError as exc:
+        return _not_found(request, ev, exc)
+    if profile.area.code != code:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/country/{profile.area.code}{query}", status_code=308)
+    return _render(
+        request,
+        "country.html",
+        nav="countries",
+        profile=profile,
+        by_pillar=profile.by_pillar(),
+        highlight=indicator or "",
+        sources=ev.sources(),
+        profile_url=_api_url(f"countries/{profile.area.code}"),
+    )
+
+
+@router.get("/about", response_class=HTMLResponse)
+@router.get("/sources", response_class=HTMLResponse)
+def about(request: Request, ev: Ev) -> HTMLResponse:
+    sources = sorted(ev.sources().values(), key=lambda s: (s.organisation, s.id))
+    used_by = {s.id: [i for i in ev.catalogue if s.id in i.sources] for s in sources}
+    return _render(request, "about.html", nav="about", sources=sources, used_by=used_by)

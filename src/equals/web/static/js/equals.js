@@ -1,0 +1,77 @@
+/* Shared helpers for the EQUALS Hub pages (window.EQUALS). No dependencies. */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  // Parity classes for maps: ITU parity score F/M, diverging around 1 with the 0.98–1.02
+  // band as its own class. `test(p)` decides membership; bounds follow ParityStatus
+  // (the band is inclusive at both ends).
+  var NO_DATA = "No data";
+  var NO_DATA_COLOUR = "#c8c8c8";
+  var CLASSES = [
+    { label: "< 0.40", colour: "#7f3b08", test: function (p) { return p < 0.4; } },
+    { label: "0.40–0.60", colour: "#b35806", test: function (p) { return p < 0.6; } },
+    { label: "0.60–0.80", colour: "#e08214", test: function (p) { return p < 0.8; } },
+    { label: "0.80–0.90", colour: "#fdb863", test: function (p) { return p < 0.9; } },
+    { label: "0.90–0.98", colour: "#fee0b6", test: function (p) { return p < 0.98; } },
+    { label: "0.98–1.02 parity", colour: "#35978f", parity: true,
+      test: function (p) { return p <= 1.02; } },
+    { label: "1.02–1.10", colour: "#c2bedf", test: function (p) { return p <= 1.1; } },
+    { label: "1.10–1.25", colour: "#8073ac", test: function (p) { return p <= 1.25; } },
+    { label: "> 1.25", colour: "#542788", test: function () { return true; } },
+  ];
+
+  function parityClass(p) {
+    if (p === null || p === undefined || !isFinite(p)) return NO_DATA;
+    for (var i = 0; i < CLASSES.length; i++) {
+      if (CLASSES[i].test(p)) return CLASSES[i].label;
+    }
+    return NO_DATA;
+  }
+
+  function fmt(value, digits) {
+    if (value === null || value === undefined || !isFinite(value)) return "–";
+    var d = digits === undefined ? 1 : digits;
+    return Number(value).toLocaleString("en-GB", {
+      minimumFractionDigits: d,
+      maximumFractionDigits: d,
+    });
+  }
+
+  function fetchJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status + " for " + url);
+      return r.json();
+    });
+  }
+
+  function showStatus(el, text, isError) {
+    el.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "chart-status" + (isError ? " chart-error" : "");
+    p.textContent = text;
+    el.appendChild(p);
+  }
+
+  // Run `fn` once the DOM is ready.
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // Colours for women and men in charts (match the CSS variables --women / --men).
+  var SEX_COLOURS = { Women: "#7a3e9d", Men: "#1f7a70", Total: "#8a8f9c" };
+
+  window.EQUALS = {
+    NO_DATA: NO_DATA,
+    NO_DATA_COLOUR: NO_DATA_COLOUR,
+    PARITY_CLASSES: CLASSES,
+    SEX_COLOURS: SEX_COLOURS,
+    parityClass: parityClass,
+    fmt: fmt,
+    fetchJSON: fetchJSON,
+    showStatus: showStatus,
+    ready: ready,
+  };
+})();
