@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from equals.core.areas import Area, AreaKind, closest_codes
 from equals.core.errors import (
@@ -34,7 +34,7 @@ from equals.store.store import Store
 
 @dataclass(frozen=True, slots=True)
 class IndicatorSummary:
-    """An indicator with the coverage of its default (or chosen) source."""
+    """An indicator with the sex-disaggregated coverage of its default source."""
 
     indicator: Indicator
     source: Source
@@ -173,36 +173,35 @@ class Evidence:
         return self.catalogue.get(indicator_id)
 
     def indicator_summaries(self) -> list[IndicatorSummary]:
+        """Coverage of each indicator's default source, counting sex-disaggregated data only.
+
+        ``countries`` and the year span count country-years with a computable gap (a female
+        and a male value, or a female share); ``observations`` counts every stored value of the
+        default source (totals and breakdowns included).
+        """
+
         def compute() -> list[IndicatorSummary]:
-            o, a = schema.observations, schema.areas
-            q = (
-                select(
-                    o.c.indicator_id,
-                    o.c.source_id,
-                    o.c.area_code,
-                    o.c.year,
-                )
-                .join(a, a.c.code == o.c.area_code)
-                .where(a.c.kind == AreaKind.COUNTRY.value, o.c.breakdown == "")
+            o = schema.observations
+            q = select(o.c.indicator_id, o.c.source_id, func.count()).group_by(
+                o.c.indicator_id, o.c.source_id
             )
-            stats: dict[tuple[str, str], tuple[set[str], int, int, int]] = {}
             with self.store.connect() as conn:
-                for ind, src, area, year in conn.execute(q):
-                    areas_, n, lo, hi = stats.get((ind, src), (set(), 0, 10**6, -1))
-                    areas_.add(area)
-                    stats[(ind, src)] = (areas_, n + 1, min(lo, year), max(hi, year))
+                counts = {(i, s): int(n) for i, s, n in conn.execute(q)}
             sources = self.sources()
+            areas = self.areas()
             out = []
             for ind in self.catalogue:
-                areas_, n, lo, hi = stats.get((ind.id, ind.default_source), (set(), 0, 0, -1))
+                src = sources[ind.default_source]
+                rows = [r for r in self._gap_candidates(ind, src, "") if areas[r.area].is_country]
+                years = [r.year for r in rows]
                 out.append(
                     IndicatorSummary(
                         indicator=ind,
-                        source=sources[ind.default_source],
-                        countries=len(areas_),
-                        observations=n,
-                        year_min=lo if n else None,
-                        year_max=hi if n else None,
+                        source=src,
+                        countries=len({r.area for r in rows}),
+                        observations=counts.get((ind.id, src.id), 0),
+                        year_min=min(years) if years else None,
+                        year_max=max(years) if years else None,
                         sources=tuple(sources[s] for s in ind.sources if s in sources),
                     )
                 )
