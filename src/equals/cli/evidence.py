@@ -1,137 +1,40 @@
-"""The ``equals`` command line: thin Typer commands over the library.
-
-Exit codes: 0 success; 1 a report found problems; 2 bad input (unknown indicator or country,
-bad option value, unreadable file).
-"""
+"""Evidence commands: init, serve, indicators, gaps, country, sources."""
 
 from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from equals import __version__
+from equals.cli.app import app
+from equals.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    cell,
+    emit,
+    fail,
+    open_evidence,
+    out,
+    progress_init,
+)
 from equals.core.errors import EqualsError
 from equals.indicators.gaps import GapMetric
-from equals.settings import ENV_DB, default_db_url
-from equals.store import InitReport, Store
+from equals.settings import default_db_url
+from equals.store import Store
 from equals.store.profile import country_profile
-from equals.store.queries import Evidence
 from equals.store.records import (
     GAP_COLUMNS,
     gap_record,
     indicator_record,
     profile_record,
     source_record,
-    to_csv,
 )
 
-app = typer.Typer(
-    name="equals",
-    help="EQUALS Hub: evidence on the gender digital divide (Access, Skills, Leadership).",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
 indicators_app = typer.Typer(help="Browse the indicator catalogue.", no_args_is_help=True)
 app.add_typer(indicators_app, name="indicators")
-
-out = Console()
-err = Console(stderr=True)
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar=ENV_DB,
-        help=(
-            f"Database URL (default: ${ENV_DB}, else SQLite at "
-            "~/.local/share/equals-hub/equals.db)."
-        ),
-        show_default=False,
-    ),
-]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _progress_init(store: Store, *, force: bool = False) -> InitReport:
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def step(desc: str, done: int, total: int) -> None:
-            if desc not in tasks:
-                tasks[desc] = bar.add_task(desc, total=max(total, 1))
-            bar.update(tasks[desc], completed=done, total=max(total, 1))
-
-        return store.init(force=force, progress=step)
-
-
-def open_evidence(db: str | None) -> Evidence:
-    """Open the store, loading the bundled data first if it has never been loaded."""
-    store = Store(db or default_db_url())
-    if not store.is_initialised():
-        err.print("Database not initialised: loading the bundled data first…")
-        _progress_init(store)
-    return Evidence(store)
-
-
-def emit(
-    records: list[dict[str, Any]], fmt: OutputFormat, columns: list[str], title: str = ""
-) -> None:
-    if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-    elif fmt is OutputFormat.csv:
-        sys.stdout.write(to_csv(records, columns))
-    else:
-        table = Table(title=title or None, show_lines=False)
-        for i, c in enumerate(columns):
-            table.add_column(c, overflow="fold", no_wrap=(i == 0))
-        for r in records:
-            table.add_row(*(_cell(r.get(c)) for c in columns))
-        out.print(table)
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, float):
-        return f"{v:.2f}" if abs(v) >= 1 else f"{v:.3f}"
-    if isinstance(v, list):
-        return ", ".join(map(str, v))
-    return str(v)
-
-
-@app.callback(invoke_without_command=True)
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
-) -> None:
-    if version:
-        out.print(f"equals-hub {__version__}")
-        raise typer.Exit(0)
 
 
 @app.command()
@@ -144,7 +47,7 @@ def init(
     """Create the database and load the bundled data (idempotent: safe to run again)."""
     store = Store(db or default_db_url())
     try:
-        report = _progress_init(store, force=force)
+        report = progress_init(store, force=force)
     except EqualsError as exc:
         raise fail(str(exc)) from exc
     verb = "Loaded" if report.loaded else "Already up to date:"
@@ -169,7 +72,7 @@ def serve(
     url = db or default_db_url()
     store = Store(url)
     if not store.is_initialised():
-        _progress_init(store)
+        progress_init(store)
     store.dispose()
     out.print(f"EQUALS Hub on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(Settings(db_url=url)), host=host, port=port, log_level="info")
@@ -212,7 +115,7 @@ def indicators_show(
         rec["sources_detail"] = [source_record(s) for s in summary.sources]
         sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2) + "\n")
         return
-    rows = [{"field": k, "value": _cell(v)} for k, v in rec.items()]
+    rows = [{"field": k, "value": cell(v)} for k, v in rec.items()]
     emit(rows, format, ["field", "value"], title=summary.indicator.title)
 
 
@@ -298,11 +201,3 @@ def sources(db: DbOption = None, format: FormatOption = OutputFormat.table) -> N
     ev = open_evidence(db)
     records = [source_record(s) for s in ev.sources().values()]
     emit(records, format, ["id", "organisation", "title", "licence", "retrieved_from"])
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,0 +1,17 @@
+"""The ``equals`` command line: thin Typer commands over the library.
+
+Exit codes: 0 success; 1 a report found problems; 2 bad input (unknown indicator or country,
+bad option value, unreadable file). Each command group lives in its own module and attaches
+itself to :data:`equals.cli.app.app`.
+"""
+
+from __future__ import annotations
+
+from equals.cli import evidence as _evidence  # noqa: F401  (registers commands)
+from equals.cli.app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()
