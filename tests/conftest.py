@@ -20,6 +20,8 @@ from equals.settings import Settings
 from equals.store import Store
 from equals.store.queries import Evidence
 
+pytest_plugins = ["tests.pg"]  # the throwaway PostgreSQL server (fixture pg_url)
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

@@ -64,6 +64,15 @@ def group_comparison(
     evidence: Evidence, indicator: Indicator, kind: GroupKind, group: str
 ) -> Comparison | None:
     """Mean of the group's countries' latest values (default source, no breakdown)."""
+    return evidence.cached(
+        ("comparison", indicator.id, kind, group),
+        lambda: _group_comparison(evidence, indicator, kind, group),
+    )
+
+
+def _group_comparison(
+    evidence: Evidence, indicator: Indicator, kind: GroupKind, group: str
+) -> Comparison | None:
     rows = [r for r in evidence.gaps(indicator.id) if getattr(r, kind) == group]
     fem = [r.female for r in rows if r.female is not None]
     if not rows or not fem:
@@ -87,17 +96,22 @@ def group_comparison(
 
 
 def country_profile(evidence: Evidence, code: str) -> CountryProfile:
-    """Everything the platform knows about one country (or aggregate)."""
+    """Everything the platform knows about one country (or aggregate); cached per data version."""
     area = evidence.area(code)
+    return evidence.cached(("profile", area.code), lambda: _country_profile(evidence, area))
+
+
+def _country_profile(evidence: Evidence, area: Area) -> CountryProfile:
     series_all = evidence.observations(country=area.code, breakdown="")
+    by_indicator: dict[str, list[ObservationRow]] = {}
+    for r in series_all:
+        by_indicator.setdefault(r.indicator, []).append(r)
     entries: list[ProfileEntry] = []
     missing: list[Indicator] = []
     for ind in evidence.catalogue:
-        series = tuple(
-            r for r in series_all if r.indicator == ind.id and r.source == ind.default_source
-        )
-        any_source = any(r.indicator == ind.id for r in series_all)
-        if not any_source:
+        rows = by_indicator.get(ind.id, [])
+        series = tuple(r for r in rows if r.source == ind.default_source)
+        if not rows:
             missing.append(ind)
             continue
         latest = evidence.gap(ind.id, area.code)

@@ -11,10 +11,10 @@ import difflib
 import math
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -81,6 +81,8 @@ class GapRow:
     note: str = ""
 
 
+T = TypeVar("T")
+
 VERSION_TTL = 1.0
 """Seconds between checks of the database's data version (see ``Evidence._version``)."""
 
@@ -114,6 +116,11 @@ class Evidence:
                 self._db_version = self.store.data_version()
                 self._version_checked = now
             return (self.store.local_version, self._db_version)
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, memoised per data version under ``key`` (for derived views)."""
+        result: T = self._cached(key, compute)
+        return result
 
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
         version = self._version()
@@ -277,7 +284,9 @@ class Evidence:
                 f"'from' ({year_from}) is after 'to' ({year_to})", location="from", code="bad-range"
             )
         o = schema.observations
-        q = select(o).order_by(o.c.indicator_id, o.c.area_code, o.c.year, o.c.sex, o.c.breakdown)
+        q = select(o).order_by(
+            o.c.indicator_id, o.c.area_code, o.c.year, o.c.sex, o.c.breakdown, o.c.source_id
+        )
         ind = self.indicator(indicator) if indicator is not None else None
         if ind is not None:
             q = q.where(o.c.indicator_id == ind.id)
@@ -332,9 +341,13 @@ class Evidence:
         ind = self.indicator(indicator)
         src = self._resolve_source(ind, source)
         if comparable:
-            areas = self.areas()
-            candidates = self._gap_candidates(ind, src, breakdown)
-            return sorted({r.year for r in candidates if areas[r.area].is_country})
+
+            def compute() -> list[int]:
+                areas = self.areas()
+                candidates = self._gap_candidates(ind, src, breakdown)
+                return sorted({r.year for r in candidates if areas[r.area].is_country})
+
+            return list(self.cached(("comparable_years", ind.id, src.id, breakdown), compute))
         o = schema.observations
         q = (
             select(o.c.year)

@@ -7,6 +7,7 @@ from fastapi import Request
 from equals.store.queries import Evidence
 
 
-def get_evidence(request: Request) -> Evidence:
+async def get_evidence(request: Request) -> Evidence:
+    # async: no thread-pool hop for what is only an attribute read
     evidence: Evidence = request.app.state.evidence
     return evidence
