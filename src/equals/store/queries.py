@@ -294,7 +294,6 @@ class Evidence:
                 q = q.where(o.c.source_id == self._resolve_source(ind, source).id)
         elif source is not None:
             q = q.where(o.c.source_id == self.source(source).id)
-        areas = self.areas()
         if country is not None:
             q = q.where(o.c.area_code == self.area(country).code)
         if sex is not None:
@@ -305,6 +304,24 @@ class Evidence:
             q = q.where(o.c.year <= year_to)
         if breakdown is not None:
             q = q.where(o.c.breakdown == breakdown)
+        if country is None:
+            return self._observation_rows(q)
+        # One country's rows are few: cache them (a country page or API client asks often).
+        key = (
+            "observations",
+            indicator,
+            source,
+            all_sources,
+            self.area(country).code,
+            None if sex is None else Sex(sex).value,
+            year_from,
+            year_to,
+            breakdown,
+        )
+        return list(self.cached(key, lambda: self._observation_rows(q)))
+
+    def _observation_rows(self, q: Any) -> list[ObservationRow]:
+        areas = self.areas()
         sources = self.sources()
         with self.store.connect() as conn:
             rows = conn.execute(q).mappings().all()
