@@ -61,6 +61,20 @@ class FileLoadBuilder:
     observations: list[Observation] = field(default_factory=list)
     aggregates: dict[str, Area] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
+    _keys: set[tuple[str, str, int, str, str]] = field(default_factory=set)
+
+    def add(self, obs: Observation) -> bool:
+        """Keep ``obs`` unless one with the same identity came first (counted as a duplicate).
+
+        Identity is (indicator, area, year, sex, breakdown): the first row in file order wins.
+        """
+        key = (obs.indicator, obs.area, obs.year, obs.sex.value, obs.breakdown)
+        if key in self._keys:
+            self.skip(SKIP_DUPLICATE)
+            return False
+        self._keys.add(key)
+        self.observations.append(obs)
+        return True
 
     def skip(self, reason: str, n: int = 1) -> None:
         self.skipped[reason] += n

@@ -22,7 +22,6 @@ from equals.core.errors import DataFileError
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
-    SKIP_DUPLICATE,
     SKIP_MISSING,
     SKIP_UNMAPPED,
     FileLoad,
@@ -52,7 +51,6 @@ def read(data_dir: Path, countries: CountryIndex | None = None) -> list[FileLoad
     countries = countries or CountryIndex.from_data(data_dir)
     require_columns(data_dir, FILE, ("iso3", "year", "location", "sex", "value"))
     b = FileLoadBuilder(FILE)
-    seen: set[tuple[str, int, Sex, str]] = set()
     for line, row in read_rows(data_dir, FILE):
         where = f"{FILE}:{line}"
         value = parse_value(row["value"], where=where)
@@ -69,12 +67,7 @@ def read(data_dir: Path, countries: CountryIndex | None = None) -> list[FileLoad
         except KeyError as exc:
             raise DataFileError(f"unknown sex/location {exc}", location=where) from exc
         year = parse_year(row["year"], where=where)
-        key = (area, year, sex, breakdown)
-        if key in seen:
-            b.skip(SKIP_DUPLICATE)
-            continue
-        seen.add(key)
-        b.observations.append(
+        b.add(
             Observation(
                 indicator=INDICATOR,
                 area=area,

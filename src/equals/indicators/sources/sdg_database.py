@@ -24,7 +24,6 @@ from equals.core.errors import DataFileError
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
-    SKIP_DUPLICATE,
     SKIP_MISSING,
     SKIP_UNMAPPED,
     SKIP_UNUSED,
@@ -75,7 +74,6 @@ def _indicator(row: Mapping[str, str], where: str) -> str | None:
 def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
     require_columns(data_dir, rel, _COLUMNS)
     b = FileLoadBuilder(rel)
-    seen: set[tuple[str, str, int, Sex]] = set()
     for line, row in read_rows(data_dir, rel):
         where = f"{rel}:{line}"
         indicator = _indicator(row, where)
@@ -96,13 +94,8 @@ def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
         except KeyError as exc:
             raise DataFileError(f"unknown sex {exc}", location=where) from exc
         year = parse_year(row["TimePeriod"], where=where)
-        key = (indicator, area, year, sex)
-        if key in seen:
-            b.skip(SKIP_DUPLICATE)
-            continue
-        seen.add(key)
         detail = row["Time_Detail"].strip()
-        b.observations.append(
+        b.add(
             Observation(
                 indicator=indicator,
                 area=area,

@@ -27,7 +27,6 @@ from pathlib import Path
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
-    SKIP_DUPLICATE,
     SKIP_MISSING,
     SKIP_UNMAPPED,
     SKIP_UNUSED,
@@ -63,7 +62,6 @@ def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
     code_col = _CODE_COLUMN[rel]
     require_columns(data_dir, rel, (code_col, "LOCATION", "TIME", "Value", "Flag Codes", "Flags"))
     b = FileLoadBuilder(rel)
-    seen: set[tuple[str, str, int, Sex]] = set()
     for line, row in read_rows(data_dir, rel):
         where = f"{rel}:{line}"
         code = row[code_col].strip()
@@ -80,12 +78,7 @@ def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
             b.skip(SKIP_UNMAPPED)
             continue
         year = parse_year(row["TIME"], where=where)
-        key = (indicator, area, year, sex)
-        if key in seen:
-            b.skip(SKIP_DUPLICATE)
-            continue
-        seen.add(key)
-        b.observations.append(
+        b.add(
             Observation(
                 indicator=indicator,
                 area=area,
