@@ -1,0 +1,131 @@
+"""The aggregated cells (stratum × PSU × domain keys) and the strata facts the variance needs.
+
+Per stratum h: n_h, the number of PSUs in the *whole* design (PSUs without a member of a
+domain still count, as in R's ``svyby`` / ``subset``), and the finite population factor
+f_h = 1 − n_h/N_h (1 without fpc), built from the fpc column exactly as R's ``as.fpc``.
+When the design has no PSU column each row is a PSU, so n_h is the row count of stratum h.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from equals.survey.design import Design, LonelyPSU
+from equals.survey.errors import FpcError, LonelyPSUError
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+STRATUM = "k__stratum"
+PSU = "k__psu"
+SELF_REPRESENTING = 1e-7  # R onestrat(): strata with f < 1e-7 contribute no variance
+
+
+def by_key(i: int) -> str:
+    return f"k__by{i}"
+
+
+@dataclass(frozen=True)
+class Cells:
+    frame: pd.DataFrame
+    stratum: I64  # stratum code per cell
+    psu: I64 | None  # global PSU code per cell; None when every row is its own PSU
+    n_h: F64  # PSUs per stratum (rows, without PSU column)
+    f_h: F64  # 1 − n_h/N_h
+    labels: tuple[object, ...]  # stratum labels by code
+    lonely: LonelyPSU
+
+    @property
+    def n_strata(self) -> int:
+        return len(self.n_h)
+
+    def col(self, name: str) -> F64:
+        return np.asarray(self.frame[name].to_numpy(dtype=np.float64, na_value=0.0))
+
+    def moment(self, measure: str, moment: str) -> F64:
+        return self.col(f"{measure}__{moment}")
+
+    @property
+    def lonely_h(self) -> npt.NDArray[np.bool_]:
+        """Strata with one PSU that are not self-representing."""
+        return np.asarray((self.n_h == 1) & (self.f_h >= SELF_REPRESENTING))
+
+
+def build_cells(frame: pd.DataFrame, design: Design, location: str) -> Cells:
+    n_cells = len(frame)
+    if design.strata:
+        codes, uniq = pd.factorize(frame[STRATUM], sort=True)
+        stratum = np.asarray(codes, dtype=np.int64)
+        labels: tuple[object, ...] = tuple(uniq.tolist())
+    else:
+        stratum = np.zeros(n_cells, dtype=np.int64)
+        labels = ("(whole sample)",)
+    n_strata = len(labels)
+    psu: I64 | None = None
+    if design.psu:
+        pairs = pd.DataFrame({"h": stratum, "p": frame[PSU].to_numpy()})
+        psu = np.asarray(pairs.groupby(["h", "p"], sort=False).ngroup(), dtype=np.int64)
+        psu_stratum = np.zeros(int(psu.max()) + 1 if n_cells else 0, dtype=np.int64)
+        psu_stratum[psu] = stratum
+        n_h = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
+    else:
+        counts = frame["cell__n"].to_numpy(np.float64)
+        n_h = np.asarray(np.bincount(stratum, weights=counts, minlength=n_strata), np.float64)
+    f_h = _fpc_factor(frame, design, stratum, n_h, labels, location)
+    cells = Cells(frame, stratum, psu, n_h, f_h, labels, design.lonely_psu)
+    if design.lonely_psu is LonelyPSU.ERROR and cells.lonely_h.any():
+        names = ", ".join(repr(labels[h]) for h in np.flatnonzero(cells.lonely_h)[:10])
+        raise LonelyPSUError(
+            f"stratum {names} of {design.strata or 'the design'!r} has only one PSU; choose a "
+            "lonely-PSU rule (certainty, remove, adjust or average)",
+            location=location,
+        )
+    return cells
+
+
+def _fpc_factor(
+    frame: pd.DataFrame,
+    design: Design,
+    stratum: I64,
+    n_h: F64,
+    labels: tuple[object, ...],
+    location: str,
+) -> F64:
+    if not design.fpc:
+        return np.ones(len(n_h))
+    lo = np.full(len(n_h), np.inf)
+    hi = np.full(len(n_h), -np.inf)
+    np.minimum.at(lo, stratum, frame["cell__fpc_min"].to_numpy(np.float64))
+    np.maximum.at(hi, stratum, frame["cell__fpc_max"].to_numpy(np.float64))
+    where = f"column {design.fpc!r}"
+    varies = np.flatnonzero(lo != hi)
+    if varies.size:
+        raise FpcError(
+            f"{where}: fpc varies within stratum {labels[varies[0]]!r} ({lo[varies[0]]} to "
+            f"{hi[varies[0]]})",
+            location=location,
+        )
+    fpc = lo
+    is_popsize = bool((fpc > 1).any())
+    if is_popsize != bool((fpc >= 1).all()) or (fpc < 0).any():
+        raise FpcError(
+            f"{where}: give every fpc as a population count (≥ 1) or every fpc as a sampling "
+            "fraction (≤ 1), not both",
+            location=location,
+        )
+    with np.errstate(divide="ignore"):
+        popsize = fpc if is_popsize else n_h / fpc
+    too_big = np.flatnonzero(popsize < n_h)
+    if too_big.size:
+        h = too_big[0]
+        raise FpcError(
+            f"{where}: fpc implies more than 100% sampling in stratum {labels[h]!r} "
+            f"(population {popsize[h]:g}, sampled {n_h[h]:g})",
+            location=location,
+        )
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.where(np.isinf(popsize), 1.0, (popsize - n_h) / popsize))

@@ -1,0 +1,150 @@
+"""Gender gaps with standard errors that use the covariance of the female and male estimates.
+
+Female and male means (or proportions) in a domain are two domain estimators from the same
+PSUs, so Cov(F̂, M̂) ≠ 0 in a clustered design. It comes from the same PSU-total formula as the
+variances (:func:`equals.survey.variance.covariance`), as R's ``svyby(..., covmat=TRUE)``; the
+gaps then follow by the delta method, as R's ``svycontrast`` (Lumley 2010, §2.3; Wolter 2007
+§6.2):
+
+* difference  D = M − F:        V = V_M + V_F − 2·C
+* parity      P = F / M:        V = V_F/M² + F²·V_M/M⁴ − 2·F·C/M³
+* relative    G = (M − F) / M = 1 − P: the same SE as the parity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from equals.survey.cells import Cells, build_cells, by_key
+from equals.survey.design import Design, EstimationOptions
+from equals.survey.domains import Groups, domain_groups, native
+from equals.survey.engine import ColumnKind, Engine, open_engine
+from equals.survey.errors import DomainValueError, SurveyError
+from equals.survey.plan import Item, coerce_level, prepare
+from equals.survey.quality import quality_flags
+from equals.survey.quantities import Quantity, Scalar, Statistic
+from equals.survey.results import GapEstimate, ValueSE
+from equals.survey.variance import Influence, covariance, finite, presence
+
+if TYPE_CHECKING:
+    from equals.survey.estimators import Source
+
+
+def _matches(column: pd.Series, value: Scalar, kind: ColumnKind) -> np.ndarray:
+    if kind is ColumnKind.NUMERIC:
+        number = coerce_level(value, kind)
+        if isinstance(number, str):  # not a number: matches no row of a numeric column
+            return np.zeros(len(column), dtype=bool)
+        return np.asarray(pd.to_numeric(column, errors="coerce").to_numpy() == float(number))
+    return np.asarray(column.astype(str).to_numpy() == str(value))
+
+
+def gender_gaps(
+    source: Source,
+    design: Design,
+    quantities: Sequence[Quantity],
+    *,
+    sex: str,
+    female: Scalar,
+    male: Scalar,
+    by: Sequence[str] = (),
+    options: EstimationOptions | None = None,
+    engine: str | Engine = "duckdb",
+) -> list[GapEstimate]:
+    """Female and male estimates and their gaps, in every domain of ``by``."""
+    options = options or EstimationOptions()
+    eng = open_engine(engine, source)
+    for q in quantities:
+        if q.statistic not in (Statistic.MEAN, Statistic.PROPORTION):
+            raise SurveyError(
+                f"gaps are for means and proportions, not a {q.statistic}",
+                location=eng.location,
+            )
+    by = [b for b in dict.fromkeys(by) if b != sex]
+    plan = prepare(eng, design, quantities, [*by, sex])
+    cells = build_cells(eng.query(plan.sql), design, eng.location)
+    groups = domain_groups(cells, [by_key(i) for i in range(len(by))], by)
+    sex_col = cells.frame[by_key(len(by))]
+    kind = eng.schema()[sex]
+    is_f, is_m = _matches(sex_col, female, kind), _matches(sex_col, male, kind)
+    for label, value, hits in (("female", female, is_f), ("male", male, is_m)):
+        if not hits.any():
+            seen = sorted({str(native(v)) for v in sex_col.dropna().unique()})[:20]
+            raise DomainValueError(
+                f"no row has {sex} = {value!r} (--{label}); values seen: {', '.join(seen)}",
+                location=eng.location,
+            )
+    females = Groups(np.where(is_f, groups.code, -1), groups.domains)
+    males = Groups(np.where(is_m, groups.code, -1), groups.domains)
+    out: list[GapEstimate] = []
+    for item in plan.items:
+        out += _gaps_of(cells, groups, females, males, item, options)
+    return out
+
+
+def _side(cells: Cells, side: Groups, measure: str) -> tuple[np.ndarray, np.ndarray, Influence]:
+    w = side.sum(cells.moment(measure, "w"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = side.sum(cells.moment(measure, "wy")) / w
+        alpha, gamma = side.spread(finite(1 / w)), side.spread(finite(-mean / w))
+    n = side.sum(cells.moment(measure, "n"))
+    return mean, n, Influence(measure, alpha, np.zeros_like(alpha), gamma)
+
+
+def _gaps_of(
+    cells: Cells,
+    groups: Groups,
+    females: Groups,
+    males: Groups,
+    item: Item,
+    options: EstimationOptions,
+) -> list[GapEstimate]:
+    m = item.quantity.variable
+    mf, nf, inf_f = _side(cells, females, item.measure)
+    mm, nm, inf_m = _side(cells, males, item.measure)
+    rows = cells.moment(item.measure, "n") * ((females.code >= 0) | (males.code >= 0))
+    present = presence(cells, groups.code, groups.n, rows)
+    vff = covariance(cells, groups.code, groups.n, inf_f, inf_f, present)
+    vmm = covariance(cells, groups.code, groups.n, inf_m, inf_m, present)
+    vfm = covariance(cells, groups.code, groups.n, inf_f, inf_m, present)
+    out: list[GapEstimate] = []
+    for k, domain in enumerate(groups.domains):
+        if nf[k] == 0 and nm[k] == 0:
+            continue
+        f, mv, cff, cmm, cfm = (float(x[k]) for x in (mf, mm, vff, vmm, vfm))
+        se_f, se_m = math.sqrt(max(cff, 0.0)), math.sqrt(max(cmm, 0.0))
+        v_diff = cmm + cff - 2 * cfm
+        with np.errstate(divide="ignore", invalid="ignore"):
+            parity = f / mv if mv else math.nan
+            v_par = cff / mv**2 + f * f * cmm / mv**4 - 2 * f * cfm / mv**3 if mv else math.nan
+        se_par = math.sqrt(max(v_par, 0.0)) if math.isfinite(v_par) else math.nan
+        flags = tuple(
+            f"{label}:{flag}"
+            for label, n, est, se in (("female", nf[k], f, se_f), ("male", nm[k], mv, se_m))
+            for flag in quality_flags(
+                int(n), se, se / abs(est) if est and math.isfinite(est) else None, options.quality
+            )
+        )
+        out.append(
+            GapEstimate(
+                variable=m,
+                statistic=item.quantity.statistic.value,
+                domain=domain,
+                female=ValueSE(f, se_f),
+                male=ValueSE(mv, se_m),
+                covariance=cfm,
+                difference=ValueSE(mv - f, math.sqrt(max(v_diff, 0.0))),
+                parity=ValueSE(parity, se_par),
+                relative_gap=ValueSE(1 - parity, se_par),
+                n_female=int(nf[k]),
+                n_male=int(nm[k]),
+                flags=flags,
+                level=item.quantity.level,
+            )
+        )
+    return out

@@ -1,0 +1,186 @@
+"""Validate a request against the source and turn it into measures and one aggregation query.
+
+Validation runs a cheap profile pass first (missing design values, negative weights, which
+proportion columns are 0/1) so that bad input fails with one clear error before anything is
+estimated. Missing values of an analysis variable are *not* errors: those rows leave that
+estimate's domain (R ``na.rm=TRUE``) and are counted in the result's ``missing``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from equals.survey.cells import PSU, STRATUM, by_key
+from equals.survey.design import Design
+from equals.survey.engine import ColumnKind, Engine
+from equals.survey.errors import (
+    MissingColumnError,
+    MissingDesignValueError,
+    NegativeWeightError,
+    NonNumericVariableError,
+    NonNumericWeightError,
+    SurveyError,
+    TooManyLevelsError,
+)
+from equals.survey.quantities import Quantity, Scalar, Statistic
+from equals.survey.sql import (
+    Measure,
+    aggregate_sql,
+    column_value,
+    level_indicator,
+    levels_sql,
+    not_null,
+    profile_sql,
+)
+
+MAX_LEVELS = 100
+NUMERIC = (ColumnKind.NUMERIC, ColumnKind.BOOLEAN)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A quantity (levels resolved) and the name of its measure in the aggregated table."""
+
+    quantity: Quantity
+    measure: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    sql: str
+    items: tuple[Item, ...]
+    by: tuple[str, ...]  # grouping columns beyond strata and PSU, in key order
+    second_order: bool
+    n_rows: int
+
+
+def coerce_level(value: Scalar, kind: ColumnKind) -> Scalar:
+    """A level typed as its column: '2' → 2 for a numeric column."""
+    if kind is ColumnKind.NUMERIC and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() else number
+    return value
+
+
+def _check_columns(engine: Engine, design: Design, columns: Sequence[str]) -> dict[str, ColumnKind]:
+    schema = engine.schema()
+    for col in dict.fromkeys([*design.columns, *columns]):
+        if col not in schema:
+            raise MissingColumnError(col, list(schema), location=engine.location)
+    if schema[design.weight] is not ColumnKind.NUMERIC:
+        raise NonNumericWeightError(
+            f"weight column {design.weight!r} is not numeric ({schema[design.weight].value})",
+            location=engine.location,
+        )
+    if design.fpc and schema[design.fpc] is not ColumnKind.NUMERIC:
+        raise NonNumericVariableError(
+            f"fpc column {design.fpc!r} is not numeric", location=engine.location
+        )
+    return schema
+
+
+def prepare(
+    engine: Engine, design: Design, quantities: Sequence[Quantity], by: Sequence[str]
+) -> Plan:
+    by = tuple(dict.fromkeys(by))
+    needed = [c for q in quantities for c in q.columns] + list(by)
+    schema = _check_columns(engine, design, needed)
+    d = engine.dialect
+    for q in quantities:
+        if q.statistic is not Statistic.PROPORTION:
+            for col in q.columns:
+                if schema[col] not in NUMERIC:
+                    raise NonNumericVariableError(
+                        f"column {col!r} is {schema[col].value}, not numeric: a {q.statistic} "
+                        "needs numbers (use --proportion for categories)",
+                        location=engine.location,
+                    )
+    auto = [
+        q.variable for q in quantities if q.statistic is Statistic.PROPORTION and q.level is None
+    ]
+    binary_checks = list(dict.fromkeys(c for c in auto if schema[c] in NUMERIC))
+    design_cols = list(design.columns)
+    prof = engine.query(
+        profile_sql(
+            weight=design.weight, design_columns=design_cols, binary_checks=binary_checks, dialect=d
+        )
+    ).iloc[0]
+    n_rows = int(prof["n_rows"])
+    if n_rows == 0:
+        raise SurveyError("the file has no rows", location=engine.location)
+    for i, col in enumerate(design_cols):
+        missing = int(prof[f"null_{i}"] or 0)
+        if missing:
+            raise MissingDesignValueError(
+                f"column {col!r} has {missing} missing value(s); design variables must be complete",
+                location=engine.location,
+            )
+    if int(prof["weight_negative"] or 0):
+        raise NegativeWeightError(
+            f"weight column {design.weight!r} has {int(prof['weight_negative'])} negative "
+            f"value(s) (smallest {float(prof['weight_min']):g})",
+            location=engine.location,
+        )
+    binary = {c for i, c in enumerate(binary_checks) if int(prof[f"nonbinary_{i}"] or 0) == 0}
+    items: list[Item] = []
+    measures: dict[Measure, str] = {}
+
+    def add(q: Quantity, y: str, valid: str, x: str | None = None) -> None:
+        key = Measure("", y, valid, x)
+        if key not in measures:
+            measures[key] = f"m{len(measures)}"
+        items.append(Item(q, measures[key]))
+
+    for q in quantities:
+        if q.statistic is Statistic.RATIO:
+            assert q.denominator is not None
+            add(
+                q,
+                column_value(q.variable, d),
+                not_null(q.columns, d),
+                column_value(q.denominator, d),
+            )
+        elif q.statistic is not Statistic.PROPORTION or q.variable in binary:
+            add(q, column_value(q.variable, d), not_null(q.columns, d))
+        else:
+            levels = [q.level] if q.level is not None else _levels(engine, q.variable)
+            for level in levels:
+                lv = coerce_level(level, schema[q.variable])
+                if isinstance(lv, float) and math.isnan(lv):
+                    continue
+                add(
+                    replace(q, level=lv), level_indicator(q.variable, lv, d), not_null(q.columns, d)
+                )
+    keys: list[tuple[str, str]] = []
+    if design.strata:
+        keys.append((STRATUM, design.strata))
+    if design.psu:
+        keys.append((PSU, design.psu))
+    keys += [(by_key(i), col) for i, col in enumerate(by)]
+    second_order = design.psu is None
+    sql = aggregate_sql(
+        weight=design.weight,
+        keys=keys,
+        measures=[Measure(name, m.y, m.valid, m.x) for m, name in measures.items()],
+        fpc=design.fpc,
+        second_order=second_order,
+        dialect=d,
+    )
+    return Plan(sql, tuple(items), by, second_order, n_rows)
+
+
+def _levels(engine: Engine, column: str) -> list[Scalar]:
+    frame = engine.query(levels_sql(column, engine.dialect, MAX_LEVELS + 1))
+    values: list[Scalar] = [v.item() if hasattr(v, "item") else v for v in frame["v"].tolist()]
+    if len(values) > MAX_LEVELS:
+        raise TooManyLevelsError(
+            f"column {column!r} has more than {MAX_LEVELS} distinct values; give a level "
+            f"(--proportion {column}=VALUE) or a 0/1 column",
+            location=engine.location,
+        )
+    return values
