@@ -8,6 +8,7 @@ itself to :data:`equals.cli.app.app`.
 from __future__ import annotations
 
 from equals.cli import evidence as _evidence  # noqa: F401  (registers commands)
+from equals.cli import sessions as _sessions  # noqa: F401  (registers commands)
 from equals.cli import survey as _survey  # noqa: F401  (registers commands)
 from equals.cli.app import app
 

@@ -1,0 +1,167 @@
+"""The structured session report (frozen dataclasses) and its JSON record.
+
+:func:`to_record` gives the CLI/API contract: ``title``, ``date``, ``start_time``,
+``end_time``, ``organizers``, ``moderators``, ``rapporteurs``, ``speakers`` (``name``,
+``organization``, ``stakeholder_group``), ``key_issues``, ``presentations``, ``discussions``,
+``suggestions``, ``warnings`` — plus ``template``, raw ``date_text``/``time_text``, ``extra``
+fields of later templates, ``people`` (everyone with their role, for storage),
+``organizations`` (normalised entities) and ``unplaced`` text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from equals.core.vocabulary import StakeholderGroup
+from equals.sessions.entities import Organization
+
+ExtraValue = str | int | tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A speaker, moderator or rapporteur as the report gives them (``raw`` kept verbatim)."""
+
+    name: str
+    organization: Organization | None = None
+    stakeholder_group: StakeholderGroup | None = None
+    title: str = ""
+    country: str = ""
+    region: str = ""
+    raw: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "organization": self.organization.name if self.organization else None,
+            "organization_id": self.organization.id if self.organization else None,
+            "stakeholder_group": self.stakeholder_group.value if self.stakeholder_group else None,
+            "title": self.title or None,
+            "country": self.country or None,
+            "region": self.region or None,
+            "raw": self.raw,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something the parser could not place or read; ``text`` is the text concerned."""
+
+    code: str
+    message: str
+    field: str | None = None
+    text: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {"code": self.code, "field": self.field, "message": self.message, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraField:
+    """A field beyond the standard slots (a later template's, or an unknown label)."""
+
+    id: str
+    label: str
+    kind: str
+    value: ExtraValue
+    text: str
+
+    def to_record(self) -> dict[str, Any]:
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        return {"label": self.label, "kind": self.kind, "value": value, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReport:
+    template: str
+    title: str | None = None
+    date: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    organizers: tuple[Organization, ...] = ()
+    moderators: tuple[Person, ...] = ()
+    rapporteurs: tuple[Person, ...] = ()
+    speakers: tuple[Person, ...] = ()
+    key_issues: tuple[str, ...] = ()
+    presentations: tuple[str, ...] = ()
+    discussions: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    extra: tuple[ExtraField, ...] = ()
+    date_text: str = ""
+    time_text: str = ""
+    organizers_text: str = ""
+    heading: str = ""
+    present: tuple[str, ...] = ()  # field ids whose label appeared in the report
+    labels: tuple[tuple[str, str], ...] = ()  # (field id, label as written)
+    unplaced: tuple[str, ...] = ()
+    warnings: tuple[ParseWarning, ...] = ()
+    source: str = ""
+    format: str = ""
+
+    def extra_field(self, field_id: str) -> ExtraField | None:
+        return next((e for e in self.extra if e.id == field_id), None)
+
+    @property
+    def organizations(self) -> tuple[Organization, ...]:
+        """Every organisation named (organisers, then people's affiliations), once each."""
+        seen: dict[str, Organization] = {}
+        orgs = [*self.organizers]
+        orgs += [
+            p.organization
+            for p in (*self.moderators, *self.rapporteurs, *self.speakers)
+            if p.organization
+        ]
+        for o in orgs:
+            seen.setdefault(o.id or o.name.casefold(), o)
+        return tuple(seen.values())
+
+
+def people_record(report: ParsedReport) -> list[dict[str, Any]]:
+    roles = (
+        ("moderator", report.moderators),
+        ("rapporteur", report.rapporteurs),
+        ("speaker", report.speakers),
+    )
+    return [
+        {"role": role, "order": i, **p.to_record()}
+        for role, people in roles
+        for i, p in enumerate(people)
+    ]
+
+
+def to_record(report: ParsedReport) -> dict[str, Any]:
+    """The JSON-ready record (the CLI contract keys first)."""
+    speaker_keys = ("name", "organization", "stakeholder_group")
+    return {
+        "template": report.template,
+        "title": report.title,
+        "date": report.date,
+        "start_time": report.start_time,
+        "end_time": report.end_time,
+        "organizers": [o.name for o in report.organizers],
+        "moderators": [p.name for p in report.moderators],
+        "rapporteurs": [p.name for p in report.rapporteurs],
+        "speakers": [
+            {k: v for k, v in p.to_record().items() if k in speaker_keys} for p in report.speakers
+        ],
+        "key_issues": list(report.key_issues),
+        "presentations": list(report.presentations),
+        "discussions": list(report.discussions),
+        "suggestions": list(report.suggestions),
+        "extra": {e.id: e.to_record() for e in report.extra},
+        "date_text": report.date_text,
+        "time_text": report.time_text,
+        "organizers_text": report.organizers_text,
+        "heading": report.heading,
+        "labels": dict(report.labels),
+        "people": people_record(report),
+        "organizations": [
+            {"name": o.name, "id": o.id, "full_name": o.full_name or None}
+            for o in report.organizations
+        ],
+        "unplaced": list(report.unplaced),
+        "warnings": [w.to_record() for w in report.warnings],
+        "source": report.source,
+        "format": report.format,
+    }

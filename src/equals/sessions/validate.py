@@ -1,0 +1,218 @@
+"""``validate_report``: check a parsed report against its template's guidance.
+
+Findings come from a catalogue (as in frictionless): each has a stable ``code``, a default
+severity and a description; a finding names the field it concerns. A report is valid when it
+has no ``error`` findings (required fields missing or unreadable); the CLI exits 1 otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from equals.sessions.model import ParsedReport
+from equals.sessions.template import FieldKind, ReportTemplate, TemplateField, load_template
+from equals.sessions.text import split_sentences, word_count
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    code: str
+    severity: Severity
+    description: str
+
+
+CATALOGUE: dict[str, Check] = {
+    c.code: c
+    for c in (
+        Check("missing-required-field", Severity.ERROR, "A required field is absent or empty."),
+        Check("unparsed-date", Severity.ERROR, "The date field has text that is not a date."),
+        Check("unparsed-time", Severity.ERROR, "The time field has text that is not a time range."),
+        Check("end-before-start", Severity.ERROR, "The session ends before it starts."),
+        Check("invalid-count", Severity.ERROR, "A number field (e.g. participants) has no number."),
+        Check("women-exceed-participants", Severity.ERROR, "More women present than participants."),
+        # The IGF form asks every session to name its rapporteur: a report without one is
+        # incomplete (an error), even though the field may be present and empty.
+        Check("no-rapporteur", Severity.ERROR, "No rapporteur or notetaker is named."),
+        Check("no-end-time", Severity.WARNING, "The time gives a start but no end."),
+        Check("key-issue-not-one-sentence", Severity.WARNING, "A key issue is not one sentence."),
+        Check("paragraph-count", Severity.WARNING, "Not the paragraphs the guidance asks for."),
+        Check("too-many-items", Severity.WARNING, "More items than the guidance allows."),
+        Check("too-many-words", Severity.WARNING, "Longer than the guidance allows."),
+        Check("speaker-without-affiliation", Severity.WARNING, "A speaker has no organisation."),
+        Check("speaker-without-stakeholder-group", Severity.WARNING, "A speaker has no group."),
+        Check("unparsed-speaker", Severity.WARNING, "A speaker line has no recognisable name."),
+        Check("unplaced-text", Severity.WARNING, "Text outside any field of the template."),
+        Check("unknown-label", Severity.WARNING, "A label that is not a field of any template."),
+        Check("field-not-in-template", Severity.WARNING, "A field of another template version."),
+        Check("duplicate-field", Severity.WARNING, "A field appears more than once."),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    field: str | None
+    message: str
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    template: str
+    findings: tuple[Finding, ...]
+    source: str = ""
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "template": self.template,
+            "valid": self.valid,
+            "errors": len(self.errors),
+            "warnings": len(self.findings) - len(self.errors),
+            "findings": [f.to_record() for f in self.findings],
+        }
+
+
+def _finding(code: str, field: str | None, message: str) -> Finding:
+    return Finding(code, CATALOGUE[code].severity, field, message)
+
+
+def _value(report: ParsedReport, f: TemplateField) -> Any:
+    if f.id == "time":
+        return report.start_time or report.time_text
+    if f.id == "date":
+        return report.date or report.date_text
+    if f.is_standard:
+        return getattr(report, f.id)
+    extra = report.extra_field(f.id)
+    return None if extra is None else (extra.value if extra.value is not None else extra.text)
+
+
+def _prose_checks(f: TemplateField, items: tuple[str, ...]) -> list[Finding]:
+    out: list[Finding] = []
+    e = f.expect
+    if e.paragraphs is not None and items and len(items) != e.paragraphs:
+        out.append(_finding("paragraph-count", f.id,
+                            f"{f.id}: {len(items)} paragraph(s), the guidance asks for "
+                            f"{e.paragraphs}"))  # fmt: skip
+    if e.max_items is not None and len(items) > e.max_items:
+        out.append(
+            _finding("too-many-items", f.id, f"{f.id}: {len(items)} items, at most {e.max_items}")
+        )
+    if e.max_words is not None and (n := word_count(items)) > e.max_words:
+        out.append(_finding("too-many-words", f.id, f"{f.id}: {n} words, at most {e.max_words}"))
+    if e.sentences_per_item is not None:
+        for i, item in enumerate(items, start=1):
+            n = len(split_sentences(item))
+            if n > e.sentences_per_item:
+                out.append(
+                    _finding(
+                        "key-issue-not-one-sentence",
+                        f.id,
+                        f"item {i} has {n} sentences: {item[:80]!r}",
+                    )
+                )
+    return out
+
+
+def validate_report(
+    report: ParsedReport, template: ReportTemplate | None = None
+) -> ValidationReport:
+    """Check ``report`` against ``template`` (default: the template it was parsed with)."""
+    tmpl = template or load_template(report.template)
+    findings: list[Finding] = []
+    for f in tmpl.fields:
+        value = _value(report, f)
+        if f.required and not value:
+            findings.append(
+                _finding(
+                    "missing-required-field",
+                    f.id,
+                    f"required field {f.label!r} is missing or empty",
+                )
+            )
+        if f.expect.min_items and not value and f.id == "rapporteurs":
+            findings.append(_finding("no-rapporteur", f.id, "no rapporteur/notetaker named"))
+        if f.kind in (FieldKind.PARAGRAPHS, FieldKind.SENTENCES) and isinstance(value, tuple):
+            findings += _prose_checks(f, value)
+        if f.kind is FieldKind.COUNT:
+            extra = report.extra_field(f.id)
+            if extra is not None and extra.text and extra.value is None:
+                findings.append(
+                    _finding("invalid-count", f.id, f"{f.id}: no number in {extra.text!r}")
+                )
+    for w in report.warnings:
+        if w.code in CATALOGUE:
+            findings.append(_finding(w.code, w.field, w.message))
+    if report.start_time and not report.end_time:
+        findings.append(_finding("no-end-time", "time", "the time gives no end"))
+    if report.start_time and report.end_time and report.end_time < report.start_time:
+        findings.append(
+            _finding(
+                "end-before-start",
+                "time",
+                f"ends {report.end_time} before it starts {report.start_time}",
+            )
+        )
+    for i, p in enumerate(report.speakers, start=1):
+        who = p.name or p.raw
+        if p.organization is None:
+            findings.append(
+                _finding(
+                    "speaker-without-affiliation",
+                    "speakers",
+                    f"speaker {i} ({who}) has no organisation",
+                )
+            )
+        if p.stakeholder_group is None:
+            findings.append(
+                _finding(
+                    "speaker-without-stakeholder-group",
+                    "speakers",
+                    f"speaker {i} ({who}) has no stakeholder group",
+                )
+            )
+    participants = report.extra_field("participants")
+    women = report.extra_field("women")
+    if (
+        participants is not None
+        and women is not None
+        and isinstance(participants.value, int)
+        and isinstance(women.value, int)
+        and women.value > participants.value
+    ):
+        findings.append(
+            _finding(
+                "women-exceed-participants",
+                "women",
+                f"{women.value} women but {participants.value} participants",
+            )
+        )
+    return ValidationReport(tmpl.id, tuple(findings), report.source)

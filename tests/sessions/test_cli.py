@@ -1,0 +1,157 @@
+"""``equals sessions …`` through Typer's CliRunner (the acceptance contract)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import equals.cli.sessions  # noqa: F401  (registers the sessions commands)
+from equals.cli import app
+
+from .conftest import EXAMPLE, FIXTURES
+
+runner = CliRunner()
+CONTRACT = {
+    "title",
+    "date",
+    "start_time",
+    "end_time",
+    "organizers",
+    "moderators",
+    "rapporteurs",
+    "speakers",
+    "key_issues",
+    "presentations",
+    "discussions",
+    "suggestions",
+    "warnings",
+}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_help() -> None:
+    for args in (
+        ["sessions"],
+        ["sessions", "parse"],
+        ["sessions", "validate"],
+        ["sessions", "analyse"],
+        ["sessions", "export"],
+        ["sessions", "templates"],
+    ):
+        code, out, _ = run(*args, "--help")
+        assert code == 0 and "Usage" in out, args
+
+
+def test_parse_json_contract() -> None:
+    code, out, _ = run("sessions", "parse", str(EXAMPLE), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) >= CONTRACT
+    assert data["date"] == "2016-12-09"
+    assert (data["start_time"], data["end_time"]) == ("10:15", "11:15")
+    assert data["organizers"] == ["ITU", "UN Women"]
+    assert data["moderators"] == ["Doreen Bogdan-Martin"]
+    assert data["rapporteurs"] == []
+    assert len(data["speakers"]) == 7
+    assert data["speakers"][0] == {
+        "name": "Paul Mitchell",
+        "organization": "Microsoft",
+        "stakeholder_group": "private_sector",
+    }
+    assert all(s["organization"] and s["stakeholder_group"] for s in data["speakers"])
+    assert data["warnings"] == []
+    assert {a["area"] for a in data["action_areas"]} == {"access", "skills", "leadership"}
+
+
+def test_parse_defaults_to_json_and_reads_docx(example_docx: Path) -> None:
+    code, out, _ = run("sessions", "parse", str(example_docx))
+    assert code == 0 and json.loads(out)["organizers"] == ["ITU", "UN Women"]
+
+
+def test_parse_markdown() -> None:
+    code, out, _ = run("sessions", "parse", str(EXAMPLE), "--format", "markdown")
+    assert code == 0
+    assert out.startswith("# IGF 2016 Workshop Report Template")
+    assert "## Chair/Moderator\n\n- Doreen Bogdan-Martin" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("missing.txt", None),
+        ("garbage.txt", b"\x00\x01\x02\xff" * 100),
+        ("bad.docx", b"PK\x03\x04"),
+    ],
+)
+def test_unreadable_file_exits_2(tmp_path: Path, name: str, content: bytes | None) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    for command in ("parse", "validate"):
+        code, out, err = run("sessions", command, str(path))
+        assert code == 2
+        assert out == ""
+        assert str(path) in " ".join(err.split())
+        assert "Traceback" not in err
+        assert len(err.strip().splitlines()) <= 3
+
+
+def test_validate_example_reports_its_missing_rapporteur() -> None:
+    # The real IGF 2016 report names no rapporteur: the form requires one, so exit 1.
+    code, out, _ = run("sessions", "validate", str(EXAMPLE), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["valid"] is False
+    assert [(f["code"], f["severity"], f["field"]) for f in data["findings"]] == [
+        ("no-rapporteur", "error", "rapporteurs"),
+        ("paragraph-count", "warning", "suggestions"),
+    ]
+
+
+def test_validate_missing_fields_exits_1() -> None:
+    code, out, _ = run("sessions", "validate", str(FIXTURES / "missing-fields.txt"))
+    assert code == 1
+    assert "missing-required-field" in out and "organizers" in out
+    code, out, _ = run("sessions", "validate", str(FIXTURES / "missing-fields.txt"), "-f", "json")
+    assert code == 1
+    assert {"code", "severity", "field", "message"} == set(json.loads(out)["findings"][0])
+
+
+def test_analyse_many() -> None:
+    code, out, _ = run(
+        "sessions", "analyse", str(EXAMPLE), str(FIXTURES / "igf2018-short.txt"), "-f", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["overall"]["sessions"] == 2
+    assert data["reports"][1]["diversity"]["gender"]["women"] == 35
+
+
+def test_export(tmp_path: Path) -> None:
+    target = tmp_path / "out.docx"
+    code, _, _ = run("sessions", "export", str(EXAMPLE), "--to", "docx", "-o", str(target))
+    assert code == 0
+    code, out, _ = run("sessions", "parse", str(target))
+    assert json.loads(out)["title"].startswith("EQUALS")
+    code, out, _ = run("sessions", "export", str(EXAMPLE), "--to", "markdown")
+    assert code == 0 and out.startswith("# IGF 2016")
+    code, _, err = run("sessions", "export", str(EXAMPLE), "--to", "docx")
+    assert code == 2 and "--output" in err
+
+
+def test_templates() -> None:
+    code, out, _ = run("sessions", "templates")
+    assert code == 0 and "igf-2018-session" in out
+    code, out, _ = run("sessions", "templates", "igf-2016-workshop")
+    assert code == 0 and "Rapporteur/Notetaker" in out
+    code, _, err = run("sessions", "templates", "nope")
+    assert code == 2 and "nope" in err
+    code, _, err = run("sessions", "parse", str(EXAMPLE), "--template", "nope")
+    assert code == 2 and "nope" in err
