@@ -24,6 +24,7 @@ class Source:
     coverage: str = ""
     citation: str = ""
     notes: str = ""
+    origin: str = "bundled"  # "bundled" (shipped data) or "survey" (published estimates)
 
     def cite(self, year: int | None = None) -> str:
         """A one-line citation: organisation, title, year of data, licence."""
@@ -40,6 +41,11 @@ class Observation:
     ``breakdown`` is ``""`` for the whole population or ``dimension=value`` pairs joined by
     ``;`` in sorted order (``location=urban``, ``skill=EMAIL``). ``flag`` keeps the source's
     own status code (``E`` estimated, ``Unreliable``, ``‡`` UIS estimation...).
+
+    Estimates published from survey microdata also carry their uncertainty, in the unit of
+    ``value``: ``se``, the confidence interval ``ci_low``–``ci_high``, the unweighted ``n`` and
+    the quality ``flags`` (``small_n``, ``use_with_caution``, ``unreliable``...). Bundled
+    observations leave them ``None``.
     """
 
     indicator: str
@@ -51,3 +57,8 @@ class Observation:
     breakdown: str = ""
     note: str = ""
     flag: str = ""
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: int | None = None
+    flags: tuple[str, ...] | None = None

@@ -58,6 +58,12 @@ class ObservationRow:
     breakdown: str = ""
     note: str = ""
     flag: str = ""
+    # Uncertainty, for estimates published from survey microdata (None otherwise):
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: int | None = None
+    flags: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +85,14 @@ class GapRow:
     subregion: str | None = None
     income_group: str | None = None
     note: str = ""
+    female_se: float | None = None  # standard errors, when published with the values
+    male_se: float | None = None
 
 
 T = TypeVar("T")
+
+_NONE = Source(id="", organisation="", title="", licence="", retrieved_from="", origin="")
+"""Stands for an unknown source in ``_resolve_source``."""
 
 VERSION_TTL = 1.0
 """Seconds between checks of the database's data version (see ``Evidence._version``)."""
@@ -152,6 +163,7 @@ class Evidence:
                     coverage=r["coverage"],
                     citation=r["citation"],
                     notes=r["notes"],
+                    origin=r["origin"],
                 )
                 for r in rows
             }
@@ -169,7 +181,10 @@ class Evidence:
     def _resolve_source(self, indicator: Indicator, source: str | None) -> Source:
         if source is None:
             return self.source(indicator.default_source)
-        if source not in indicator.sources:
+        if source not in indicator.sources and self.sources().get(source, _NONE).origin in (
+            "",
+            "bundled",
+        ):
             raise UnknownSourceError(
                 f"{source} (for indicator {indicator.id})", suggestions=indicator.sources
             )
@@ -338,6 +353,11 @@ class Evidence:
                 breakdown=r["breakdown"],
                 note=r["note"],
                 flag=r["flag"],
+                se=r["se"],
+                ci_low=r["ci_low"],
+                ci_high=r["ci_high"],
+                n=r["n"],
+                flags=None if r["flags"] is None else tuple(f for f in r["flags"].split(";") if f),
             )
             for r in rows
         ]
@@ -422,14 +442,17 @@ class Evidence:
 
     def _compute_candidates(self, ind: Indicator, src: Source, breakdown: str) -> list[GapRow]:
         o = schema.observations
-        q = select(o.c.area_code, o.c.year, o.c.sex, o.c.value, o.c.note).where(
+        q = select(o.c.area_code, o.c.year, o.c.sex, o.c.value, o.c.note, o.c.se).where(
             o.c.indicator_id == ind.id, o.c.source_id == src.id, o.c.breakdown == breakdown
         )
         values: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+        ses: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
         notes: dict[tuple[str, int], str] = {}
         with self.store.connect() as conn:
-            for area, yr, sex, value, note in conn.execute(q):
+            for area, yr, sex, value, note, se in conn.execute(q):
                 values[(area, yr)][sex] = value
+                if se is not None:
+                    ses[(area, yr)][sex] = se
                 if note and (area, yr) not in notes:
                     notes[(area, yr)] = note
         areas = self.areas()
@@ -459,6 +482,8 @@ class Evidence:
                     subregion=area.subregion,
                     income_group=area.income_group,
                     note=notes.get((area_code, yr), ""),
+                    female_se=ses[(area_code, yr)].get("female") if ses else None,
+                    male_se=ses[(area_code, yr)].get("male") if ses else None,
                 )
             )
         return rows

@@ -86,6 +86,11 @@ def observation_record(r: ObservationRow) -> Record:
         "licence": r.licence,
         "flag": r.flag,
         "note": r.note,
+        "se": r.se,
+        "ci_low": r.ci_low,
+        "ci_high": r.ci_high,
+        "n": r.n,
+        "flags": None if r.flags is None else list(r.flags),
     }
 
 
@@ -100,6 +105,8 @@ def gap_record(r: GapRow) -> Record:
         "female": r.female,
         "male": r.male,
         "total": r.total,
+        "female_se": r.female_se,
+        "male_se": r.male_se,
         "parity": g.parity,
         "relative": g.relative,
         "difference": g.difference,

@@ -77,6 +77,12 @@ observations = Table(
     Column("source_id", String(64), ForeignKey("sources.id"), nullable=False),
     Column("note", Text, nullable=False, default=""),
     Column("flag", String(32), nullable=False, default=""),
+    # Uncertainty of estimates published from survey microdata (NULL for bundled data):
+    Column("se", Float),
+    Column("ci_low", Float),
+    Column("ci_high", Float),
+    Column("n", Integer),
+    Column("flags", Text),  # quality flags, ";"-separated
     UniqueConstraint(
         "indicator_id",
         "area_code",

@@ -6,6 +6,7 @@ with the same code. Nothing connects until a method is called.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,8 +22,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 
-from equals.core.areas import Area
-from equals.core.errors import EqualsError
+from equals.core.areas import Area, AreaKind, closest_codes
+from equals.core.errors import EqualsError, UnknownCountryError, UnknownIndicatorError
 from equals.indicators.catalogue import Catalogue, load_catalogue
 from equals.indicators.model import Observation, Source
 from equals.store import schema
@@ -48,6 +49,15 @@ class InitReport:
     areas: int
     indicators: int
     observations: int
+
+
+@dataclass(frozen=True, slots=True)
+class PublishReport:
+    """What ``Store.publish`` did."""
+
+    source: str
+    observations: int
+    replaced: int  # rows of the same source deleted first (a re-publication)
 
 
 def _redact(url: str) -> str:
@@ -189,7 +199,11 @@ class Store:
         fingerprint: str,
         progress: Progress | None = None,
     ) -> None:
-        """Replace the bundled evidence with these records, in one transaction."""
+        """Replace the bundled evidence with these records, in one transaction.
+
+        Only ``origin = 'bundled'`` sources and their observations are replaced: published
+        survey sources and their observations stay.
+        """
         step = progress or (lambda *_: None)
         src_ids = [s.id for s in sources]
         with self.transaction() as conn:
@@ -213,6 +227,49 @@ class Store:
             version = int(self.get_meta("data_version", conn) or 0) + 1
             self._set_meta(conn, "data_version", str(version))
         self.local_version += 1
+
+    def publish(
+        self, source: Source, observations: Sequence[Observation], *, origin: str = "survey"
+    ) -> PublishReport:
+        """Store estimates (e.g. from survey microdata) as the observations of ``source``.
+
+        One transaction: the source row (with ``origin``) and all its observations replace
+        whatever that source had before; any failure writes nothing. Refuses a source id that
+        belongs to the bundled data, observations of another source, and unknown areas or
+        indicators (load the bundle first). ``Store.load`` keeps non-bundled sources.
+        """
+        if origin == "bundled":
+            raise StoreError("publish is for non-bundled sources; use load for the bundle")
+        other = sorted({x.source for x in observations} - {source.id})
+        if other:
+            raise StoreError(f"observations name source(s) {', '.join(other)}, not {source.id}")
+        s, o = schema.sources, schema.observations
+        with self.transaction() as conn:
+            existing = conn.execute(
+                select(s.c.origin).where(s.c.id == source.id)
+            ).scalar_one_or_none()
+            if existing is not None and existing != origin:
+                raise StoreError(
+                    f"source id {source.id!r} belongs to {existing} data; choose another id"
+                )
+            rows = conn.execute(select(schema.areas)).mappings().all()
+            areas = {r["code"]: Area(**{**r, "kind": AreaKind(r["kind"])}) for r in rows}
+            for code in sorted({x.area for x in observations} - set(areas)):
+                raise UnknownCountryError(code, suggestions=closest_codes(code, areas.values()))
+            indicators = set(conn.execute(select(schema.indicators.c.id)).scalars())
+            for ind in sorted({x.indicator for x in observations} - indicators):
+                close = difflib.get_close_matches(ind, sorted(indicators), n=3, cutoff=0.4)
+                raise UnknownIndicatorError(ind, suggestions=close)
+            replaced = conn.execute(o.delete().where(o.c.source_id == source.id)).rowcount
+            conn.execute(s.delete().where(s.c.id == source.id))
+            conn.execute(s.insert(), [_source_row(source, origin)])
+            for start in range(0, len(observations), _BATCH):
+                batch = observations[start : start + _BATCH]
+                conn.execute(o.insert(), [_observation_row(x) for x in batch])
+            version = int(self.get_meta("data_version", conn) or 0) + 1
+            self._set_meta(conn, "data_version", str(version))
+        self.local_version += 1
+        return PublishReport(source.id, len(observations), int(replaced or 0))
 
     def counts(self) -> dict[str, int]:
         with self.connect() as conn:
@@ -243,7 +300,7 @@ def _upsert(conn: Connection, table: Any, key: str, rows: Iterable[dict[str, Any
         conn.execute(table.insert(), new)
 
 
-def _source_row(s: Source) -> dict[str, Any]:
+def _source_row(s: Source, origin: str = "bundled") -> dict[str, Any]:
     return {
         "id": s.id,
         "organisation": s.organisation,
@@ -255,7 +312,7 @@ def _source_row(s: Source) -> dict[str, Any]:
         "coverage": s.coverage,
         "citation": s.citation,
         "notes": s.notes,
-        "origin": "bundled",
+        "origin": origin,
     }
 
 
@@ -296,4 +353,9 @@ def _observation_row(x: Observation) -> dict[str, Any]:
         "source_id": x.source,
         "note": x.note,
         "flag": x.flag,
+        "se": x.se,
+        "ci_low": x.ci_low,
+        "ci_high": x.ci_high,
+        "n": x.n,
+        "flags": None if x.flags is None else ";".join(x.flags),
     }

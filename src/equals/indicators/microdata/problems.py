@@ -1,0 +1,96 @@
+"""Problems found in a survey mapping, as a catalogue with stable codes, and their report.
+
+A :class:`MappingReport` collects *every* problem (frictionless style) before anything is
+estimated; each problem has a stable ``code``, a message and a location such as
+``mapping.yaml: concepts.internet_use.column``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from equals.core.errors import ValidationError
+
+CODES: dict[str, str] = {
+    "mapping-invalid": "the mapping file is not shaped as documented (missing or unknown key, "
+    "wrong value type)",
+    "unknown-column": "a mapped column is not in the survey file",
+    "unmapped-code": "values present in the data that the mapping does not cover",
+    "out-of-range": "numeric values outside their allowed range (e.g. age < 0 or > 120)",
+    "wrong-type": "a column or code of the wrong type (e.g. a text age, a text code for a "
+    "numeric column)",
+    "conflicting-code": "the same code mapped to two meanings",
+    "absent-code": "a code the computation needs (female, male) does not occur in the data",
+    "missing-design-value": "a design column (weight, strata, PSU, fpc) has missing values",
+    "negative-weight": "the weight column has negative values",
+}
+"""Every problem code with what it means (stable across releases)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    location: str  # "mapping.yaml: concepts.internet_use.column"
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown problem code {self.code!r}")
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message} [{self.code}]"
+
+    def to_record(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "location": self.location}
+
+
+@dataclass(frozen=True)
+class MappingReport:
+    """All problems of one mapping against one survey file (empty: valid)."""
+
+    mapping: str
+    data: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+    def render(self) -> str:
+        if self.valid:
+            return f"{self.mapping}: valid for {self.data}"
+        head = f"{self.mapping}: {len(self.problems)} problem(s) with {self.data}"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "mapping": self.mapping,
+            "data": self.data,
+            "valid": self.valid,
+            "problems": [p.to_record() for p in self.problems],
+        }
+
+
+class MappingError(ValidationError):
+    """A mapping that cannot be used: carries the full report."""
+
+    code = "invalid-mapping"
+
+    def __init__(self, report: MappingReport) -> None:
+        super().__init__(report.render(), location="")
+        self.report = report
+
+    @classmethod
+    def of(cls, mapping: str, data: str, problems: Sequence[Problem]) -> MappingError:
+        return cls(MappingReport(mapping, data, tuple(problems)))
