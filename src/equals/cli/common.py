@@ -88,7 +88,10 @@ def emit(
             table.add_column(c, overflow="fold", no_wrap=(i == 0))
         for r in records:
             table.add_row(*(cell(r.get(c)) for c in columns))
-        out.print(table)
+        # Piped or captured output has no terminal width: print tables wide rather than
+        # folding every cell into 80 columns.
+        console = out if out.is_terminal else Console(width=max(out.width, 200))
+        console.print(table)
 
 
 def cell(v: Any) -> str:
