@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_DB = "EQUALS_DB"
+ENV_SECRET = "EQUALS_SECRET_KEY"
 
 
 def default_db_path(env: Mapping[str, str] | None = None) -> Path:
@@ -36,9 +37,13 @@ class Settings:
     db_url: str
     # Load the bundled data into an empty or outdated database on start.
     init_on_start: bool = True
+    # Signs login cookies and CSRF tokens. None: a random secret per process (logins then
+    # end when the server restarts). Set $EQUALS_SECRET_KEY in a shared deployment.
+    secret_key: str | None = None
 
     @classmethod
     def from_env(
         cls, env: Mapping[str, str] | None = None, *, db_url: str | None = None
     ) -> Settings:
-        return cls(db_url=db_url or default_db_url(env))
+        env = os.environ if env is None else env
+        return cls(db_url=db_url or default_db_url(env), secret_key=env.get(ENV_SECRET) or None)

@@ -75,7 +75,7 @@ def serve(
         progress_init(store)
     store.dispose()
     out.print(f"EQUALS Hub on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(Settings(db_url=url)), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(Settings.from_env(db_url=url)), host=host, port=port, log_level="info")
 
 
 @indicators_app.command("list")

@@ -102,3 +102,6 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# Tables of other features, defined in their own modules on the same metadata.
+from equals.store import auth_schema, sessions_schema  # noqa: E402, F401  (register tables)

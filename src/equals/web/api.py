@@ -9,8 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
 import orjson
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from equals.core.vocabulary import Sex

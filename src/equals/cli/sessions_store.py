@@ -1,0 +1,384 @@
+"""Filed session reports and users: ``equals sessions file|import|list|search|show`` and
+``equals users add|token|list|revoke``.
+
+Writes name their author: ``--user`` (a user with the admin or rapporteur role), else the
+operator at the command line (``cli:<os user>``); every write is in the audit log.
+Exit codes: 0 success; 1 an import had failed files or a strict file was invalid; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from equals.auth import (
+    Actor,
+    Grant,
+    Role,
+    create_user,
+    get_user,
+    issue_token,
+    list_users,
+    revoke_tokens,
+)
+from equals.cli.app import app
+from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, fail, out
+from equals.cli.sessions import sessions_app
+from equals.core.errors import EqualsError
+from equals.core.vocabulary import Pillar, StakeholderGroup
+from equals.sessions import parse_report
+from equals.settings import default_db_url
+from equals.store import Store
+from equals.store.session_reports.filing import EventRef, file_report
+from equals.store.session_reports.importer import ImportItem, ImportStatus, import_folder
+from equals.store.session_reports.repository import SessionFilter, get_session, list_sessions
+from equals.store.session_reports.search import search_sessions
+
+users_app = typer.Typer(help="Users who file reports: roles, passwords, API tokens.")
+app.add_typer(users_app, name="users", no_args_is_help=True)
+
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", "-u", help="File as this user (default: the OS user, cli:<name>)."),
+]
+EventOption = Annotated[str, typer.Option("--event", help="Event name, e.g. 'IGF'.")]
+
+
+def _store(db: str | None) -> Store:
+    store = Store(db or default_db_url())
+    store.migrate()
+    return store
+
+
+def _actor(store: Store, user: str | None) -> Actor:
+    if user is None:
+        return Actor.cli()
+    try:
+        u = get_user(store, user)
+    except EqualsError as exc:
+        raise fail(str(exc)) from exc
+    if not u.can_file_sessions:
+        raise fail(f"user {user!r} may not file reports (needs admin or rapporteur)")
+    return Actor.of(u)
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@sessions_app.command("file")
+def file_cmd(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .txt, .md or .docx report.")],
+    event: EventOption = "IGF",
+    year: Annotated[
+        int | None, typer.Option("--year", help="The event's year (default: the report's date).")
+    ] = None,
+    user: UserOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse a report with validation errors.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """File a report in the store: a new session, or a new revision of the same session."""
+    store = _store(db)
+    actor = _actor(store, user)
+    try:
+        report = parse_report(file)
+        the_year = year or (int(report.date[:4]) if report.date else None)
+        if the_year is None:
+            raise fail("the report has no date: give --year")
+        filed = file_report(
+            store,
+            report,
+            actor=actor,
+            event=EventRef(event, the_year),
+            source=file.read_bytes(),
+            strict=strict,
+        )
+    except EqualsError as exc:
+        raise fail(str(exc), 1 if exc.code == "report-not-filed" else 2) from exc
+    if filed.unchanged:
+        what = "unchanged (identical to the current revision)"
+    else:
+        what = "created" if filed.created else f"revision {filed.revision}"
+    v = filed.validation
+    out.print(
+        f"session {filed.session_id}: {what} — {len(v.errors)} error(s), "
+        f"{len(v.findings) - len(v.errors)} warning(s)",
+        highlight=False,
+    )
+
+
+_STYLE = {
+    ImportStatus.IMPORTED: "green",
+    ImportStatus.WARNED: "yellow",
+    ImportStatus.UNCHANGED: "dim",
+    ImportStatus.FAILED: "bold red",
+}
+
+
+@sessions_app.command("import")
+def import_cmd(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder of reports.")],
+    event: EventOption = "IGF",
+    year: Annotated[
+        int | None, typer.Option("--year", help="The event's year (default: each report's date).")
+    ] = None,
+    user: UserOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail reports with validation errors.")
+    ] = False,
+    recursive: Annotated[
+        bool, typer.Option("--recursive", "-r", help="Include subfolders.")
+    ] = False,
+    format: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Import every report in a folder; each file is all-or-nothing. Exit 1 if any failed."""
+    if not folder.is_dir():
+        raise fail(f"{folder} is not a folder")
+    store = _store(db)
+    actor = _actor(store, user)
+
+    def show(path: Path, item: ImportItem) -> None:
+        if format is OutputFormat.table:
+            line = Text(f"{item.status.value:9} ", style=_STYLE[item.status])
+            line.append(f"{path.name}  {item.message}")
+            err.print(line)
+
+    summary = import_folder(
+        store,
+        folder,
+        actor=actor,
+        event=event,
+        year=year,
+        strict=strict,
+        recursive=recursive,
+        progress=show,
+    )
+    record = summary.to_record()
+    if format is OutputFormat.json:
+        _json(record)
+    elif format is OutputFormat.csv:
+        emit(
+            [i.to_record() for i in summary.items],
+            format,
+            ["path", "status", "session_id", "revision", "message"],
+        )
+    else:
+        out.print(
+            f"{record['files']} file(s): {record['imported']} imported, {record['warned']} "
+            f"with warnings, {record['unchanged']} unchanged, {record['failed']} failed",
+            highlight=False,
+        )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _filters(
+    event: str | None, year: int | None, area: str | None, stakeholder: str | None
+) -> SessionFilter:
+    try:
+        return SessionFilter(
+            event=event,
+            year=year,
+            area=Pillar(area.lower()) if area else None,
+            stakeholder=StakeholderGroup(stakeholder.lower().replace(" ", "_").replace("-", "_"))
+            if stakeholder
+            else None,
+        )
+    except ValueError as exc:
+        raise fail(
+            f"{exc}; areas: {', '.join(Pillar)}; stakeholder groups: {', '.join(StakeholderGroup)}"
+        ) from exc
+
+
+FilterEvent = Annotated[str | None, typer.Option("--event", help="Event name.")]
+FilterYear = Annotated[int | None, typer.Option("--year", help="Event year.")]
+FilterArea = Annotated[
+    str | None, typer.Option("--area", help="Action area: access, skills, leadership.")
+]
+FilterGroup = Annotated[
+    str | None,
+    typer.Option("--stakeholder", help="Stakeholder group of a speaker, e.g. civil_society."),
+]
+
+
+@sessions_app.command("list")
+def list_cmd(
+    event: FilterEvent = None,
+    year: FilterYear = None,
+    area: FilterArea = None,
+    stakeholder: FilterGroup = None,
+    format: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """List filed sessions, filtered by event, year, action area or stakeholder group."""
+    rows = [
+        s.to_record() for s in list_sessions(_store(db), _filters(event, year, area, stakeholder))
+    ]
+    cols = ["id", "event", "year", "date", "title", "areas", "speakers", "revisions", "valid"]
+    emit(rows, format, cols, title="Sessions")
+
+
+@sessions_app.command("search")
+def search_cmd(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", prefix*, OR, -exclude.')],
+    event: FilterEvent = None,
+    year: FilterYear = None,
+    area: FilterArea = None,
+    stakeholder: FilterGroup = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500)] = 20,
+    format: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Full-text search of filed reports, best match first, with highlighted snippets."""
+    hits = search_sessions(_store(db), query, _filters(event, year, area, stakeholder), limit=limit)
+    if format is not OutputFormat.table:
+        emit(
+            [h.to_record() for h in hits],
+            format,
+            ["id", "event", "year", "title", "rank", "snippet"],
+        )
+        return
+    if not hits:
+        out.print("no matches")
+    for h in hits:
+        title = Text(f"[{h.session.id}] ", style="bold")
+        for t, hit in h.title.parts:
+            title.append(t, style="bold yellow" if hit else "bold")
+        title.append(f"  ({h.session.event} {h.session.year})", style="dim")
+        out.print(title)
+        body = Text("    ")
+        for t, hit in h.snippet.parts:
+            body.append(t, style="bold yellow" if hit else "")
+        out.print(body)
+
+
+@sessions_app.command("show")
+def show_cmd(
+    session_id: Annotated[int, typer.Argument(metavar="ID", help="Session id (see list).")],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table (readable) or json.")
+    ] = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """One session: roles, action areas with evidence, diversity, revisions (who, when)."""
+    try:
+        detail = get_session(_store(db), session_id)
+    except EqualsError as exc:
+        raise fail(str(exc)) from exc
+    rec = detail.to_record()
+    if format is not OutputFormat.table:
+        _json(rec)
+        return
+    s = detail.summary
+    out.print(f"[bold]{s.title}[/]", highlight=False)
+    when = " ".join(x for x in (s.date, s.start_time and f"{s.start_time}–{s.end_time or ''}") if x)
+    out.print(f"{s.event} {s.year} · {when} · template {s.template_id}", highlight=False)
+    for r in detail.roles:
+        if r.role == "organizer":
+            who, extra = r.organization or r.raw, ""
+        else:
+            who = r.name or r.raw
+            extra = ", ".join(x for x in (r.organization, r.stakeholder_group) if x)
+        out.print(f"  {r.role:10} {who}" + (f" ({extra})" if extra else ""), highlight=False)
+    for a in detail.areas:
+        out.print(f"[bold]{a['area']}[/] — {a['sentences']} sentence(s)", highlight=False)
+        for e in a["evidence"][:3]:
+            out.print(f"    “{e['sentence']}”", highlight=False)
+    d = rec["diversity"]
+    out.print(
+        f"diversity: {d['speakers']} speaker(s), {d['distinct_groups']} group(s), "
+        f"balance {d['group_balance']}; women/participants as stated: "
+        f"{detail.women if detail.women is not None else 'not stated'}/"
+        f"{detail.participants if detail.participants is not None else 'not stated'}",
+        highlight=False,
+    )
+    for rv in detail.revisions:
+        out.print(
+            f"  revision {rv.number}: {rv.created_at} by {rv.actor} "
+            f"({'valid' if rv.valid else 'invalid'}; {rv.source_name})",
+            highlight=False,
+        )
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return value
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name (letters, digits, . _ @ -).")],
+    role: Annotated[
+        list[Role], typer.Option("--role", help="admin, rapporteur or partner-editor (repeatable).")
+    ] = [Role.RAPPORTEUR],  # noqa: B006 - Typer reads list defaults
+    organization: Annotated[
+        str | None,
+        typer.Option("--organization", help="Organisation id a partner-editor may edit."),
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a user (asks for the password twice, or reads it from stdin)."""
+    grants = [Grant(r, organization if r is Role.PARTNER_EDITOR else None) for r in role]
+    if any(g.role is Role.PARTNER_EDITOR and not g.organization_id for g in grants):
+        raise fail("a partner-editor needs --organization")
+    store = _store(db)
+    try:
+        user = create_user(store, name, _password(password_stdin), roles=grants)
+    except EqualsError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"user {user.name} created ({', '.join(user.roles)})", highlight=False)
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Issue a bearer API token (printed once; only its hash is stored)."""
+    try:
+        token = issue_token(_store(db), name, label=label)
+    except EqualsError as exc:
+        raise fail(str(exc)) from exc
+    sys.stdout.write(token + "\n")
+
+
+@users_app.command("revoke")
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    db: DbOption = None,
+) -> None:
+    """Revoke all of a user's API tokens."""
+    try:
+        n = revoke_tokens(_store(db), name)
+    except EqualsError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"{n} token(s) revoked")
+
+
+@users_app.command("list")
+def users_list(format: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
+    """List users and their roles."""
+    rows = [
+        {
+            "name": u.name,
+            "roles": [g.role.value + (f"@{g.organization_id}" if g.organization_id else "")
+                      for g in u.grants],
+            "disabled": u.disabled,
+        }
+        for u in list_users(_store(db))
+    ]  # fmt: skip
+    emit(rows, format, ["name", "roles", "disabled"], title="Users")

@@ -1,0 +1,191 @@
+"""Import many reports at once (a folder): parse and validate every file first, then file each
+in its own transaction, and report what was imported, warned, unchanged and failed.
+
+A file that fails (unreadable, no title, no year, validation errors under ``strict``, or a
+database error) writes nothing; the other files are still filed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from equals.auth.model import Actor
+from equals.core.errors import EqualsError
+from equals.sessions.model import ParsedReport
+from equals.sessions.parser import parse_source
+from equals.sessions.reader import read_bytes
+from equals.sessions.validate import ValidationReport, validate_report
+from equals.store import Store
+from equals.store.session_reports.filing import EventRef, FiledReport, file_report
+
+REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
+
+
+class ImportStatus(StrEnum):
+    IMPORTED = "imported"  # filed, no findings
+    WARNED = "warned"  # filed, with validation findings
+    UNCHANGED = "unchanged"  # identical to the session's current revision
+    FAILED = "failed"  # nothing written
+
+
+@dataclass(frozen=True, slots=True)
+class ImportItem:
+    path: str
+    status: ImportStatus
+    message: str = ""
+    session_id: int | None = None
+    revision: int | None = None
+    codes: tuple[str, ...] = ()  # validation finding codes
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status.value,
+            "message": self.message,
+            "session_id": self.session_id,
+            "revision": self.revision,
+            "codes": list(self.codes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    items: tuple[ImportItem, ...]
+
+    def count(self, status: ImportStatus) -> int:
+        return sum(1 for i in self.items if i.status is status)
+
+    @property
+    def failed(self) -> tuple[ImportItem, ...]:
+        return tuple(i for i in self.items if i.status is ImportStatus.FAILED)
+
+    def to_record(self) -> dict[str, Any]:
+        counts = Counter(i.status.value for i in self.items)
+        return {
+            "files": len(self.items),
+            **{s.value: counts.get(s.value, 0) for s in ImportStatus},
+            "items": [i.to_record() for i in self.items],
+        }
+
+
+def report_files(folder: Path, *, recursive: bool = False) -> list[Path]:
+    pattern = "**/*" if recursive else "*"
+    return sorted(
+        p
+        for p in folder.glob(pattern)
+        if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    path: Path
+    report: ParsedReport | None
+    validation: ValidationReport | None
+    data: bytes
+    error: str = ""
+
+
+def _prepare(path: Path) -> _Prepared:
+    try:
+        data = path.read_bytes()
+        report = parse_source(read_bytes(data, name=str(path)))
+    except (EqualsError, OSError) as exc:
+        return _Prepared(path, None, None, b"", str(exc))
+    return _Prepared(path, report, validate_report(report), data)
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    actor: Actor,
+    event: str = "IGF",
+    year: int | None = None,
+    kind: str = "igf",
+    strict: bool = False,
+    progress: Callable[[Path, ImportItem], None] | None = None,
+) -> ImportSummary:
+    """Parse and validate every file, then file each one in its own transaction."""
+    prepared = [_prepare(p) for p in paths]
+    items: list[ImportItem] = []
+    for prep in prepared:
+        item = _file_one(store, prep, actor, event, year, kind, strict)
+        items.append(item)
+        if progress is not None:
+            progress(prep.path, item)
+    return ImportSummary(tuple(items))
+
+
+def import_folder(
+    store: Store,
+    folder: Path,
+    *,
+    actor: Actor,
+    event: str = "IGF",
+    year: int | None = None,
+    kind: str = "igf",
+    strict: bool = False,
+    recursive: bool = False,
+    progress: Callable[[Path, ImportItem], None] | None = None,
+) -> ImportSummary:
+    if not folder.is_dir():
+        raise EqualsError(f"{folder} is not a folder")
+    return import_files(
+        store,
+        report_files(folder, recursive=recursive),
+        actor=actor,
+        event=event,
+        year=year,
+        kind=kind,
+        strict=strict,
+        progress=progress,
+    )
+
+
+def _file_one(
+    store: Store,
+    prep: _Prepared,
+    actor: Actor,
+    event: str,
+    year: int | None,
+    kind: str,
+    strict: bool,
+) -> ImportItem:
+    name = str(prep.path)
+    if prep.report is None or prep.validation is None:
+        return ImportItem(name, ImportStatus.FAILED, prep.error)
+    codes = tuple(prep.validation.codes())
+    the_year = year or (int(prep.report.date[:4]) if prep.report.date else None)
+    if the_year is None:
+        return ImportItem(
+            name, ImportStatus.FAILED, "no date in the report: give the event's year", None, None,
+            codes,
+        )  # fmt: skip
+    try:
+        filed: FiledReport = file_report(
+            store,
+            prep.report,
+            actor=actor,
+            event=EventRef(event, the_year, kind),
+            source=prep.data,
+            validation=prep.validation,
+            strict=strict,
+        )
+    except (EqualsError, SQLAlchemyError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return ImportItem(name, ImportStatus.FAILED, message, None, None, codes)
+    if filed.unchanged:
+        status = ImportStatus.UNCHANGED
+    else:
+        status = ImportStatus.WARNED if codes else ImportStatus.IMPORTED
+    errors = len(prep.validation.errors)
+    message = f"{errors} error(s), {len(codes) - errors} warning(s)" if codes else ""
+    return ImportItem(name, status, message, filed.session_id, filed.revision, codes)

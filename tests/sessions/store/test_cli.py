@@ -1,0 +1,103 @@
+"""``equals sessions file|import|list|search|show`` and ``equals users …`` via CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import equals.cli.sessions_store  # noqa: F401  (registers the commands)
+from equals.cli import app
+
+from ..conftest import EXAMPLE, FIXTURES
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_file_list_search_show(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'cli.db'}"]
+    code, out, _ = run("sessions", "file", str(EXAMPLE), "--event", "IGF", "--year", "2016", *db)
+    assert code == 0 and "session 1: created" in out
+    code, out, _ = run("sessions", "file", str(EXAMPLE), "--event", "IGF", *db)
+    assert code == 0 and "unchanged" in out
+    code, out, err = run("sessions", "file", str(EXAMPLE), "--strict", "--event", "X", *db)
+    assert code == 1 and "no-rapporteur" in err
+
+    code, out, _ = run("sessions", "list", "--area", "leadership", "--format", "json", *db)
+    rows = json.loads(out)
+    assert code == 0 and [r["id"] for r in rows] == [1]
+    assert rows[0]["areas"] == ["access", "skills", "leadership"]
+    code, out, _ = run("sessions", "list", "--stakeholder", "academia", "-f", "json", *db)
+    assert json.loads(out) == []
+    code, _, err = run("sessions", "list", "--area", "nowhere", *db)
+    assert code == 2 and "leadership" in err
+
+    code, out, _ = run("sessions", "search", "digital divide", "-f", "json", *db)
+    (hit,) = json.loads(out)
+    assert "<mark>" in hit["snippet_html"] and hit["id"] == 1
+    code, out, _ = run("sessions", "search", "digital divide", *db)
+    assert code == 0 and "[1] EQUALS" in out
+
+    code, out, _ = run("sessions", "show", "1", "-f", "json", *db)
+    rec = json.loads(out)
+    assert rec["revisions"][0]["actor"].startswith("cli:")
+    assert len([r for r in rec["roles"] if r["role"] == "speaker"]) == 7
+    code, out, _ = run("sessions", "show", "1", *db)
+    assert code == 0 and "revision 1" in out and "Doreen Bogdan-Martin" in out
+    code, _, err = run("sessions", "show", "99", *db)
+    assert code == 2 and "unknown session" in err
+
+
+def test_import_exit_code_and_summary(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'cli.db'}"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text((FIXTURES / "igf2018-short.txt").read_text())
+    (folder / "bad.docx").write_bytes(b"not a docx")
+    code, out, err = run("sessions", "import", str(folder), *db)
+    assert code == 1
+    assert "2 file(s): 1 imported, 0 with warnings, 0 unchanged, 1 failed" in out
+    assert "failed" in err and "bad.docx" in err
+    (folder / "bad.docx").unlink()
+    code, out, _ = run("sessions", "import", str(folder), "-f", "json", *db)
+    assert code == 0 and json.loads(out)["unchanged"] == 1
+    code, _, err = run("sessions", "import", str(tmp_path / "missing"), *db)
+    assert code == 2
+
+
+def test_users_add_token_and_file_as_user(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'cli.db'}"]
+    code, out, _ = run("users", "add", "amina", "--password-stdin", *db, input="long enough pw\n")
+    assert code == 0 and "amina created (rapporteur)" in out
+    code, _, err = run("users", "add", "amina", "--password-stdin", *db, input="long enough pw\n")
+    assert code == 2 and "already exists" in err
+    code, _, err = run("users", "add", "bob", "--password-stdin", *db, input="short\n")
+    assert code == 2 and "at least 8" in err
+    code, out, _ = run(
+        "users", "add", "root", "--role", "admin", *db, input="prompted pw 1\nprompted pw 1\n"
+    )
+    assert code == 0 and "(admin)" in out
+    code, _, err = run("users", "add", "pe", "--role", "partner-editor", "--password-stdin", *db,
+                       input="long enough pw\n")  # fmt: skip
+    assert code == 2 and "--organization" in err
+    code, out, _ = run("users", "token", "amina", *db)
+    assert code == 0 and out.startswith("eqh_") and len(out.strip()) > 40
+    code, out, _ = run("users", "list", "-f", "json", *db)
+    assert {u["name"]: u["roles"] for u in json.loads(out)} == {
+        "amina": ["rapporteur"],
+        "root": ["admin"],
+    }
+    code, out, _ = run("sessions", "file", str(EXAMPLE), "--user", "amina", *db)
+    assert code == 0
+    code, out, _ = run("sessions", "show", "1", "-f", "json", *db)
+    assert json.loads(out)["revisions"][0]["actor"] == "amina"
+    code, _, err = run("sessions", "file", str(EXAMPLE), "--user", "nobody", *db)
+    assert code == 2 and "unknown user" in err
+    code, out, _ = run("users", "revoke", "amina", *db)
+    assert code == 0 and "1 token(s) revoked" in out

@@ -1,0 +1,101 @@
+"""Importing a folder: parse and validate all first, one transaction per file, a summary of
+imported / warned / unchanged / failed, and a failed file changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from equals.auth import Actor
+from equals.store import Store
+from equals.store.session_reports.importer import ImportStatus, import_folder
+from equals.store.session_reports.repository import list_sessions
+
+from ..conftest import EXAMPLE, EXAMPLE_ROWS, FIXTURES, docx_table
+from .conftest import SESSION_TABLES, install_poison, report_text, table_rows
+
+
+def _folder(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    folder = tmp_path / "reports"
+    folder.mkdir(exist_ok=True)
+    for name, content in files.items():
+        p = folder / name
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, encoding="utf-8")
+    return folder
+
+
+def test_import_summary(store: Store, tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        {
+            "a-example.txt": EXAMPLE.read_text(encoding="utf-8"),
+            "b-clean.md": (FIXTURES / "igf2018-short.txt").read_text(encoding="utf-8"),
+            "c-table.docx": docx_table(
+                [(label, v) for label, v in EXAMPLE_ROWS if label != "Session Title"]
+                + [("Session Title", ["Word table session"])]
+            ),
+            "d-corrupt.docx": b"PK\x03\x04 not really a zip",
+            "e-undated.txt": "Session Title: No date here\nKey Issues raised: One.\n",
+            "notes.csv": "ignored,file\n",
+        },
+    )
+    summary = import_folder(store, folder, actor=Actor.cli(), event="IGF")
+    status = {Path(i.path).name: i.status for i in summary.items}
+    assert status == {
+        "a-example.txt": ImportStatus.WARNED,  # no rapporteur: filed, with its findings
+        "b-clean.md": ImportStatus.IMPORTED,
+        "c-table.docx": ImportStatus.WARNED,
+        "d-corrupt.docx": ImportStatus.FAILED,
+        "e-undated.txt": ImportStatus.FAILED,
+    }
+    rec = summary.to_record()
+    assert (rec["files"], rec["imported"], rec["warned"], rec["failed"]) == (5, 1, 2, 2)
+    example = next(i for i in summary.items if i.path.endswith("a-example.txt"))
+    assert "no-rapporteur" in example.codes and example.session_id is not None
+    assert "DOCX" in next(i.message for i in summary.failed if "corrupt" in i.path)
+    assert {(s.event, s.year) for s in list_sessions(store)} == {("IGF", 2016), ("IGF", 2018)}
+
+    again = import_folder(store, folder, actor=Actor.cli(), event="IGF")
+    assert again.count(ImportStatus.UNCHANGED) == 3 and again.count(ImportStatus.FAILED) == 2
+    # With the year given, the undated report is filed too.
+    given = import_folder(store, folder, actor=Actor.cli(), event="IGF", year=2016)
+    undated = next(i for i in given.items if i.path.endswith("e-undated.txt"))
+    assert undated.status is ImportStatus.WARNED
+
+
+def test_strict_import_fails_invalid_reports(store: Store, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"example.txt": EXAMPLE.read_text(encoding="utf-8")})
+    summary = import_folder(store, folder, actor=Actor.cli(), strict=True)
+    assert [i.status for i in summary.items] == [ImportStatus.FAILED]
+    assert "no-rapporteur" in summary.items[0].message
+    assert list_sessions(store) == []
+
+
+def test_a_failed_file_changes_nothing_and_the_others_are_filed(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = _folder(tmp_path, {"1-kept.txt": report_text("Kept session")})
+    import_folder(store, folder, actor=Actor.cli())
+    install_poison(store, "Poison")
+    before = table_rows(store, SESSION_TABLES)
+    poison = report_text("Poison pill", speakers=["Zed Poisonperson, Poison Org – Civil Society"])
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "2-poison.txt").write_text(poison, encoding="utf-8")
+    # A new event, person and organisation: all written, then rolled back.
+    summary = import_folder(store, alone, actor=Actor.cli(), event="Poison Fest")
+    assert [i.status for i in summary.items] == [ImportStatus.FAILED]
+    assert table_rows(store, SESSION_TABLES) == before
+
+    (folder / "2-poison.txt").write_text(poison, encoding="utf-8")
+    _folder(tmp_path, {"3-new.txt": report_text("Another session")})
+    summary = import_folder(store, folder, actor=Actor.cli())
+    assert [(Path(i.path).name, i.status) for i in summary.items] == [
+        ("1-kept.txt", ImportStatus.UNCHANGED),
+        ("2-poison.txt", ImportStatus.FAILED),
+        ("3-new.txt", ImportStatus.WARNED),
+    ]
+    assert "poisoned report" in summary.failed[0].message
+    assert sorted(s.title for s in list_sessions(store)) == ["Another session", "Kept session"]

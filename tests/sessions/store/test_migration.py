@@ -1,0 +1,34 @@
+"""Migration 0003 creates exactly the session and user tables of the schema (plus, on SQLite,
+the FTS5 index and its shadow tables) and downgrades cleanly."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import Table, inspect
+
+from equals.store import Store, auth_schema, sessions_schema
+from equals.store.schema import metadata
+
+MINE = {
+    t.name
+    for mod in (sessions_schema, auth_schema)
+    for t in vars(mod).values()
+    if isinstance(t, Table) and t.metadata is metadata
+}
+
+
+def test_tables_match_the_schema_and_downgrade(store: Store) -> None:
+    insp = inspect(store.engine)
+    tables = set(insp.get_table_names())
+    assert tables >= MINE and len(MINE) == 13
+    for name in MINE:
+        cols = {c["name"] for c in insp.get_columns(name)}
+        assert cols == {c.name for c in metadata.tables[name].columns}, name
+    fts = {t for t in tables if t.startswith(sessions_schema.FTS_TABLE)}
+    assert bool(fts) == (store.dialect == "sqlite")
+    with store.transaction() as conn:
+        command.downgrade(store._alembic_config(conn), "0002")
+    left = set(inspect(store.engine).get_table_names())
+    assert not (left & MINE) and not {t for t in left if t.startswith("session_search")}
+    store.migrate()
+    assert store.schema_revision() == "0003"
