@@ -42,7 +42,7 @@ def test_help() -> None:
         code, out, _ = run(*args, "--help")
         assert code == 0 and "Usage" in out
     _, out, _ = run("estimate", "--help")
-    assert "not yet available" in out and "--lonely-psu" in out and "--df" in out
+    assert "spark" in out and "--lonely-psu" in out and "--df" in out
 
 
 def test_estimate_json_contract() -> None:
@@ -162,7 +162,10 @@ def _csv(path: Path, rows: list[str]) -> str:
         (["--weight", "wt", "--mean", "hours"], ["sim.csv", "'wt'", "available", "stratum"]),
         (["--weight", "w", "--mean", "nope"], ["'nope'", "sim.csv"]),
         (["--weight", "w", "--mean", "hours", "--engine", "polars"], ["unknown engine"]),
-        (["--weight", "w", "--mean", "hours", "--engine", "spark"], ["not yet available"]),
+        (
+            ["--weight", "w", "--mean", "hours", "--spark-master", "local[2]"],
+            ["--engine spark"],
+        ),
         (
             ["--weight", "w", "--strata", "stratum_l", "--psu", "psu", "--mean", "hours"],
             ["east-urban-1", "one PSU"],

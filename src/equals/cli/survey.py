@@ -26,6 +26,7 @@ from equals.survey import (
     estimate,
     gender_gaps,
     mean,
+    open_engine,
     proportion,
     ratio,
     total,
@@ -65,7 +66,16 @@ EngineOpt = Annotated[
     str,
     typer.Option(
         "--engine",
-        help="duckdb (default). spark: not yet available in this version (exits with code 2).",
+        help="duckdb (default: one machine, out-of-core) or spark (PySpark; local[2] unless "
+        "--spark-master).",
+    ),
+]
+SparkMasterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master",
+        help="Spark master URL for --engine spark, e.g. spark://host:7077, yarn, local[4] "
+        "(default local[2], or $EQUALS_SPARK_MASTER). FILE must be readable by the executors.",
     ),
 ]
 LonelyOpt = Annotated[
@@ -168,6 +178,7 @@ def estimate_cmd(
     ] = None,
     by: ByOpt = None,
     engine: EngineOpt = "duckdb",
+    spark_master: SparkMasterOpt = None,
     lonely_psu: LonelyOpt = LonelyPSU.ERROR,
     df: DfOpt = DfRule.NORMAL,
     ci: Annotated[
@@ -213,7 +224,7 @@ def estimate_cmd(
             quantities,
             _by(by),
             options=options,
-            engine=engine,
+            engine=open_engine(engine, file, spark_master=spark_master),
         )
     except (EqualsError, ValueError) as exc:
         raise fail(str(exc)) from exc
@@ -238,6 +249,7 @@ def gap_cmd(
     mean_: MeanOpt = None,
     by: ByOpt = None,
     engine: EngineOpt = "duckdb",
+    spark_master: SparkMasterOpt = None,
     lonely_psu: LonelyOpt = LonelyPSU.ERROR,
     format: FormatOption = OutputFormat.table,
 ) -> None:
@@ -258,7 +270,7 @@ def gap_cmd(
             female=female,
             male=male,
             by=_by(by),
-            engine=engine,
+            engine=open_engine(engine, file, spark_master=spark_master),
         )
     except (EqualsError, ValueError) as exc:
         raise fail(str(exc)) from exc

@@ -2,8 +2,9 @@
 
 An :class:`Engine` exposes the source's schema and runs a query, returning a small pandas
 DataFrame (the aggregated cells). :class:`DuckDBEngine` reads CSV and Parquet directly
-(out-of-core), and Stata ``.dta`` / SPSS ``.sav`` through pyreadstat. A Spark engine will run
-the same SQL text with :data:`equals.survey.sql.SPARK` quoting.
+(out-of-core), and Stata ``.dta`` / SPSS ``.sav`` through pyreadstat.
+:class:`equals.survey.spark.SparkEngine` runs the same SQL text with
+:data:`equals.survey.sql.SPARK` quoting (PySpark, local mode or a cluster).
 """
 
 from __future__ import annotations
@@ -127,17 +128,34 @@ def read_statistical_file(path: Path, kind: str) -> pd.DataFrame:
     return frame
 
 
-def open_engine(engine: str | Engine, source: str | Path | pd.DataFrame) -> Engine:
-    """An engine by name (``duckdb``; ``spark`` is not yet available) or an engine instance."""
+def open_engine(
+    engine: str | Engine, source: str | Path | pd.DataFrame, *, spark_master: str | None = None
+) -> Engine:
+    """An engine by name (``duckdb`` or ``spark``) or an engine instance (returned as is).
+
+    ``spark_master``: the Spark master URL for ``spark`` (default ``local[2]``)."""
     if not isinstance(engine, str):
         return engine
     location = str(source) if isinstance(source, str | Path) else "<DataFrame>"
+    if spark_master and engine != "spark":
+        raise UnknownEngineError(
+            f"a Spark master ({spark_master}) needs the spark engine (--engine spark)",
+            location=location,
+        )
     if engine == "duckdb":
         return DuckDBEngine(source)
     if engine == "spark":
-        raise EngineUnavailableError(
-            "the spark engine is not yet available; use --engine duckdb", location=location
-        )
+        from equals.survey.spark import SparkEngine, spark_available
+
+        if not spark_available():
+            raise EngineUnavailableError(
+                "the spark engine needs pyspark: pip install 'equals-hub[spark]' (and Java 17)",
+                location=location,
+            )
+        try:
+            return SparkEngine(source, master=spark_master)
+        except EngineUnavailableError as exc:
+            raise EngineUnavailableError(exc.message, location=location) from exc
     raise UnknownEngineError(
         f"unknown engine {engine!r} (choose from: {', '.join(ENGINES)})", location=location
     )

@@ -146,7 +146,7 @@ def profile_sql(
     for i, col in enumerate(design_columns):
         select.append(f"SUM(CASE WHEN {d.ident(col)} IS NULL THEN 1 ELSE 0 END) AS null_{i}")
     for i, col in enumerate(binary_checks):
-        c = d.ident(col)
+        c = column_value(col, d)  # a DOUBLE, so that BOOLEAN columns compare on Spark too
         select.append(
             f"SUM(CASE WHEN {c} IS NOT NULL AND {c} <> 0 AND {c} <> 1 THEN 1 ELSE 0 END)"
             f" AS nonbinary_{i}"

@@ -1,0 +1,271 @@
+"""Survey-engine benchmark: 8 ITU indicators × 5 domain sets with all gender gaps.
+
+    .venv/bin/python benchmarks/survey.py                 # 2M and 10M persons, every peer
+    .venv/bin/python benchmarks/survey.py --sizes 2000000 --peers duckdb,svy,r
+
+Data: ``equals.survey.simulate`` (synthetic, country KEN, seed 1) written to benchmarks/data/
+(gitignored — never commit it), plus a CSV copy for R. Each peer runs in its own process
+under ``/usr/bin/time -v`` (wall time and peak RSS of the whole process); each peer's own
+timer separates loading the file from estimation. Work, for every peer:
+
+* 8 proportions (internet_use, computer_use, mobile_use, mobile_own, 3 skills, hh_internet),
+* domains: overall, sex, sex × urban, sex × age group, sex × region,
+* gender gaps (male − female, with SE) overall and by urban, age group and region
+  (ours: ``gender_gaps``; R: ``svyby(covmat=TRUE)`` + ``svycontrast``; svy and samplics
+  have no female–male covariance by domain, so they do the estimates only).
+
+Every peer has a time limit (``--timeout``, default 600 s); a peer that would exceed it is
+stopped and reported with the work it finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DATA = ROOT / "data"
+VARS = ["internet_use", "computer_use", "mobile_use", "mobile_own", "skill_copy_paste",
+        "skill_email_attachment", "skill_programming", "hh_internet"]  # fmt: skip
+BYS: list[list[str]] = [[], ["sex"], ["sex", "urban"], ["sex", "age_group"], ["sex", "region"]]
+GAP_BYS: list[list[str]] = [[], ["urban"], ["age_group"], ["region"]]
+PEERS = ("duckdb", "spark", "r", "svy", "samplics")
+
+
+# -- workers (run in a child process) ------------------------------------------------------
+
+
+def work_ours(path: str, engine_name: str) -> dict[str, float | int]:
+    from equals.survey import Design, estimate, gender_gaps, proportion
+
+    design = Design(weight="weight", strata="stratum", psu="psu")
+    quantities = [proportion(v) for v in VARS]
+    t0 = time.perf_counter()
+    engine: object
+    if engine_name == "duckdb":
+        from equals.survey.engine import DuckDBEngine
+
+        engine = DuckDBEngine(path)
+    else:
+        from equals.survey.spark import SparkEngine
+
+        engine = SparkEngine(path)
+    t1 = time.perf_counter()
+    n = 0
+    for by in BYS:
+        n += len(estimate(path, design, quantities, by, engine=engine))  # type: ignore[arg-type]
+    for by in GAP_BYS:
+        gaps = gender_gaps(path, design, quantities, sex="sex", female=2, male=1, by=by,
+                           engine=engine)  # type: ignore[arg-type]  # fmt: skip
+        n += len(gaps)
+    t2 = time.perf_counter()
+    return {"load_s": t1 - t0, "estimate_s": t2 - t1, "results": n}
+
+
+def work_svy(path: str) -> dict[str, float | int]:
+    import polars as pl
+    import svy
+
+    t0 = time.perf_counter()
+    data = pl.read_parquet(path, columns=["stratum", "psu", "weight", "sex", "urban",
+                                          "age_group", "region", *VARS])  # fmt: skip
+    sample = svy.Sample(data=data, design=svy.Design(stratum="stratum", psu="psu", wgt="weight"))
+    t1 = time.perf_counter()
+    n = 0
+    for by in BYS:
+        for v in VARS:
+            r = sample.estimation.mean(y=v, by=by or None, drop_nulls=True)
+            n += 1 if r is not None else 0
+            print(f"progress {n} {time.perf_counter() - t1:.3f}", flush=True)
+    t2 = time.perf_counter()
+    return {"load_s": t1 - t0, "estimate_s": t2 - t1, "results": n}
+
+
+def work_samplics(path: str) -> dict[str, float | int]:
+    import warnings
+
+    import pandas as pd
+
+    warnings.simplefilter("ignore")
+    from samplics.estimation import TaylorEstimator
+    from samplics.utils.types import PopParam
+
+    t0 = time.perf_counter()
+    data = pd.read_parquet(path, columns=["stratum", "psu", "weight", "sex", "urban",
+                                          "age_group", "region", *VARS])  # fmt: skip
+    t1 = time.perf_counter()
+    n = 0
+    for by in BYS:
+        domain = None
+        if by:
+            domain = data[by].astype(str).agg("|".join, axis=1)
+        for v in VARS:
+            est = TaylorEstimator(PopParam.mean)
+            est.estimate(y=data[v], samp_weight=data["weight"], stratum=data["stratum"],
+                         psu=data["psu"], domain=domain, remove_nan=True)  # fmt: skip
+            n += 1
+            print(f"progress {n} {time.perf_counter() - t1:.3f}", flush=True)
+    t2 = time.perf_counter()
+    return {"load_s": t1 - t0, "estimate_s": t2 - t1, "results": n}
+
+
+R_SCRIPT = r"""
+suppressMessages(library(survey))
+args <- commandArgs(trailingOnly = TRUE)
+t0 <- Sys.time()
+d <- read.csv(args[1])
+t1 <- Sys.time()
+des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
+vars <- strsplit(args[2], ",")[[1]]
+bys <- list(NULL, ~sex, ~sex + urban, ~sex + age_group, ~sex + region)
+gbys <- list(~sex, ~urban + sex, ~age_group + sex, ~region + sex)
+n <- 0
+for (v in vars) {
+  f <- as.formula(paste0("~", v))
+  dv <- des[!is.na(d[[v]]), ]  # a domain (subset keeps every PSU); svyby(covmat) needs no NA
+  for (b in bys) {
+    if (is.null(b)) r <- svymean(f, des, na.rm = TRUE)
+    else r <- svyby(f, b, des, svymean, na.rm = TRUE)
+    n <- n + 1
+    cat(sprintf("progress %d %.3f\n", n, as.numeric(Sys.time() - t1, units = "secs")))
+  }
+  for (b in gbys) {
+    r <- svyby(f, b, dv, svymean, covmat = TRUE)
+    k <- length(coef(r)) / 2
+    # rows are ordered with sex varying slowest: male (1) block, then female (2) block
+    for (i in seq_len(k)) {
+      w <- rep(0, 2 * k); w[i] <- 1; w[k + i] <- -1
+      g <- svycontrast(r, w)
+    }
+    n <- n + 1
+    cat(sprintf("progress %d %.3f\n", n, as.numeric(Sys.time() - t1, units = "secs")))
+  }
+}
+t2 <- Sys.time()
+cat(sprintf("RESULT {\"load_s\": %.3f, \"estimate_s\": %.3f, \"results\": %d}\n",
+    as.numeric(t1 - t0, units = "secs"), as.numeric(t2 - t1, units = "secs"), n))
+"""
+
+
+# -- orchestration ------------------------------------------------------------------------
+
+
+def ensure_data(persons: int, country: str) -> tuple[Path, Path]:
+    DATA.mkdir(exist_ok=True)
+    parquet = DATA / f"survey_{country}_{persons}.parquet"
+    csv = parquet.with_suffix(".csv")
+    if not parquet.exists():
+        from equals.survey.simulate import SimulationSpec, Target, simulate
+
+        # Kenya's bundled figures (ITU via WDI 2019 / UNSD 2019), fixed so that runs compare.
+        targets = {
+            "internet_use": Target("internet_use", 0.2023, 0.2517, "wdi KEN 2019"),
+            "mobile_own": Target("mobile_own", 0.4703, 0.4760, "unsd-gender-itu KEN 2019"),
+        }
+        t = time.perf_counter()
+        simulate(SimulationSpec(country, persons, 1, targets), parquet)
+        print(f"simulated {persons:,} persons in {time.perf_counter() - t:.1f}s", flush=True)
+    if not csv.exists():
+        import duckdb
+
+        duckdb.sql(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{csv}' (HEADER)")
+    return parquet, csv
+
+
+def run_peer(peer: str, parquet: Path, csv: Path, timeout: float) -> dict[str, object]:
+    if peer == "r":
+        script = Path(tempfile.mkdtemp()) / "bench.R"
+        script.write_text(R_SCRIPT)
+        cmd = ["Rscript", str(script), str(csv), ",".join(VARS)]
+    else:
+        cmd = [sys.executable, __file__, "--worker", peer, "--file", str(parquet)]
+    full = ["/usr/bin/time", "-v", *cmd]
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the peer and its children (R, the JVM)
+        out, err = proc.communicate()
+        timed_out = True
+    wall = time.perf_counter() - t
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
+    res: dict[str, object] = {"peer": peer, "wall_s": wall, "timed_out": timed_out,
+                              "peak_rss_mb": int(rss.group(1)) / 1024 if rss else None}  # fmt: skip
+    found = re.search(r"RESULT (\{.*\})", out)
+    if found:
+        res.update(json.loads(found.group(1)))
+    else:
+        steps = re.findall(r"progress (\d+) ([\d.]+)", out)
+        total = len(VARS) * (9 if peer == "r" else len(BYS))
+        if steps:
+            done, secs = int(steps[-1][0]), float(steps[-1][1])
+            res["partial"] = f"{done} of {total} calls in {secs:.0f}s"
+            res["estimate_s_extrapolated"] = secs / done * total
+    if not found and not timed_out:
+        res["error"] = err.split("\tCommand being timed")[0].strip().splitlines()[-8:]
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[2_000_000, 10_000_000])
+    ap.add_argument("--peers", default=",".join(PEERS))
+    ap.add_argument("--country", default="KEN")
+    ap.add_argument("--timeout", type=float, default=600.0)
+    ap.add_argument("--out", type=Path, default=DATA / "results.json")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--file", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        workers = {
+            "duckdb": lambda p: work_ours(p, "duckdb"),
+            "spark": lambda p: work_ours(p, "spark"),
+            "svy": work_svy,
+            "samplics": work_samplics,
+        }
+        print("RESULT " + json.dumps(workers[args.worker](args.file)), flush=True)
+        return
+    machine = {
+        "date": date.today().isoformat(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+    results: list[dict[str, object]] = []
+    for size in args.sizes:
+        parquet, csv = ensure_data(size, args.country)
+        for peer in args.peers.split(","):
+            r = run_peer(peer, parquet, csv, args.timeout)
+            r["persons"] = size
+            results.append(r)
+            print(json.dumps(r), flush=True)
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
+    print(f"\nwrote {args.out}")
+    for size in args.sizes:
+        rows = {str(r["peer"]): r for r in results if r["persons"] == size}
+        ours = rows.get("duckdb", {}).get("estimate_s")
+        print(f"\n{size:,} persons")
+        for peer, r in rows.items():
+            est = r.get("estimate_s") or r.get("estimate_s_extrapolated")
+            ratio = f"{float(est) / float(ours):8.1f}×" if est and ours else "       –"  # type: ignore[arg-type]
+            print(f"  {peer:9} wall {float(r['wall_s']):8.1f}s  estimate {est}  "  # type: ignore[arg-type]
+                  f"ratio vs ours {ratio}  peak {r['peak_rss_mb']} MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
