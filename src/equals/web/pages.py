@@ -9,6 +9,7 @@ suggestions (the JSON API keeps its own JSON errors).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from equals.core.vocabulary import IndicatorKind, Pillar
 from equals.indicators.catalogue import Indicator
 from equals.indicators.gaps import PARITY_HIGH, PARITY_LOW, ParityStatus
 from equals.store.profile import country_profile
-from equals.store.queries import Evidence, GapRow, IndicatorSummary
+from equals.store.queries import Evidence, GapRow, IndicatorSummary, ObservationRow
 from equals.web.deps import get_evidence
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -81,6 +82,95 @@ def breakdown_label(breakdown: str) -> str:
     return ", ".join(p[:1].upper() + p[1:] for p in parts)
 
 
+FLAG_LABELS = {
+    "use_with_caution": (
+        "Use with caution",
+        "Coefficient of variation between 16.6% and 33.3%: the estimate is imprecise.",
+    ),
+    "unreliable": (
+        "Unreliable",
+        "Coefficient of variation above 33.3%: too imprecise to rely on.",
+    ),
+    "small_n": (
+        "Small sample",
+        "Fewer than 30 respondents in this group (unweighted).",
+    ),
+}
+
+
+def fmt_pm(se: float | None, digits: int = 1) -> str:
+    """`` ± 1.2`` after a value with a standard error; nothing without one."""
+    return "" if se is None else f" ± {fmt_num(se, digits)}"
+
+
+def fmt_ci(low: float | None, high: float | None, digits: int = 1) -> str:
+    """``95% CI 44.6–49.4``; empty when either bound is missing."""
+    if low is None or high is None:
+        return ""
+    return f"95% CI {fmt_num(low, digits)}–{fmt_num(high, digits)}"
+
+
+def flag_label(flag: str) -> str:
+    return FLAG_LABELS.get(flag, (flag.replace("_", " ").capitalize(), ""))[0]
+
+
+def flag_help(flag: str) -> str:
+    return FLAG_LABELS.get(flag, ("", "Quality flag set by the survey estimation."))[1]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyEstimate:
+    """A country's latest survey estimates (with uncertainty) of one indicator and source."""
+
+    source: str
+    year: int
+    rows: tuple[ObservationRow, ...]  # female, male, total (those present)
+
+
+def _survey_estimates(
+    ev: Evidence, code: str
+) -> tuple[dict[str, list[SurveyEstimate]], dict[str, list[dict[str, Any]]]]:
+    """Estimates with a standard error for one country (no breakdown), by indicator.
+
+    Returns the latest year per (indicator, source) for the cards, and every point with a
+    confidence interval (for the trend charts' error bars).
+    """
+    rows = [
+        r
+        for r in ev.observations(country=code, breakdown="", all_sources=True)
+        if r.se is not None or r.ci_low is not None
+    ]
+    latest: dict[tuple[str, str], int] = {}
+    for r in rows:
+        key = (r.indicator, r.source)
+        latest[key] = max(latest.get(key, r.year), r.year)
+    cards: dict[str, list[SurveyEstimate]] = {}
+    for (ind, src), yr in sorted(latest.items()):
+        order = {"female": 0, "male": 1, "total": 2}
+        chosen = sorted(
+            (r for r in rows if (r.indicator, r.source, r.year) == (ind, src, yr)),
+            key=lambda r: order.get(r.sex.value, 3),
+        )
+        cards.setdefault(ind, []).append(SurveyEstimate(src, yr, tuple(chosen)))
+    points: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        points.setdefault(r.indicator, []).append(
+            {
+                "year": r.year,
+                "sex": r.sex.value,
+                "value": r.value,
+                "se": r.se,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "n": r.n,
+                "flags": list(r.flags or ()),
+                "source": r.source,
+                "licence": r.licence,
+            }
+        )
+    return cards, points
+
+
 def _site_context(request: Request) -> dict[str, Any]:
     evidence: Evidence = request.app.state.evidence
     orgs = sorted({s.organisation.split(" (")[0] for s in evidence.sources().values()})
@@ -89,7 +179,12 @@ def _site_context(request: Request) -> dict[str, Any]:
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_site_context])
 templates.env.filters.update(
-    num=fmt_num, value=fmt_value, diff=fmt_diff, share=fmt_share, breakdown=breakdown_label
+    num=fmt_num,
+    value=fmt_value,
+    diff=fmt_diff,
+    share=fmt_share,
+    breakdown=breakdown_label,
+    pm=fmt_pm,
 )
 templates.env.globals.update(
     Pillar=Pillar,
@@ -98,6 +193,9 @@ templates.env.globals.update(
     PARITY_HIGH=PARITY_HIGH,
     unit_suffix=unit_suffix,
     FEMALE_SHARE=IndicatorKind.FEMALE_SHARE,
+    fmt_ci=fmt_ci,
+    flag_label=flag_label,
+    flag_help=flag_help,
 )
 
 
@@ -163,6 +261,7 @@ def _map_view(
         "year_ignored": year_param if (year_param and wanted not in years) else None,
         "rows": rows,
         "ranked": [r for r in rows if r.gap.parity is not None],
+        "has_se": any(r.female_se is not None or r.male_se is not None for r in rows),
         "gaps_json": _api_url("gaps", **params, format="json"),
         "gaps_csv": _api_url("gaps", **params, format="csv"),
     }
@@ -250,6 +349,7 @@ def country(request: Request, ev: Ev, code: str, indicator: str | None = None) -
     if profile.area.code != code:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/country/{profile.area.code}{query}", status_code=308)
+    survey, survey_points = _survey_estimates(ev, profile.area.code)
     return _render(
         request,
         "country.html",
@@ -259,6 +359,8 @@ def country(request: Request, ev: Ev, code: str, indicator: str | None = None) -
         highlight=indicator or "",
         sources=ev.sources(),
         profile_url=_api_url(f"countries/{profile.area.code}"),
+        survey=survey,
+        survey_points=survey_points,
     )
 
 

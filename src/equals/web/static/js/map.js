@@ -14,11 +14,14 @@
   function tipFor(row, unit, year, sourceName) {
     var tip = { Country: row.country_name };
     var u = unit; // the server's suffix: "%", " thousand" or ""
+    function pm(se) {
+      return se === null || se === undefined ? "" : " ± " + EQ.fmt(se);
+    }
     if (row.kind === "female_share") {
-      tip["Women's share"] = EQ.fmt(row.female) + "%";
+      tip["Women's share"] = EQ.fmt(row.female) + "%" + pm(row.female_se);
     } else {
-      tip.Women = EQ.fmt(row.female) + u;
-      tip.Men = EQ.fmt(row.male) + u;
+      tip.Women = EQ.fmt(row.female) + u + pm(row.female_se);
+      tip.Men = EQ.fmt(row.male) + u + pm(row.male_se);
     }
     tip["Parity F/M"] = EQ.fmt(row.parity, 2);
     tip.Year = String(row.year);

@@ -10,7 +10,38 @@
   var EQ = window.EQUALS;
   var SEX_LABEL = { female: "Women", male: "Men", total: "Total" };
 
+  function surveyPoints(el, kind) {
+    var raw = el.dataset.survey;
+    if (!raw) return [];
+    var list;
+    try { list = JSON.parse(raw); } catch (e) { return []; }
+    return list
+      .filter(function (s) {
+        return kind === "female_share" ? s.sex === "female" : s.sex !== "total";
+      })
+      .map(function (s) {
+        return {
+          year: s.year,
+          value: s.value,
+          sex: kind === "female_share" ? "Women" : SEX_LABEL[s.sex],
+          source: s.source,
+          licence: s.licence,
+          flag: (s.flags || []).join(", "),
+          se: s.se,
+          ci_low: s.ci_low,
+          ci_high: s.ci_high,
+          n: s.n,
+        };
+      });
+  }
+
+  function hasCi(p) {
+    return p.ci_low !== null && p.ci_low !== undefined &&
+      p.ci_high !== null && p.ci_high !== undefined;
+  }
+
   function points(entry, kind) {
+    if (!entry) return [];
     return entry.series
       .filter(function (s) {
         return kind === "female_share" ? s.sex === "female" : s.sex !== "total";
@@ -35,6 +66,26 @@
     var percent = unit.charAt(0) === "%";
     var valueTitle = kind === "female_share" ? "Women's share (%)" : unit;
     var sexes = kind === "female_share" ? ["Women"] : ["Women", "Men"];
+    var withCi = pts.some(hasCi);
+    var tooltip = [
+      { field: "sex", title: "Sex" },
+      { field: "year", title: "Year" },
+      { field: "value", title: valueTitle || "Value", format: ".1f" },
+    ];
+    if (withCi) {
+      tooltip.push({ field: "se_text", title: "± SE" });
+      tooltip.push({ field: "ci_text", title: "95% CI" });
+      tooltip.push({ field: "n_text", title: "n" });
+      tooltip.push({ field: "flag", title: "Flags" });
+      pts.forEach(function (p) {
+        p.se_text = p.se === null || p.se === undefined ? "–" : "± " + EQ.fmt(p.se);
+        p.ci_text = hasCi(p) ? EQ.fmt(p.ci_low) + "–" + EQ.fmt(p.ci_high) : "–";
+        p.n_text = p.n === null || p.n === undefined ? "–" : String(p.n);
+      });
+    }
+    tooltip.push({ field: "source", title: "Source" });
+    tooltip.push({ field: "licence", title: "Licence" });
+    var yTitle = null;
     var layers = [
       {
         mark: { type: "line", point: { size: 36 }, strokeWidth: 2.25 },
@@ -64,16 +115,39 @@
             },
             legend: { orient: "top", direction: "horizontal", symbolType: "stroke" },
           },
-          tooltip: [
-            { field: "sex", title: "Sex" },
-            { field: "year", title: "Year" },
-            { field: "value", title: valueTitle || "Value", format: ".1f" },
-            { field: "source", title: "Source" },
-            { field: "licence", title: "Licence" },
-          ],
+          tooltip: tooltip,
         },
       },
     ];
+    if (withCi) {
+      // One line per sex and source (a survey is not joined to the bundled series).
+      layers[0].encoding.detail = { field: "source", type: "nominal" };
+      var ciColour = {
+        field: "sex",
+        type: "nominal",
+        legend: null,
+        scale: {
+          domain: sexes,
+          range: sexes.map(function (s) { return EQ.SEX_COLOURS[s]; }),
+        },
+      };
+      var ciY = { field: "ci_low", type: "quantitative", title: yTitle };
+      var ciY2 = { field: "ci_high" };
+      var ciX = { field: "year", type: "quantitative" };
+      layers.unshift({
+        name: "ci_band",
+        transform: [{ filter: "isValid(datum.ci_low) && isValid(datum.ci_high)" }],
+        mark: { type: "errorband", opacity: 0.18 },
+        encoding: { x: ciX, y: ciY, y2: ciY2, color: ciColour,
+          detail: { field: "source", type: "nominal" } },
+      });
+      layers.splice(1, 0, {
+        name: "ci_bars",
+        transform: [{ filter: "isValid(datum.ci_low) && isValid(datum.ci_high)" }],
+        mark: { type: "errorbar", ticks: { size: 6 } },
+        encoding: { x: ciX, y: ciY, y2: ciY2, color: ciColour },
+      });
+    }
     if (kind === "female_share") {
       layers.push({
         data: { values: [{ parity: 50 }] },
@@ -94,7 +168,8 @@
     return {
       description:
         "Line chart of " + (el.dataset.title || "the indicator") + " for " +
-        sexes.join(" and ").toLowerCase() + ", " + lo + " to " + hi + ".",
+        sexes.join(" and ").toLowerCase() + ", " + lo + " to " + hi + "." +
+        (withCi ? " Shaded bands and error bars: 95% confidence intervals of survey estimates." : ""),
       width: "container",
       height: 170,
       autosize: { type: "fit", contains: "padding" },
@@ -122,7 +197,7 @@
         charts.forEach(function (el) {
           var entry = byId[el.dataset.indicator];
           var kind = el.dataset.kind || "pair";
-          var pts = entry ? points(entry, kind) : [];
+          var pts = points(entry, kind).concat(surveyPoints(el, kind));
           if (!pts.length) {
             EQ.showStatus(el, "No time series for this indicator.");
             return;
@@ -136,6 +211,7 @@
                   svg.setAttribute("role", "img");
                   svg.setAttribute("aria-label", spec(el, pts, kind).description);
                 }
+                if (pts.some(hasCi)) el.dataset.uncertainty = "band";
                 el.dataset.state = "ready";
               })
           );
