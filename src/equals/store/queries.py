@@ -12,7 +12,6 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from threading import Lock
 from typing import Any, TypeVar
 
@@ -24,69 +23,20 @@ from equals.core.errors import (
     UnknownSourceError,
     ValidationError,
 )
-from equals.core.vocabulary import IndicatorKind, Sex
+from equals.core.vocabulary import Sex
 from equals.indicators.catalogue import Catalogue, Indicator, load_catalogue
-from equals.indicators.gaps import Gap, gap_for
 from equals.indicators.model import Source
 from equals.store import schema
+from equals.store.rows import (
+    GapRow,
+    IndicatorSummary,
+    ObservationRow,
+    gap_rows,
+    gap_sort_key,
+)
 from equals.store.store import Store
 
-
-@dataclass(frozen=True, slots=True)
-class IndicatorSummary:
-    """An indicator with the sex-disaggregated coverage of its default source."""
-
-    indicator: Indicator
-    source: Source
-    countries: int
-    observations: int
-    year_min: int | None
-    year_max: int | None
-    sources: tuple[Source, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ObservationRow:
-    indicator: str
-    area: str
-    area_name: str
-    year: int
-    sex: Sex
-    value: float
-    source: str
-    licence: str
-    breakdown: str = ""
-    note: str = ""
-    flag: str = ""
-    # Uncertainty, for estimates published from survey microdata (None otherwise):
-    se: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    n: int | None = None
-    flags: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class GapRow:
-    """One area's female/male comparison for one indicator, at one year."""
-
-    indicator: str
-    area: str
-    area_name: str
-    year: int
-    female: float | None
-    male: float | None
-    total: float | None
-    gap: Gap
-    source: str
-    licence: str
-    breakdown: str = ""
-    region: str | None = None
-    subregion: str | None = None
-    income_group: str | None = None
-    note: str = ""
-    female_se: float | None = None  # standard errors, when published with the values
-    male_se: float | None = None
+__all__ = ["Evidence", "GapRow", "IndicatorSummary", "ObservationRow"]
 
 
 T = TypeVar("T")
@@ -96,11 +46,6 @@ _NONE = Source(id="", organisation="", title="", licence="", retrieved_from="", 
 
 VERSION_TTL = 1.0
 """Seconds between checks of the database's data version (see ``Evidence._version``)."""
-
-
-def _sort_key_gap(row: GapRow) -> tuple[int, float, str]:
-    p = row.gap.parity
-    return (0 if p is not None else 1, p if p is not None else 0.0, row.area)
 
 
 class Evidence:
@@ -455,38 +400,7 @@ class Evidence:
                     ses[(area, yr)][sex] = se
                 if note and (area, yr) not in notes:
                     notes[(area, yr)] = note
-        areas = self.areas()
-        rows = []
-        for (area_code, yr), by_sex in values.items():
-            if ind.kind is IndicatorKind.PAIR:
-                usable = "female" in by_sex and "male" in by_sex
-            else:
-                usable = "female" in by_sex
-            if not usable:
-                continue
-            area = areas[area_code]
-            rows.append(
-                GapRow(
-                    indicator=ind.id,
-                    area=area_code,
-                    area_name=area.name,
-                    year=yr,
-                    female=by_sex.get("female"),
-                    male=by_sex.get("male"),
-                    total=by_sex.get("total"),
-                    gap=gap_for(ind.kind, by_sex.get("female"), by_sex.get("male")),
-                    source=src.id,
-                    licence=src.licence,
-                    breakdown=breakdown,
-                    region=area.region,
-                    subregion=area.subregion,
-                    income_group=area.income_group,
-                    note=notes.get((area_code, yr), ""),
-                    female_se=ses[(area_code, yr)].get("female") if ses else None,
-                    male_se=ses[(area_code, yr)].get("male") if ses else None,
-                )
-            )
-        return rows
+        return gap_rows(ind, src, breakdown, values, ses, notes, self.areas())
 
     def _compute_gaps(
         self,
@@ -506,7 +420,7 @@ class Evidence:
             if row.area not in best or row.year > best[row.area].year:
                 best[row.area] = row
         rows = list(best.values())
-        rows.sort(key=_sort_key_gap)
+        rows.sort(key=gap_sort_key)
         return rows
 
     def gap(
