@@ -11,6 +11,7 @@ Depends on :mod:`equals.core` only.
 
 from __future__ import annotations
 
+from equals.survey.batch import Batch, aggregate_many, estimate_many
 from equals.survey.design import CIMethod, DeffMethod, Design, DfRule, EstimationOptions, LonelyPSU
 from equals.survey.engine import DuckDBEngine, Engine, open_engine
 from equals.survey.estimators import Aggregated, aggregate, estimate
@@ -21,6 +22,7 @@ from equals.survey.results import Estimate, GapEstimate, ValueSE
 
 __all__ = [
     "Aggregated",
+    "Batch",
     "CIMethod",
     "DeffMethod",
     "Design",
@@ -36,7 +38,9 @@ __all__ = [
     "Statistic",
     "ValueSE",
     "aggregate",
+    "aggregate_many",
     "estimate",
+    "estimate_many",
     "gender_gaps",
     "mean",
     "open_engine",

@@ -68,9 +68,20 @@ def aggregate(
     """Validate, then reduce the microdata to stratum × PSU × domain cells (one SQL pass)."""
     eng = open_engine(engine, source)
     plan = prepare(eng, design, quantities, by)
-    cells = build_cells(eng.query(plan.sql), design, eng.location)
-    groups = domain_groups(cells, [by_key(i) for i in range(len(plan.by))], plan.by)
-    return Aggregated(cells, groups, design_df(cells, groups), plan.items)
+    return aggregated_from_cells(eng.query(plan.sql), design, plan.by, plan.items, eng.location)
+
+
+def aggregated_from_cells(
+    frame: pd.DataFrame,
+    design: Design,
+    by: Sequence[str],
+    items: Sequence[Item],
+    location: str,
+) -> Aggregated:
+    """An :class:`Aggregated` from a cell table keyed by ``by`` (``by_key(i)`` columns)."""
+    cells = build_cells(frame, design, location)
+    groups = domain_groups(cells, [by_key(i) for i in range(len(by))], by)
+    return Aggregated(cells, groups, design_df(cells, groups), tuple(items))
 
 
 def estimate(

@@ -67,22 +67,50 @@ def gender_gaps(
             )
     by = [b for b in dict.fromkeys(by) if b != sex]
     plan = prepare(eng, design, quantities, [*by, sex])
-    cells = build_cells(eng.query(plan.sql), design, eng.location)
+    return gaps_from_cells(
+        eng.query(plan.sql),
+        design,
+        plan.items,
+        by=by,
+        sex_kind=eng.schema()[sex],
+        sex=sex,
+        female=female,
+        male=male,
+        options=options,
+        location=eng.location,
+    )
+
+
+def gaps_from_cells(
+    frame: pd.DataFrame,
+    design: Design,
+    items: Sequence[Item],
+    *,
+    by: Sequence[str],
+    sex_kind: ColumnKind,
+    sex: str,
+    female: Scalar,
+    male: Scalar,
+    options: EstimationOptions,
+    location: str,
+) -> list[GapEstimate]:
+    """Gaps from an aggregated cell table keyed by ``[*by, sex]`` (``by_key(i)`` columns)."""
+    cells = build_cells(frame, design, location)
     groups = domain_groups(cells, [by_key(i) for i in range(len(by))], by)
     sex_col = cells.frame[by_key(len(by))]
-    kind = eng.schema()[sex]
+    kind = sex_kind
     is_f, is_m = _matches(sex_col, female, kind), _matches(sex_col, male, kind)
     for label, value, hits in (("female", female, is_f), ("male", male, is_m)):
         if not hits.any():
             seen = sorted({str(native(v)) for v in sex_col.dropna().unique()})[:20]
             raise DomainValueError(
                 f"no row has {sex} = {value!r} (--{label}); values seen: {', '.join(seen)}",
-                location=eng.location,
+                location=location,
             )
     females = Groups(np.where(is_f, groups.code, -1), groups.domains)
     males = Groups(np.where(is_m, groups.code, -1), groups.domains)
     out: list[GapEstimate] = []
-    for item in plan.items:
+    for item in items:
         out += _gaps_of(cells, groups, females, males, item, options)
     return out
 

@@ -34,8 +34,7 @@ from equals.survey import (
     Estimate,
     EstimationOptions,
     GapEstimate,
-    estimate,
-    gender_gaps,
+    aggregate_many,
     open_engine,
     proportion,
 )
@@ -293,25 +292,23 @@ def run_indicators(
             domain_sets.append([b])
             if with_sex:
                 domain_sets.append(["sex", b])
+        gap_sets = [[*prefix, *([b] if b else [])] for b in [None, *breakdowns]] if with_sex else []
+        # One scan of the file for every domain set and gap of the group.
+        batch = aggregate_many(
+            source,
+            design,
+            quantities,
+            [*([*prefix, *by] for by in domain_sets), *([*g, "sex"] for g in gap_sets)],
+            engine=heng,
+        )
         estimates: list[Estimate] = []
         for by in domain_sets:
-            estimates += estimate(
-                source, design, quantities, [*prefix, *by], options=options, engine=heng
-            )
+            estimates += batch.estimate([*prefix, *by], options)
         gaps: list[GapEstimate] = []
-        if with_sex:
-            for b in [None, *breakdowns]:
-                gaps += gender_gaps(
-                    source,
-                    design,
-                    quantities,
-                    sex="sex",
-                    female="female",
-                    male="male",
-                    by=[*prefix, *([b] if b else [])],
-                    options=options,
-                    engine=heng,
-                )
+        for g in gap_sets:
+            gaps += batch.gender_gaps(
+                sex="sex", female="female", male="male", by=g, options=options
+            )
         for t in group:
             c = t.indicator.concept
             results[t.indicator.id] = IndicatorResult(
