@@ -11,6 +11,24 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = FIXTURES / "igf2016-equals-workshop-report.txt"
+# The keys `equals sessions parse --format json` must print (issue 4's contract).
+CONTRACT = frozenset(
+    {
+        "title",
+        "date",
+        "start_time",
+        "end_time",
+        "organizers",
+        "moderators",
+        "rapporteurs",
+        "speakers",
+        "key_issues",
+        "presentations",
+        "discussions",
+        "suggestions",
+        "warnings",
+    }
+)
 
 # The example report's fields as a real Word table would hold them (label | value).
 EXAMPLE_ROWS: list[tuple[str, list[str]]] = [

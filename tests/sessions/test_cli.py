@@ -11,24 +11,9 @@ from typer.testing import CliRunner
 import equals.cli.sessions  # noqa: F401  (registers the sessions commands)
 from equals.cli import app
 
-from .conftest import EXAMPLE, FIXTURES
+from .conftest import CONTRACT, EXAMPLE, FIXTURES
 
 runner = CliRunner()
-CONTRACT = {
-    "title",
-    "date",
-    "start_time",
-    "end_time",
-    "organizers",
-    "moderators",
-    "rapporteurs",
-    "speakers",
-    "key_issues",
-    "presentations",
-    "discussions",
-    "suggestions",
-    "warnings",
-}
 
 
 def run(*args: str) -> tuple[int, str, str]:
