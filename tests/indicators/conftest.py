@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -36,7 +37,8 @@ def obs_index(bundle: Bundle) -> dict[ObsKey, Observation]:
 
 @cache
 def _lines(path: Path) -> tuple[str, ...]:
-    return tuple(path.read_text(encoding="utf-8-sig").splitlines())
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return tuple(raw.decode("utf-8-sig").splitlines())
 
 
 @pytest.fixture(scope="session")

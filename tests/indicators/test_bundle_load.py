@@ -99,7 +99,8 @@ def test_sources_yaml(data_dir: Path) -> None:
 
 def test_every_bundled_data_file_is_listed_in_a_source(data_dir: Path, bundle: Bundle) -> None:
     listed = {rel for s in bundle.sources for rel in s.files}
-    on_disk = {p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*.csv")}
+    files = [*data_dir.rglob("*.csv"), *data_dir.rglob("*.csv.gz")]
+    on_disk = {p.relative_to(data_dir).as_posix() for p in files}
     assert on_disk == listed
 
 

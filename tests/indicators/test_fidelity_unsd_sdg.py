@@ -18,7 +18,7 @@ from equals.indicators.model import Observation
 ObsKey = tuple[str, str, int, str, str, str]  # indicator, area, year, sex, breakdown, source
 RawRecord = Callable[[str, int], dict[str, str]]
 
-UNSD = "unstats-gender/unstats_gender_selected_long.csv"
+UNSD = "unstats-gender/unstats_gender_selected_long.csv.gz"
 SDG_SKILLS = "equals-ict/sdg_database_ict_literacy.csv"
 SDG_MOBILE = "equals-ict/sdg_database_ind_own_mobile.csv"
 

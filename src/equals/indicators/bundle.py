@@ -37,7 +37,7 @@ from equals.indicators.sources.countries import CountryIndex
 SOURCES_FILE = "sources.yaml"
 #: Bump when loader logic changes the observations produced from unchanged files.
 BUNDLE_FORMAT_VERSION = "1"
-_DATA_SUFFIXES = frozenset({".csv", ".yaml", ".yml", ".xls"})
+_DATA_SUFFIXES = frozenset({".csv", ".gz", ".yaml", ".yml", ".xls"})
 _SOURCE_FIELDS = frozenset(Source.__dataclass_fields__)
 
 Reader = Callable[[Path, CountryIndex | None], list[FileLoad]]

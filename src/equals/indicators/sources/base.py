@@ -9,10 +9,12 @@ cell text: never rounded or rescaled.
 from __future__ import annotations
 
 import csv
+import gzip
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from equals.core.areas import Area
 from equals.core.errors import DataFileError
@@ -91,6 +93,19 @@ class FileLoadBuilder:
         return FileLoad(report, tuple(self.observations), tuple(self.aggregates.values()))
 
 
+def open_text(data_dir: Path, rel: str) -> TextIO:
+    """Open a bundled CSV as text (BOM-tolerant; newline handling left to :mod:`csv`).
+
+    A large file may ship gzip-compressed (``.csv.gz``): the same bytes once decompressed.
+    """
+    path = data_dir / rel
+    if not path.is_file():
+        raise DataFileError("file not found", location=str(path))
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return path.open(encoding="utf-8-sig", newline="")
+
+
 def read_rows(data_dir: Path, rel: str) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line_number, row)`` from a CSV (BOM-tolerant, CRLF-tolerant).
 
@@ -98,9 +113,7 @@ def read_rows(data_dir: Path, rel: str) -> Iterator[tuple[int, dict[str, str]]]:
     and tests can point at the raw file.
     """
     path = data_dir / rel
-    if not path.is_file():
-        raise DataFileError("file not found", location=str(path))
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    with open_text(data_dir, rel) as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames:
             raise DataFileError("empty file (no header)", location=str(path))
@@ -111,9 +124,7 @@ def read_rows(data_dir: Path, rel: str) -> Iterator[tuple[int, dict[str, str]]]:
 def require_columns(data_dir: Path, rel: str, columns: tuple[str, ...]) -> list[str]:
     """The header of ``rel``; :class:`DataFileError` if any of ``columns`` is absent."""
     path = data_dir / rel
-    if not path.is_file():
-        raise DataFileError("file not found", location=str(path))
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    with open_text(data_dir, rel) as fh:
         header = next(csv.reader(fh), [])
     missing = [c for c in columns if c not in header]
     if missing:

@@ -1,9 +1,9 @@
 """UN Statistics Division, Minimum Set of Gender Indicators (11 series), ``unsd-gender-*``.
 
-File ``unstats-gender/unstats_gender_selected_long.csv``: our long-format stack of 11 wide
-series files of GitHub ``UNStats/gender_data_portal`` (34,321 rows, empty values already
-dropped). ``unstats-gender/ts_catalog.csv`` (bundled for provenance) gives the plain-English
-label of every ``breakdown_id``.
+File ``unstats-gender/unstats_gender_selected_long.csv.gz`` (gzip of the derived CSV): our
+long-format stack of 11 wide series files of GitHub ``UNStats/gender_data_portal`` (34,321
+rows, empty values already dropped). ``unstats-gender/ts_catalog.csv`` (bundled for
+provenance) gives the plain-English label of every ``breakdown_id``.
 
 Each series keeps its custodian agency's terms, so observations get a per-custodian source id
 (:data:`SERIES`): ``unsd-gender-findex`` (World Bank), ``unsd-gender-itu``,
@@ -55,7 +55,7 @@ from equals.indicators.sources.base import (
 )
 from equals.indicators.sources.countries import CountryIndex
 
-FILE = "unstats-gender/unstats_gender_selected_long.csv"
+FILE = "unstats-gender/unstats_gender_selected_long.csv.gz"
 TS_CATALOG = "unstats-gender/ts_catalog.csv"
 FILES = (FILE, TS_CATALOG)
 DEFINED_BY = "UN Statistics Division (M49 / SDG regional groupings)"
