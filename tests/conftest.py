@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -84,17 +85,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(app_settings: Settings) -> Iterator[str]:
-    """The real app under uvicorn on a loopback port; yields its base URL."""
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """The real app for ``settings`` under uvicorn on a free loopback port; yields its URL."""
     import uvicorn
 
     from equals.web.app import create_app
 
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(app_settings), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -103,9 +102,18 @@ def live_server(app_settings: Settings) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("live server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(app_settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn on a loopback port, over the loaded database."""
+    with serve(app_settings) as url:
+        yield url
 
 
 CHROMIUM = os.environ.get("EQUALS_CHROMIUM", "/usr/bin/chromium")

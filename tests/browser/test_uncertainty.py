@@ -6,15 +6,13 @@ tests/web/test_uncertainty.py); fails on any console error.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from equals.settings import Settings
+from tests.conftest import serve
 from tests.web.test_uncertainty import COUNTRY, SURVEY, publish_survey
 
 pytestmark = pytest.mark.browser
@@ -22,29 +20,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def survey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
-    from equals.web.app import create_app
-
     url = f"sqlite:///{tmp_path_factory.mktemp('survey-live') / 'equals.db'}"
     publish_survey(url)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    config = uvicorn.Config(
-        create_app(Settings(db_url=url)), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(Settings(db_url=url)) as base:
+        yield base
 
 
 @pytest.fixture
