@@ -11,7 +11,7 @@ import difflib
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from threading import Lock
 from typing import Any, TypeVar
 
@@ -430,7 +430,3 @@ class Evidence:
         code = self.area(country).code
         rows = self.gaps(indicator, source=source, breakdown=breakdown, include_aggregates=True)
         return next((r for r in rows if r.area == code), None)
-
-
-def indicator_ids(evidence: Evidence) -> Sequence[str]:
-    return [i.id for i in evidence.catalogue]
