@@ -1,14 +1,15 @@
 """Many requests on one design and file from ONE aggregation pass.
 
 The microdata are aggregated once to cells at the finest combination of every requested
-domain variable (stratum × PSU × all by-variables, with the moments of every measure). A
-coarser domain set's cells are then sums of those cells over the by-variables it does not
-use — a group-by on the small cell table — and the variance algebra runs unchanged:
+domain variable (stratum × PSU × all by-variables, with the moments of every measure). Any
+coarser domain set is then a grouping of those cells: its units (PSU × domain) are totalled
+straight from the finest cells (:class:`equals.survey.variance.Units`) and the variance
+algebra runs unchanged:
 
-* every PSU has at least one row, so it has a finest cell, and so a cell in every coarser
-  table: domains stay subpopulations over all PSUs of each stratum;
-* NULL by-values are kept as their own key (``dropna=False``): such rows belong to no domain
-  of that variable but are summed into coarser tables that do not use it;
+* every PSU has at least one row, so it has a finest cell: domains stay subpopulations over
+  all PSUs of each stratum;
+* NULL by-values are kept as their own key: such rows belong to no domain of that variable
+  but count in domain sets that do not use it;
 * moments are per measure (validity = the measure's variables present), so missing analysis
   values are dropped per estimate exactly as in a single request.
 
@@ -22,60 +23,52 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from equals.survey.cells import PSU, STRATUM, by_key
+from equals.survey.cells import Cells, build_cells, by_key
 from equals.survey.design import Design, EstimationOptions
+from equals.survey.domains import domain_groups
 from equals.survey.engine import ColumnKind, Engine, open_engine
 from equals.survey.errors import SurveyError
-from equals.survey.estimators import Aggregated, aggregated_from_cells
+from equals.survey.estimators import Aggregated, aggregated
 from equals.survey.gaps import gaps_from_cells
 from equals.survey.plan import Item, prepare
 from equals.survey.quantities import Quantity, Scalar, Statistic
 from equals.survey.results import Estimate, GapEstimate
+from equals.survey.variance import Units
 
 if TYPE_CHECKING:
     from equals.survey.estimators import Source
 
-_FIRST = {"cell__fpc_min": "min", "cell__fpc_max": "max"}
-
 
 @dataclass(frozen=True)
 class Batch:
-    """The finest cell table of a batch; derive any domain set's estimates or gaps from it."""
+    """The finest cells of a batch; derive any domain set's estimates or gaps from them."""
 
-    frame: pd.DataFrame
-    design: Design
+    cells: Cells
     by: tuple[str, ...]  # the finest by-variables, in key order (``by_key(i)``)
     items: tuple[Item, ...]
     kinds: dict[str, ColumnKind]
     location: str
 
-    _cache: dict[frozenset[str], tuple[tuple[str, ...], pd.DataFrame]] = field(
+    _cache: dict[tuple[str, ...], Aggregated] = field(
         default_factory=dict, compare=False, repr=False
     )
 
-    def cells_frame(self, by: Sequence[str]) -> pd.DataFrame:
-        """The cell table keyed by ``by`` (as ``by_key(0..)``), summed from the finest cells
-        (or from the smallest already-derived table whose domain variables include ``by``)."""
-        by = tuple(dict.fromkeys(by))
+    def keys(self, by: Sequence[str]) -> dict[str, str]:
+        """Domain variable → its key column in the cells."""
         unknown = [b for b in by if b not in self.by]
         if unknown:
             raise SurveyError(
                 f"domain variable(s) {unknown} were not part of this batch", location=self.location
             )
-        base_by, base = self.by, self.frame
-        for key, (cached_by, cached) in self._cache.items():
-            if set(by) <= key and len(cached) < len(base):
-                base_by, base = cached_by, cached
-        out = _collapse(base, base_by, by)
-        self._cache[frozenset(by)] = (by, out)
-        return out
+        return {b: by_key(self.by.index(b)) for b in dict.fromkeys(by)}
 
     def aggregated(self, by: Sequence[str] = ()) -> Aggregated:
-        by = tuple(dict.fromkeys(by))
-        frame = self.cells_frame(by)
-        return aggregated_from_cells(frame, self.design, by, self.items, self.location)
+        keys = self.keys(by)
+        name = tuple(keys)
+        if name not in self._cache:
+            groups = domain_groups(self.cells, list(keys.values()), name)
+            self._cache[name] = aggregated(Units(self.cells, groups), self.items)
+        return self._cache[name]
 
     def estimate(
         self, by: Sequence[str] = (), options: EstimationOptions | None = None
@@ -101,10 +94,10 @@ class Batch:
                 )
         rest = [b for b in dict.fromkeys(by) if b != sex]
         return gaps_from_cells(
-            self.cells_frame([*rest, sex]),
-            self.design,
+            self.cells,
             self.items,
-            by=rest,
+            by=self.keys(rest),
+            sex_key=self.keys([sex])[sex],
             sex_kind=self.kinds[sex],
             sex=sex,
             female=female,
@@ -129,10 +122,8 @@ def aggregate_many(
     plan = prepare(eng, design, quantities, finest)
     schema = eng.schema()
     kinds = {b: schema[b] for b in plan.by}
-    batch = Batch(eng.query(plan.sql), design, plan.by, plan.items, kinds, eng.location)
-    for by in sorted(bys, key=lambda b: -len(set(b))):  # finer sets first: coarser reuse them
-        batch.cells_frame(by)
-    return batch
+    cells = build_cells(eng.query(plan.sql), design, eng.location, plan.aliases)
+    return Batch(cells, plan.by, plan.items, kinds, eng.location)
 
 
 def estimate_many(
@@ -147,29 +138,3 @@ def estimate_many(
     """:func:`equals.survey.estimate` for each domain set of ``bys``, from one pass."""
     batch = aggregate_many(source, design, quantities, bys, engine=engine)
     return [batch.estimate(by, options) for by in bys]
-
-
-def _collapse(frame: pd.DataFrame, frame_by: Sequence[str], by: Sequence[str]) -> pd.DataFrame:
-    """Sum the cells of ``frame`` (keyed by ``frame_by``) over the by-variables not in ``by``.
-
-    NULL keys stay keys (``dropna=False``); the design keys (stratum, PSU) are always kept.
-    """
-    design_keys = [k for k in (STRATUM, PSU) if k in frame.columns]
-    frame_keys = {by_key(i) for i in range(len(frame_by))}
-    values = [c for c in frame.columns if c not in frame_keys and c not in design_keys]
-    source = [by_key(list(frame_by).index(b)) for b in by]
-    keys = design_keys + source
-    temp = {s: f"t__{by_key(j)}" for j, s in enumerate(source)}
-    if not keys:
-        row = {c: frame[c].agg(_FIRST.get(c, "sum")) for c in values}
-        return pd.DataFrame([row])
-    grouped = frame.groupby(keys, sort=False, dropna=False, observed=True)
-    if grouped.ngroups == len(frame):  # nothing to sum: the cells are already distinct
-        out = frame[keys + values]
-    else:
-        sums = [c for c in values if c not in _FIRST]
-        parts = [grouped[sums].sum()]
-        parts += [grouped[[c]].agg(how) for c, how in _FIRST.items() if c in values]
-        out = (pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]).reset_index()
-    out = out.rename(columns=temp)
-    return out.rename(columns={t: t.removeprefix("t__") for t in temp.values()})

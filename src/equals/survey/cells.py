@@ -8,7 +8,8 @@ When the design has no PSU column each row is a PSU, so n_h is the row count of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -31,20 +32,38 @@ def by_key(i: int) -> str:
 
 @dataclass(frozen=True)
 class Cells:
-    frame: pd.DataFrame
+    """The cell table: its key columns as a frame, its moments as one float matrix."""
+
+    keys: pd.DataFrame  # the domain key columns (``by_key(i)``), one row per cell
+    values: F64  # (cells × moments), column-major, missing → 0
+    columns: dict[str, int]  # moment name → column of ``values`` (aliases resolved)
     stratum: I64  # stratum code per cell
     psu: I64 | None  # global PSU code per cell; None when every row is its own PSU
+    psu_stratum: I64  # stratum code per PSU code (empty without PSU column)
     n_h: F64  # PSUs per stratum (rows, without PSU column)
     f_h: F64  # 1 − n_h/N_h
     labels: tuple[object, ...]  # stratum labels by code
     lonely: LonelyPSU
+    _codes: dict[str, tuple[I64, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def key_codes(self, key: str) -> tuple[I64, np.ndarray]:
+        """A key column as codes into its sorted distinct values (−1: missing)."""
+        if key not in self._codes:
+            codes, uniques = pd.factorize(self.keys[key], sort=True, use_na_sentinel=True)
+            self._codes[key] = (np.asarray(codes, dtype=np.int64), np.asarray(uniques))
+        return self._codes[key]
 
     @property
     def n_strata(self) -> int:
         return len(self.n_h)
 
+    def __len__(self) -> int:
+        return len(self.values)
+
     def col(self, name: str) -> F64:
-        return np.asarray(self.frame[name].to_numpy(dtype=np.float64, na_value=0.0))
+        return self.values[:, self.columns[name]]
 
     def moment(self, measure: str, moment: str) -> F64:
         return self.col(f"{measure}__{moment}")
@@ -55,7 +74,11 @@ class Cells:
         return np.asarray((self.n_h == 1) & (self.f_h >= SELF_REPRESENTING))
 
 
-def build_cells(frame: pd.DataFrame, design: Design, location: str) -> Cells:
+def build_cells(
+    frame: pd.DataFrame, design: Design, location: str, aliases: Mapping[str, str] | None = None
+) -> Cells:
+    """Cells from an aggregation pass's frame; ``aliases``: moments not summed because they
+    equal another column (:class:`equals.survey.sql.Moments`)."""
     n_cells = len(frame)
     if design.strata:
         codes, uniq = pd.factorize(frame[STRATUM], sort=True)
@@ -66,6 +89,7 @@ def build_cells(frame: pd.DataFrame, design: Design, location: str) -> Cells:
         labels = ("(whole sample)",)
     n_strata = len(labels)
     psu: I64 | None = None
+    psu_stratum = np.zeros(0, dtype=np.int64)
     if design.psu:
         pairs = pd.DataFrame({"h": stratum, "p": frame[PSU].to_numpy()})
         psu = np.asarray(pairs.groupby(["h", "p"], sort=False).ngroup(), dtype=np.int64)
@@ -76,7 +100,26 @@ def build_cells(frame: pd.DataFrame, design: Design, location: str) -> Cells:
         counts = frame["cell__n"].to_numpy(np.float64)
         n_h = np.asarray(np.bincount(stratum, weights=counts, minlength=n_strata), np.float64)
     f_h = _fpc_factor(frame, design, stratum, n_h, labels, location)
-    cells = Cells(frame, stratum, psu, n_h, f_h, labels, design.lonely_psu)
+    key_names = [c for c in frame.columns if c.startswith("k__by")]
+    moment_names = [c for c in frame.columns if not c.startswith("k__")]
+    values = np.empty((n_cells, len(moment_names)), dtype=np.float64, order="F")
+    for j, name in enumerate(moment_names):
+        values[:, j] = frame[name].to_numpy(dtype=np.float64, na_value=0.0)
+    columns = {name: j for j, name in enumerate(moment_names)}
+    for alias, target in (aliases or {}).items():
+        columns[alias] = columns[target]
+    cells = Cells(
+        frame[key_names].reset_index(drop=True),
+        values,
+        columns,
+        stratum,
+        psu,
+        psu_stratum,
+        n_h,
+        f_h,
+        labels,
+        design.lonely_psu,
+    )
     if design.lonely_psu is LonelyPSU.ERROR and cells.lonely_h.any():
         names = ", ".join(repr(labels[h]) for h in np.flatnonzero(cells.lonely_h)[:10])
         raise LonelyPSUError(

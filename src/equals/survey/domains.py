@@ -1,4 +1,4 @@
-"""Domains: which group each aggregated cell belongs to, and per-group sums."""
+"""Domains: which group each aggregated cell belongs to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from equals.survey.cells import F64, I64, Cells
+from equals.survey.cells import I64, Cells
 from equals.survey.quantities import Scalar
 
 
@@ -23,6 +23,9 @@ def native(v: object) -> Scalar:
     return str(value)
 
 
+RADIX_LIMIT = 2**62  # combined key codes are re-numbered densely before they could overflow
+
+
 @dataclass(frozen=True)
 class Groups:
     """``code[c]``: the group of cell c (−1: a domain value is missing, the cell is in none)."""
@@ -34,42 +37,41 @@ class Groups:
     def n(self) -> int:
         return len(self.domains)
 
-    def sum(self, values: F64) -> F64:
-        inside = self.code >= 0
-        sums = np.bincount(self.code[inside], weights=values[inside], minlength=self.n)
-        return np.asarray(sums, dtype=np.float64)
-
-    def spread(self, per_group: F64) -> F64:
-        """A per-group value on every cell (0 outside the groups)."""
-        out = np.zeros(len(self.code))
-        inside = self.code >= 0
-        out[inside] = per_group[self.code[inside]]
-        return out
-
 
 def domain_groups(cells: Cells, keys: Sequence[str], names: Sequence[str]) -> Groups:
-    """Groups of the cells by the key columns ``keys`` (reported under ``names``)."""
+    """Groups of the cells by the key columns ``keys`` (reported under ``names``), in sorted
+    key order; a cell with a missing key value is in no group."""
     if not keys:
-        return Groups(np.zeros(len(cells.frame), dtype=np.int64), ({},))
-    sub = cells.frame[list(keys)]
-    codes = sub.groupby(list(keys), sort=True, dropna=True).ngroup()
-    code = np.asarray(codes.fillna(-1).to_numpy(), dtype=np.int64)
-    firsts = pd.Series(np.arange(len(code)))[code >= 0].groupby(code[code >= 0]).first()
+        return Groups(np.zeros(len(cells), dtype=np.int64), ({},))
+    columns = [cells.key_codes(k) for k in keys]
+    valid = np.ones(len(cells), dtype=bool)
+    combined = np.zeros(len(cells), dtype=np.int64)
+    span = 1
+    for codes, uniques in columns:  # mixed radix: lexicographic in the sorted key values
+        valid &= codes >= 0
+        if span * max(len(uniques), 1) > RADIX_LIMIT:
+            _, combined = np.unique(combined, return_inverse=True)
+            span = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined * len(uniques) + codes
+        span *= max(len(uniques), 1)
+    inside = np.flatnonzero(valid)
+    # Hash, then rank the few distinct values: no sort of the cells.
+    seen, distinct = pd.factorize(combined[inside], sort=False)
+    seen = np.asarray(seen, dtype=np.int64)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.argsort(np.asarray(distinct), kind="stable")] = np.arange(len(distinct))
+    code = np.full(len(cells), -1, dtype=np.int64)
+    code[inside] = rank[seen]
+    # factorize numbers values in order of first appearance: firsts are where the running
+    # maximum of the codes steps up.
+    steps = np.flatnonzero(np.diff(np.maximum.accumulate(seen), prepend=-1) > 0)
+    rows = np.empty(len(distinct), dtype=np.int64)
+    rows[rank[seen[steps]]] = inside[steps]
     domains = tuple(
-        {name: native(sub.iloc[int(row)][key]) for key, name in zip(keys, names, strict=True)}
-        for row in firsts.to_numpy()
+        {
+            name: native(uniques[codes[row]])
+            for (codes, uniques), name in zip(columns, names, strict=True)
+        }
+        for row in rows
     )
     return Groups(code, domains)
-
-
-def design_df(cells: Cells, groups: Groups) -> I64:
-    """R ``degf()`` of each domain: PSUs − strata among rows with non-zero weight."""
-    live = (groups.code >= 0) & (cells.col("cell__np") > 0)
-    g, h = groups.code[live], cells.stratum[live]
-    strata = np.bincount(np.unique(g * cells.n_strata + h) // cells.n_strata, minlength=groups.n)
-    if cells.psu is None:
-        psus = groups.sum(np.where(live, cells.col("cell__np"), 0.0))
-    else:
-        units = np.unique(cells.psu[live] * groups.n + g)
-        psus = np.bincount(units % groups.n, minlength=groups.n).astype(np.float64)
-    return np.asarray(psus - strata, dtype=np.int64)

@@ -23,16 +23,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from equals.survey.cells import F64, Cells, build_cells, by_key
+from equals.survey.cells import F64, build_cells, by_key
 from equals.survey.design import CIMethod, DeffMethod, Design, DfRule, EstimationOptions
 from equals.survey.distributions import qnorm, qt
-from equals.survey.domains import Groups, design_df, domain_groups
+from equals.survey.domains import domain_groups
 from equals.survey.engine import Engine, open_engine
 from equals.survey.plan import Item, prepare
 from equals.survey.quality import quality_flags
 from equals.survey.quantities import Quantity, Statistic
 from equals.survey.results import Estimate
-from equals.survey.variance import Influence, covariance, finite, presence
+from equals.survey.variance import Influence, Units, covariance, design_df, finite, presence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,8 +44,7 @@ if TYPE_CHECKING:
 class Aggregated:
     """The result of the one pass over the microdata, ready for any estimation options."""
 
-    cells: Cells
-    groups: Groups
+    units: Units
     df: npt.NDArray[np.int64]
     items: tuple[Item, ...]
 
@@ -53,7 +52,7 @@ class Aggregated:
         options = options or EstimationOptions()
         out: list[Estimate] = []
         for item in self.items:
-            out += estimate_item(self.cells, self.groups, self.df, item, options)
+            out += estimate_item(self.units, self.df, item, options)
         return out
 
 
@@ -68,20 +67,14 @@ def aggregate(
     """Validate, then reduce the microdata to stratum × PSU × domain cells (one SQL pass)."""
     eng = open_engine(engine, source)
     plan = prepare(eng, design, quantities, by)
-    return aggregated_from_cells(eng.query(plan.sql), design, plan.by, plan.items, eng.location)
+    cells = build_cells(eng.query(plan.sql), design, eng.location, plan.aliases)
+    groups = domain_groups(cells, [by_key(i) for i in range(len(plan.by))], plan.by)
+    return aggregated(Units(cells, groups), plan.items)
 
 
-def aggregated_from_cells(
-    frame: pd.DataFrame,
-    design: Design,
-    by: Sequence[str],
-    items: Sequence[Item],
-    location: str,
-) -> Aggregated:
-    """An :class:`Aggregated` from a cell table keyed by ``by`` (``by_key(i)`` columns)."""
-    cells = build_cells(frame, design, location)
-    groups = domain_groups(cells, [by_key(i) for i in range(len(by))], by)
-    return Aggregated(cells, groups, design_df(cells, groups), tuple(items))
+def aggregated(units: Units, items: Sequence[Item]) -> Aggregated:
+    """An :class:`Aggregated` on the units of one domain set."""
+    return Aggregated(units, design_df(units), tuple(items))
 
 
 def estimate(
@@ -127,21 +120,19 @@ def srs_variance(
 
 
 def estimate_item(
-    cells: Cells,
-    groups: Groups,
-    df: npt.NDArray[np.int64],
-    item: Item,
-    options: EstimationOptions,
+    units: Units, df: npt.NDArray[np.int64], item: Item, options: EstimationOptions
 ) -> list[Estimate]:
     q, m = item.quantity, item.measure
     stat = q.statistic
+    groups = units.groups
 
     def g(moment: str) -> F64:
-        return groups.sum(cells.moment(m, moment))
+        return units.group_sum(f"{m}__{moment}")
 
-    w, wy, wyy, n, npos = g("w"), g("wy"), g("wyy"), g("n"), g("np")
-    rows = groups.sum(cells.col("cell__n"))
-    live = groups.sum(cells.col("cell__np"))
+    # n: rows with a value and a non-zero weight (R's unwtd.count); missing: rows of the
+    # domain with a non-zero weight but no value. Rows of weight 0 are in neither.
+    w, wy, wyy, npos = g("w"), g("wy"), g("wyy"), g("np")
+    live = units.group_sum("cell__np")
     zero = np.zeros(groups.n)
     with np.errstate(divide="ignore", invalid="ignore"):
         if stat is Statistic.RATIO:
@@ -161,14 +152,13 @@ def estimate_item(
         # Round-off of an exactly-zero spread (constant y) must read as zero, as in R.
         ss = np.where(np.abs(ss) <= 1e-12 * np.abs(size), 0.0, ss)
         s2 = ss / w * npos / (npos - 1)
-    inf = Influence(m, *(groups.spread(finite(c)) for c in (alpha, beta, gamma)))
-    present = presence(cells, groups.code, groups.n, cells.moment(m, "n"))
-    var = covariance(cells, groups.code, groups.n, inf, inf, present)
+    inf = Influence(m, finite(alpha), finite(beta), finite(gamma))
+    var = covariance(units, inf, inf, presence(units, units.sum(f"{m}__n")))
     out: list[Estimate] = []
     for k, domain in enumerate(groups.domains):
         if live[k] == 0:
             continue  # every row has zero weight: R's svyby drops the group
-        est, nk = float(theta[k]), int(n[k])
+        est, nk = float(theta[k]), int(npos[k])
         se = math.sqrt(max(float(var[k]), 0.0)) if nk and math.isfinite(var[k]) else math.nan
         qq = quantile(options, float(df[k]))
         if stat is Statistic.PROPORTION and options.ci is CIMethod.LOGIT:
@@ -191,7 +181,7 @@ def estimate_item(
                 cv=cv,
                 n=nk,
                 weighted_n=float(w[k]),
-                missing=int(rows[k] - nk),
+                missing=int(live[k] - nk),
                 df=int(df[k]),
                 flags=quality_flags(nk, se, cv, options.quality),
                 level=q.level,

@@ -14,7 +14,7 @@ gaps then follow by the delta method, as R's ``svycontrast`` (Lumley 2010, §2.3
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,14 +22,14 @@ import pandas as pd
 
 from equals.survey.cells import Cells, build_cells, by_key
 from equals.survey.design import Design, EstimationOptions
-from equals.survey.domains import Groups, domain_groups, native
+from equals.survey.domains import domain_groups, native
 from equals.survey.engine import ColumnKind, Engine, open_engine
 from equals.survey.errors import DomainValueError, SurveyError
 from equals.survey.plan import Item, coerce_level, prepare
 from equals.survey.quality import quality_flags
 from equals.survey.quantities import Quantity, Scalar, Statistic
 from equals.survey.results import GapEstimate, ValueSE
-from equals.survey.variance import Influence, covariance, finite, presence
+from equals.survey.variance import Influence, Units, covariance, finite, presence
 
 if TYPE_CHECKING:
     from equals.survey.estimators import Source
@@ -67,11 +67,12 @@ def gender_gaps(
             )
     by = [b for b in dict.fromkeys(by) if b != sex]
     plan = prepare(eng, design, quantities, [*by, sex])
+    cells = build_cells(eng.query(plan.sql), design, eng.location, plan.aliases)
     return gaps_from_cells(
-        eng.query(plan.sql),
-        design,
+        cells,
         plan.items,
-        by=by,
+        by={b: by_key(i) for i, b in enumerate(by)},
+        sex_key=by_key(len(by)),
         sex_kind=eng.schema()[sex],
         sex=sex,
         female=female,
@@ -82,11 +83,11 @@ def gender_gaps(
 
 
 def gaps_from_cells(
-    frame: pd.DataFrame,
-    design: Design,
+    cells: Cells,
     items: Sequence[Item],
     *,
-    by: Sequence[str],
+    by: Mapping[str, str],
+    sex_key: str,
     sex_kind: ColumnKind,
     sex: str,
     female: Scalar,
@@ -94,12 +95,11 @@ def gaps_from_cells(
     options: EstimationOptions,
     location: str,
 ) -> list[GapEstimate]:
-    """Gaps from an aggregated cell table keyed by ``[*by, sex]`` (``by_key(i)`` columns)."""
-    cells = build_cells(frame, design, location)
-    groups = domain_groups(cells, [by_key(i) for i in range(len(by))], by)
-    sex_col = cells.frame[by_key(len(by))]
-    kind = sex_kind
-    is_f, is_m = _matches(sex_col, female, kind), _matches(sex_col, male, kind)
+    """Gaps in the domains of ``by`` (domain variable → its key column in ``cells``); the sex
+    variable is the key column ``sex_key``. The cells may be finer than the domains."""
+    groups = domain_groups(cells, list(by.values()), list(by))
+    sex_col = cells.keys[sex_key]
+    is_f, is_m = _matches(sex_col, female, sex_kind), _matches(sex_col, male, sex_kind)
     for label, value, hits in (("female", female, is_f), ("male", male, is_m)):
         if not hits.any():
             seen = sorted({str(native(v)) for v in sex_col.dropna().unique()})[:20]
@@ -107,39 +107,32 @@ def gaps_from_cells(
                 f"no row has {sex} = {value!r} (--{label}); values seen: {', '.join(seen)}",
                 location=location,
             )
-    females = Groups(np.where(is_f, groups.code, -1), groups.domains)
-    males = Groups(np.where(is_m, groups.code, -1), groups.domains)
+    units = Units(cells, groups, {"female": is_f, "male": is_m})
     out: list[GapEstimate] = []
     for item in items:
-        out += _gaps_of(cells, groups, females, males, item, options)
+        out += _gaps_of(units, item, options)
     return out
 
 
-def _side(cells: Cells, side: Groups, measure: str) -> tuple[np.ndarray, np.ndarray, Influence]:
-    w = side.sum(cells.moment(measure, "w"))
+def _side(units: Units, measure: str, side: str) -> tuple[np.ndarray, np.ndarray, Influence]:
+    w = units.group_sum(f"{measure}__w", side)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = side.sum(cells.moment(measure, "wy")) / w
-        alpha, gamma = side.spread(finite(1 / w)), side.spread(finite(-mean / w))
-    n = side.sum(cells.moment(measure, "n"))
-    return mean, n, Influence(measure, alpha, np.zeros_like(alpha), gamma)
+        mean = units.group_sum(f"{measure}__wy", side) / w
+        alpha, gamma = finite(1 / w), finite(-mean / w)
+    n = units.group_sum(f"{measure}__np", side)  # rows with a value and a non-zero weight
+    return mean, n, Influence(measure, alpha, np.zeros_like(alpha), gamma, mask=side)
 
 
-def _gaps_of(
-    cells: Cells,
-    groups: Groups,
-    females: Groups,
-    males: Groups,
-    item: Item,
-    options: EstimationOptions,
-) -> list[GapEstimate]:
+def _gaps_of(units: Units, item: Item, options: EstimationOptions) -> list[GapEstimate]:
     m = item.quantity.variable
-    mf, nf, inf_f = _side(cells, females, item.measure)
-    mm, nm, inf_m = _side(cells, males, item.measure)
-    rows = cells.moment(item.measure, "n") * ((females.code >= 0) | (males.code >= 0))
-    present = presence(cells, groups.code, groups.n, rows)
-    vff = covariance(cells, groups.code, groups.n, inf_f, inf_f, present)
-    vmm = covariance(cells, groups.code, groups.n, inf_m, inf_m, present)
-    vfm = covariance(cells, groups.code, groups.n, inf_f, inf_m, present)
+    groups = units.groups
+    mf, nf, inf_f = _side(units, item.measure, "female")
+    mm, nm, inf_m = _side(units, item.measure, "male")
+    n = f"{item.measure}__n"
+    present = presence(units, units.sum(n, "female") + units.sum(n, "male"))
+    vff = covariance(units, inf_f, inf_f, present)
+    vmm = covariance(units, inf_m, inf_m, present)
+    vfm = covariance(units, inf_f, inf_m, present)
     out: list[GapEstimate] = []
     for k, domain in enumerate(groups.domains):
         if nf[k] == 0 and nm[k] == 0:

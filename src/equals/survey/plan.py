@@ -54,6 +54,7 @@ class Plan:
     by: tuple[str, ...]  # grouping columns beyond strata and PSU, in key order
     second_order: bool
     n_rows: int
+    aliases: dict[str, str]  # moments that equal another column (see sql.Moments)
 
 
 def coerce_level(value: Scalar, kind: ColumnKind) -> Scalar:
@@ -131,7 +132,7 @@ def prepare(
     measures: dict[Measure, str] = {}
 
     def add(q: Quantity, y: str, valid: str, x: str | None = None) -> None:
-        key = Measure("", y, valid, x)
+        key = Measure("", y, valid, x, binary=q.statistic is Statistic.PROPORTION)
         if key not in measures:
             measures[key] = f"m{len(measures)}"
         items.append(Item(q, measures[key]))
@@ -163,15 +164,16 @@ def prepare(
         keys.append((PSU, design.psu))
     keys += [(by_key(i), col) for i, col in enumerate(by)]
     second_order = design.psu is None
-    sql = aggregate_sql(
+    sql, aliases = aggregate_sql(
         weight=design.weight,
         keys=keys,
-        measures=[Measure(name, m.y, m.valid, m.x) for m, name in measures.items()],
+        measures=[replace(m, name=name) for m, name in measures.items()],
         fpc=design.fpc,
         second_order=second_order,
         dialect=d,
+        zero_weights=int(prof["weight_zero"] or 0) > 0,
     )
-    return Plan(sql, tuple(items), by, second_order, n_rows)
+    return Plan(sql, tuple(items), by, second_order, n_rows, aliases)
 
 
 def _levels(engine: Engine, column: str) -> list[Scalar]:

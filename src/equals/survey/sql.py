@@ -46,13 +46,15 @@ def literal(value: Scalar) -> str:
 class Measure:
     """A per-row numeric expression ``y`` (and ``x`` for ratios) with its validity condition.
 
-    ``y``, ``x`` and ``valid`` are SQL expressions over the source row.
+    ``y``, ``x`` and ``valid`` are SQL expressions over the source row. ``binary``: ``y`` is
+    0 or 1 on every valid row (a proportion), so y² = y and the moments in y² are not summed.
     """
 
     name: str
     y: str
     valid: str
     x: str | None = None
+    binary: bool = False
 
 
 def column_value(col: str, d: Dialect) -> str:
@@ -71,16 +73,25 @@ def _sum_if(cond: str, expr: str) -> str:
     return f"SUM(CASE WHEN {cond} THEN {expr} ELSE 0 END)"
 
 
-def measure_columns(m: Measure, w: str, second_order: bool) -> list[tuple[str, str]]:
-    """(alias, aggregate) pairs of one measure. Aliases: ``<name>__<moment>``."""
+@dataclass(frozen=True, slots=True)
+class Moments:
+    """The aggregates of a pass: ``columns`` are (alias, aggregate) pairs that are summed;
+    ``aliases`` name moments that equal another column and so are not summed twice
+    (``<m>__wyy`` → ``<m>__wy`` for a 0/1 measure; ``…__np`` → ``…__n`` when no weight is 0)."""
+
+    columns: list[tuple[str, str]]
+    aliases: dict[str, str]
+
+
+def measure_columns(m: Measure, w: str, second_order: bool, *, zero_weights: bool) -> Moments:
+    """The moments of one measure. Aliases: ``<name>__<moment>``."""
     v = m.valid
-    cols = [
-        ("n", _sum_if(v, "1")),
-        ("np", _sum_if(f"{v} AND {w} <> 0", "1")),
-        ("w", _sum_if(v, w)),
-        ("wy", _sum_if(v, f"{w} * {m.y}")),
-        ("wyy", _sum_if(v, f"{w} * {m.y} * {m.y}")),
-    ]
+    cols = [("n", _sum_if(v, "1"))]
+    if zero_weights:
+        cols.append(("np", _sum_if(f"{v} AND {w} <> 0", "1")))
+    cols += [("w", _sum_if(v, w)), ("wy", _sum_if(v, f"{w} * {m.y}"))]
+    if not m.binary:
+        cols.append(("wyy", _sum_if(v, f"{w} * {m.y} * {m.y}")))
     if m.x is not None:
         cols += [
             ("wx", _sum_if(v, f"{w} * {m.x}")),
@@ -89,18 +100,22 @@ def measure_columns(m: Measure, w: str, second_order: bool) -> list[tuple[str, s
         ]
     if second_order:
         ww = f"{w} * {w}"
-        cols += [
-            ("ww", _sum_if(v, ww)),
-            ("wwy", _sum_if(v, f"{ww} * {m.y}")),
-            ("wwyy", _sum_if(v, f"{ww} * {m.y} * {m.y}")),
-        ]
+        cols += [("ww", _sum_if(v, ww)), ("wwy", _sum_if(v, f"{ww} * {m.y}"))]
+        if not m.binary:
+            cols.append(("wwyy", _sum_if(v, f"{ww} * {m.y} * {m.y}")))
         if m.x is not None:
             cols += [
                 ("wwx", _sum_if(v, f"{ww} * {m.x}")),
                 ("wwxx", _sum_if(v, f"{ww} * {m.x} * {m.x}")),
                 ("wwxy", _sum_if(v, f"{ww} * {m.x} * {m.y}")),
             ]
-    return [(f"{m.name}__{alias}", agg) for alias, agg in cols]
+    aliases = {} if zero_weights else {"np": "n"}
+    if m.binary:
+        aliases |= {"wyy": "wy", "wwyy": "wwy"} if second_order else {"wyy": "wy"}
+    return Moments(
+        [(f"{m.name}__{alias}", agg) for alias, agg in cols],
+        {f"{m.name}__{a}": f"{m.name}__{b}" for a, b in aliases.items()},
+    )
 
 
 def aggregate_sql(
@@ -111,24 +126,34 @@ def aggregate_sql(
     fpc: str | None,
     second_order: bool,
     dialect: Dialect,
+    zero_weights: bool = True,
     table: str = TABLE,
-) -> str:
-    """The one pass over the microdata: cells = GROUP BY ``keys`` ((alias, column) pairs)."""
+) -> tuple[str, dict[str, str]]:
+    """The one pass over the microdata: cells = GROUP BY ``keys`` ((alias, column) pairs).
+
+    Returns the SQL and the aliases of the moments it does not sum (see :class:`Moments`);
+    ``zero_weights=False`` (the profile found no weight of 0) drops the counts of rows with
+    non-zero weight, which then equal the row counts."""
     d = dialect
     w = column_value(weight, d)
     select = [f"{d.ident(col)} AS {d.ident(alias)}" for alias, col in keys]
-    select += ["COUNT(*) AS cell__n", f"SUM(CASE WHEN {w} <> 0 THEN 1 ELSE 0 END) AS cell__np"]
+    select += ["COUNT(*) AS cell__n"]
+    aliases: dict[str, str] = {}
+    if zero_weights:
+        select += [f"SUM(CASE WHEN {w} <> 0 THEN 1 ELSE 0 END) AS cell__np"]
+    else:
+        aliases["cell__np"] = "cell__n"
     if fpc:
         select += [f"MIN({column_value(fpc, d)}) AS cell__fpc_min"]
         select += [f"MAX({column_value(fpc, d)}) AS cell__fpc_max"]
     for m in measures:
-        select += [
-            f"{agg} AS {d.ident(alias)}" for alias, agg in measure_columns(m, w, second_order)
-        ]
+        moments = measure_columns(m, w, second_order, zero_weights=zero_weights)
+        select += [f"{agg} AS {d.ident(alias)}" for alias, agg in moments.columns]
+        aliases |= moments.aliases
     sql = "SELECT\n  " + ",\n  ".join(select) + f"\nFROM {table}"
     if keys:
         sql += "\nGROUP BY " + ", ".join(d.ident(col) for _, col in keys)
-    return sql
+    return sql, aliases
 
 
 def profile_sql(
@@ -143,6 +168,7 @@ def profile_sql(
     d = dialect
     select = ["COUNT(*) AS n_rows", f"MIN({column_value(weight, d)}) AS weight_min"]
     select += [f"SUM(CASE WHEN {column_value(weight, d)} < 0 THEN 1 ELSE 0 END) AS weight_negative"]
+    select += [f"SUM(CASE WHEN {column_value(weight, d)} = 0 THEN 1 ELSE 0 END) AS weight_zero"]
     for i, col in enumerate(design_columns):
         select.append(f"SUM(CASE WHEN {d.ident(col)} IS NULL THEN 1 ELSE 0 END) AS null_{i}")
     for i, col in enumerate(binary_checks):

@@ -107,6 +107,9 @@ simulate <- function() {
   d$stratum_l <- ifelse(d$stratum == two, paste0(d$stratum, "-", d$psu), d$stratum)
   # A fully enumerated stratum (fpc == number sampled): zero variance contribution.
   d$fpc_cert <- ifelse(d$stratum == "north-urban", 3, d$fpc_n)
+  # Zero weights (every 13th row; a rule, not a draw, so the RNG stream above is unchanged):
+  # such rows stay in the design but count in no domain's n, df or design effect.
+  d$w0 <- ifelse(seq_len(nrow(d)) %% 13 == 0, 0, d$w)
   d
 }
 datasets$sim <- write_read(simulate(), "sim")
@@ -166,7 +169,7 @@ estimate_cases <- function(id, s, means = NULL, totals = NULL, ratios = NULL, pr
       r <- one("mean", v, fit)
       r$deff <- unname(deff(fit))[1]
       r$deff_replace <- unname(deff(svymean(f, sub, na.rm = TRUE, deff = "replace")))[1]
-      r$n <- sum(!is.na(sub$variables[[v]]))
+      r$n <- as.numeric(unwtd.count(f, sub))  # rows with a value and a non-zero weight
       r$weighted_n <- sum(weights(sub)[!is.na(sub$variables[[v]])])
       add(r)
     }
@@ -314,6 +317,14 @@ estimate_cases("sim_lonely_adjust_fpc",
                spec("sim", "w", strata = "stratum_l", psu = "psu", fpc = "fpc_n", lonely = "adjust"),
                means = "hours", props = "internet", bys = list(NULL, "sex"))
 
+estimate_cases("sim_zero_weights", spec("sim", "w0", strata = "stratum", psu = "psu"),
+               means = "hours", totals = "internet", ratios = list(c("spend", "income")),
+               props = "internet", levels = list(edu = c("none", "tertiary")),
+               bys = list(NULL, "sex", c("sex", "agegroup")))
+
+gap_cases("gap_sim_zero_weights_internet_urban",
+          spec("sim", "w0", strata = "stratum", psu = "psu"),
+          "internet", "proportion", "sex", 2, 1, by = "urban")
 gap_cases("gap_sim_internet", sim, "internet", "proportion", "sex", 2, 1)
 gap_cases("gap_sim_internet_urban", sim, "internet", "proportion", "sex", 2, 1, by = "urban")
 gap_cases("gap_sim_hours", sim, "hours", "mean", "sex", 2, 1)
