@@ -49,9 +49,9 @@ class Batch:
     kinds: dict[str, ColumnKind]
     location: str
 
-    _cache: dict[tuple[str, ...], Aggregated] = field(
+    _last: dict[tuple[str, ...], Aggregated] = field(
         default_factory=dict, compare=False, repr=False
-    )
+    )  # the last domain set's units only: each holds arrays as long as the cells
 
     def keys(self, by: Sequence[str]) -> dict[str, str]:
         """Domain variable → its key column in the cells."""
@@ -65,10 +65,11 @@ class Batch:
     def aggregated(self, by: Sequence[str] = ()) -> Aggregated:
         keys = self.keys(by)
         name = tuple(keys)
-        if name not in self._cache:
+        if name not in self._last:
+            self._last.clear()
             groups = domain_groups(self.cells, list(keys.values()), name)
-            self._cache[name] = aggregated(Units(self.cells, groups), self.items)
-        return self._cache[name]
+            self._last[name] = aggregated(Units(self.cells, groups), self.items)
+        return self._last[name]
 
     def estimate(
         self, by: Sequence[str] = (), options: EstimationOptions | None = None
@@ -122,7 +123,7 @@ def aggregate_many(
     plan = prepare(eng, design, quantities, finest)
     schema = eng.schema()
     kinds = {b: schema[b] for b in plan.by}
-    cells = build_cells(eng.query(plan.sql), design, eng.location, plan.aliases)
+    cells = build_cells(eng.cells(plan.sql), design, eng.location, plan.aliases)
     return Batch(cells, plan.by, plan.items, kinds, eng.location)
 
 

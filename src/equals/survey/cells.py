@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from equals.survey.design import Design, LonelyPSU
+from equals.survey.engine import CellTable
 from equals.survey.errors import FpcError, LonelyPSUError
 
 F64 = npt.NDArray[np.float64]
@@ -75,11 +76,21 @@ class Cells:
 
 
 def build_cells(
-    frame: pd.DataFrame, design: Design, location: str, aliases: Mapping[str, str] | None = None
+    table: CellTable | pd.DataFrame,
+    design: Design,
+    location: str,
+    aliases: Mapping[str, str] | None = None,
 ) -> Cells:
-    """Cells from an aggregation pass's frame; ``aliases``: moments not summed because they
-    equal another column (:class:`equals.survey.sql.Moments`)."""
-    n_cells = len(frame)
+    """Cells from an aggregation pass (a :class:`CellTable`, or its rows as a DataFrame);
+    ``aliases``: moments not summed because they equal another column
+    (:class:`equals.survey.sql.Moments`)."""
+    if isinstance(table, pd.DataFrame):
+        table = CellTable.from_frame(table)
+    frame = table.keys
+    columns = {name: j for j, name in enumerate(table.names)}
+    for alias, target in (aliases or {}).items():
+        columns[alias] = columns[target]
+    n_cells = len(table.values)
     if design.strata:
         codes, uniq = pd.factorize(frame[STRATUM], sort=True)
         stratum = np.asarray(codes, dtype=np.int64)
@@ -97,20 +108,13 @@ def build_cells(
         psu_stratum[psu] = stratum
         n_h = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
     else:
-        counts = frame["cell__n"].to_numpy(np.float64)
+        counts = table.values[:, columns["cell__n"]]
         n_h = np.asarray(np.bincount(stratum, weights=counts, minlength=n_strata), np.float64)
-    f_h = _fpc_factor(frame, design, stratum, n_h, labels, location)
+    f_h = _fpc_factor(table, columns, design, stratum, n_h, labels, location)
     key_names = [c for c in frame.columns if c.startswith("k__by")]
-    moment_names = [c for c in frame.columns if not c.startswith("k__")]
-    values = np.empty((n_cells, len(moment_names)), dtype=np.float64, order="F")
-    for j, name in enumerate(moment_names):
-        values[:, j] = frame[name].to_numpy(dtype=np.float64, na_value=0.0)
-    columns = {name: j for j, name in enumerate(moment_names)}
-    for alias, target in (aliases or {}).items():
-        columns[alias] = columns[target]
     cells = Cells(
-        frame[key_names].reset_index(drop=True),
-        values,
+        frame[key_names],
+        table.values,
         columns,
         stratum,
         psu,
@@ -131,7 +135,8 @@ def build_cells(
 
 
 def _fpc_factor(
-    frame: pd.DataFrame,
+    table: CellTable,
+    columns: Mapping[str, int],
     design: Design,
     stratum: I64,
     n_h: F64,
@@ -142,8 +147,8 @@ def _fpc_factor(
         return np.ones(len(n_h))
     lo = np.full(len(n_h), np.inf)
     hi = np.full(len(n_h), -np.inf)
-    np.minimum.at(lo, stratum, frame["cell__fpc_min"].to_numpy(np.float64))
-    np.maximum.at(hi, stratum, frame["cell__fpc_max"].to_numpy(np.float64))
+    np.minimum.at(lo, stratum, table.values[:, columns["cell__fpc_min"]])
+    np.maximum.at(hi, stratum, table.values[:, columns["cell__fpc_max"]])
     where = f"column {design.fpc!r}"
     varies = np.flatnonzero(lo != hi)
     if varies.size:

@@ -1,17 +1,27 @@
 """Engines run the SQL of :mod:`equals.survey.sql` over a survey file or table.
 
-An :class:`Engine` exposes the source's schema and runs a query, returning a small pandas
-DataFrame (the aggregated cells). :class:`DuckDBEngine` reads CSV and Parquet directly
-(out-of-core), and Stata ``.dta`` / SPSS ``.sav`` through pyreadstat.
+An :class:`Engine` exposes the source's schema, runs a query returning a small pandas
+DataFrame, and fetches an aggregation pass as a :class:`CellTable` (its moments as one float
+matrix). :class:`DuckDBEngine` reads CSV and Parquet directly and out-of-core (a memory limit
+makes DuckDB spill its aggregation to disk; the cells are streamed into the matrix in batches),
+and Stata ``.dta`` / SPSS ``.sav`` through pyreadstat.
 :class:`equals.survey.spark.SparkEngine` runs the same SQL text with
 :data:`equals.survey.sql.SPARK` quoting (PySpark, local mode or a cluster).
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from equals.survey.errors import EngineUnavailableError, SurveyFileError, UnknownEngineError
 from equals.survey.sql import DUCKDB, TABLE, Dialect
@@ -24,6 +34,10 @@ ENGINES = ("duckdb", "spark")
 READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "stata", ".sav": "spss"}
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
             "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "REAL")  # fmt: skip
+
+
+MEMORY_LIMIT = "500MB"  # DuckDB's working memory for a pass; beyond it, it spills to disk
+CHUNK_VECTORS = 50  # cells fetched per chunk, in DuckDB vectors of 2,048 rows
 
 
 class ColumnKind(StrEnum):
@@ -43,6 +57,27 @@ class Engine(Protocol):
     def schema(self) -> dict[str, ColumnKind]: ...
 
     def query(self, sql: str) -> pd.DataFrame: ...
+
+    def cells(self, sql: str) -> CellTable: ...
+
+
+@dataclass(frozen=True)
+class CellTable:
+    """An aggregation pass's result: its key columns (``k__*``) as a frame and every other
+    column (the moments) as one column-major float matrix, missing values as 0."""
+
+    keys: pd.DataFrame
+    values: npt.NDArray[np.float64]
+    names: tuple[str, ...]  # the moment column of ``values`` by position
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> CellTable:
+        keys = [c for c in frame.columns if c.startswith("k__")]
+        names = tuple(c for c in frame.columns if not c.startswith("k__"))
+        values = np.empty((len(frame), len(names)), dtype=np.float64, order="F")
+        for j, name in enumerate(names):
+            values[:, j] = frame[name].to_numpy(dtype=np.float64, na_value=0.0)
+        return cls(frame[keys].reset_index(drop=True), values, names)
 
 
 def _kind(duck_type: str) -> ColumnKind:
@@ -66,12 +101,24 @@ class DuckDBEngine:
     name = "duckdb"
     dialect = DUCKDB
 
-    def __init__(self, source: str | Path | pd.DataFrame, *, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        source: str | Path | pd.DataFrame,
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+    ) -> None:
+        """``memory_limit``: DuckDB's working memory (default ``EQUALS_DUCKDB_MEMORY`` or
+        500MB); larger aggregations spill to a temporary directory, removed at exit."""
         import duckdb
 
         self.con: duckdb.DuckDBPyConnection = duckdb.connect()
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        limit = memory_limit or os.environ.get("EQUALS_DUCKDB_MEMORY") or MEMORY_LIMIT
+        self.con.execute(f"SET memory_limit = {_sql_string(limit)}")
+        self.con.execute(f"SET temp_directory = {_sql_string(_spill_directory())}")
+        self.con.execute("SET preserve_insertion_order = false")
         if isinstance(source, str | Path):
             path = Path(source)
             self.location = str(path)
@@ -117,6 +164,45 @@ class DuckDBEngine:
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
+
+    def cells(self, sql: str) -> CellTable:
+        """Run the pass into a temporary table (spilled to disk beyond the memory limit),
+        then fetch it in chunks straight into a matrix allocated once: the cells are never
+        held twice in Python, and DuckDB's own copy stays within its memory limit."""
+        import pandas as pd
+
+        table = "equals_cells"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+        try:
+            count = self.con.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0]
+            result = self.con.execute(f"SELECT * FROM {table}")
+            names = [str(d[0]) for d in result.description or ()]
+            keys = [c for c in names if c.startswith("k__")]
+            moments = tuple(c for c in names if not c.startswith("k__"))
+            values = np.empty((int(count), len(moments)), dtype=np.float64, order="F")
+            parts: list[pd.DataFrame] = []
+            row = 0
+            while len(chunk := result.fetch_df_chunk(CHUNK_VECTORS)):
+                rows = slice(row, row + len(chunk))
+                for j, name in enumerate(moments):
+                    values[rows, j] = chunk[name].to_numpy(dtype=np.float64, na_value=0.0)
+                parts.append(chunk[keys])
+                row += len(chunk)
+        finally:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
+        return CellTable(frame, values, moments)
+
+
+_SPILL: list[str] = []
+
+
+def _spill_directory() -> str:
+    """One temporary directory per process for DuckDB's spilled data, removed at exit."""
+    if not _SPILL:
+        _SPILL.append(tempfile.mkdtemp(prefix="equals-duckdb-"))
+        atexit.register(shutil.rmtree, _SPILL[0], True)
+    return _SPILL[0]
 
 
 def read_statistical_file(path: Path, kind: str) -> pd.DataFrame:

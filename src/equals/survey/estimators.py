@@ -67,7 +67,7 @@ def aggregate(
     """Validate, then reduce the microdata to stratum × PSU × domain cells (one SQL pass)."""
     eng = open_engine(engine, source)
     plan = prepare(eng, design, quantities, by)
-    cells = build_cells(eng.query(plan.sql), design, eng.location, plan.aliases)
+    cells = build_cells(eng.cells(plan.sql), design, eng.location, plan.aliases)
     groups = domain_groups(cells, [by_key(i) for i in range(len(plan.by))], plan.by)
     return aggregated(Units(cells, groups), plan.items)
 

@@ -67,7 +67,7 @@ def gender_gaps(
             )
     by = [b for b in dict.fromkeys(by) if b != sex]
     plan = prepare(eng, design, quantities, [*by, sex])
-    cells = build_cells(eng.query(plan.sql), design, eng.location, plan.aliases)
+    cells = build_cells(eng.cells(plan.sql), design, eng.location, plan.aliases)
     return gaps_from_cells(
         cells,
         plan.items,

@@ -49,7 +49,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from equals.survey.engine import READERS, ColumnKind, read_statistical_file
+from equals.survey.engine import READERS, CellTable, ColumnKind, read_statistical_file
 from equals.survey.errors import EngineUnavailableError, SurveyFileError
 from equals.survey.sql import SPARK, TABLE
 
@@ -303,6 +303,9 @@ class SparkEngine:
             result: Any = self.spark.sql(sql).toPandas()
         frame: pd.DataFrame = result
         return frame
+
+    def cells(self, sql: str) -> CellTable:
+        return CellTable.from_frame(self.query(sql))
 
     def close(self) -> None:
         """Drop this engine's view (and cached data); the shared session stays up."""

@@ -73,6 +73,11 @@ def _sum_if(cond: str, expr: str) -> str:
     return f"SUM(CASE WHEN {cond} THEN {expr} ELSE 0 END)"
 
 
+def _count_if(cond: str) -> str:
+    """A row count as a BIGINT (a SUM of 1s is a 128-bit HUGEINT on DuckDB: slow to fetch)."""
+    return f"COUNT(CASE WHEN {cond} THEN 1 END)"
+
+
 @dataclass(frozen=True, slots=True)
 class Moments:
     """The aggregates of a pass: ``columns`` are (alias, aggregate) pairs that are summed;
@@ -86,9 +91,9 @@ class Moments:
 def measure_columns(m: Measure, w: str, second_order: bool, *, zero_weights: bool) -> Moments:
     """The moments of one measure. Aliases: ``<name>__<moment>``."""
     v = m.valid
-    cols = [("n", _sum_if(v, "1"))]
+    cols = [("n", _count_if(v))]
     if zero_weights:
-        cols.append(("np", _sum_if(f"{v} AND {w} <> 0", "1")))
+        cols.append(("np", _count_if(f"{v} AND {w} <> 0")))
     cols += [("w", _sum_if(v, w)), ("wy", _sum_if(v, f"{w} * {m.y}"))]
     if not m.binary:
         cols.append(("wyy", _sum_if(v, f"{w} * {m.y} * {m.y}")))
@@ -140,7 +145,7 @@ def aggregate_sql(
     select += ["COUNT(*) AS cell__n"]
     aliases: dict[str, str] = {}
     if zero_weights:
-        select += [f"SUM(CASE WHEN {w} <> 0 THEN 1 ELSE 0 END) AS cell__np"]
+        select += [f"{_count_if(f'{w} <> 0')} AS cell__np"]
     else:
         aliases["cell__np"] = "cell__n"
     if fpc:

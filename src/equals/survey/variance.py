@@ -22,6 +22,7 @@ domain set: per estimate the work is a few passes over the units, not over the c
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ import pandas as pd
 from equals.survey.cells import F64, I64, SELF_REPRESENTING, Cells
 from equals.survey.design import LonelyPSU
 from equals.survey.domains import Groups
+
+CACHED_SUMS = 16  # unit totals kept per domain set (an estimate needs at most ~10)
 
 
 def finite(x: F64) -> F64:
@@ -75,7 +78,7 @@ class Units:
         self._masks = {
             name: np.asarray(m[inside], dtype=np.float64) for name, m in (masks or {}).items()
         }
-        self._sums: dict[tuple[int, str | None], F64] = {}
+        self._sums: OrderedDict[tuple[int, str | None], F64] = OrderedDict()
 
     def cell_values(self, column: str, mask: str | None = None) -> F64:
         """A cell column on the cells inside the groups (masked)."""
@@ -90,14 +93,18 @@ class Units:
     def sum(self, column: str, mask: str | None = None) -> F64:
         """The total of a cell column in each unit (over the ``mask`` cells only)."""
         key = (self.cells.columns[column], mask)  # aliases of one column share its totals
-        if key not in self._sums:
-            values = self.cell_values(column, mask)
-            if self.cells.psu is None:
-                self._sums[key] = values
-            else:
-                sums = np.bincount(self.unit, weights=values, minlength=self.size)
-                self._sums[key] = np.asarray(sums, dtype=np.float64)
-        return self._sums[key]
+        if key in self._sums:
+            self._sums.move_to_end(key)
+            return self._sums[key]
+        values = self.cell_values(column, mask)
+        if self.cells.psu is not None:
+            values = np.asarray(
+                np.bincount(self.unit, weights=values, minlength=self.size), dtype=np.float64
+            )
+        self._sums[key] = values
+        if len(self._sums) > CACHED_SUMS:  # bounded: one estimate's totals, not every one's
+            self._sums.popitem(last=False)
+        return values
 
     def group_sum(self, column: str, mask: str | None = None) -> F64:
         """The total of a cell column in each group."""

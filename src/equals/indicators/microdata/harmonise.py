@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from equals.indicators.microdata.mapping import AgeMap, Binary, Categorical, Code, SurveyMapping
 from equals.survey.design import Design
-from equals.survey.engine import ColumnKind, Engine
+from equals.survey.engine import CellTable, ColumnKind, Engine
 from equals.survey.sql import TABLE, Dialect, literal
 
 if TYPE_CHECKING:
@@ -143,6 +143,9 @@ class HarmonisedEngine:
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.base.query(self.rewrite(sql))
+
+    def cells(self, sql: str) -> CellTable:
+        return self.base.cells(self.rewrite(sql))
 
 
 def design_of(mapping: SurveyMapping, *, households: bool = False) -> Design:
