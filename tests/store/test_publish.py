@@ -216,6 +216,37 @@ def test_cli_publish(store: Store, tmp_path: Path) -> None:
     assert count(store) == before
 
 
+def test_cli_publishes_synthetic_data_only_when_asked_and_labelled(
+    store: Store, tmp_path: Path
+) -> None:
+    """A file written by `equals survey simulate` is not evidence: --publish refuses it
+    (exit 2, nothing written) unless --allow-synthetic, and then its source says SYNTHETIC."""
+    from typer.testing import CliRunner
+
+    import equals.cli.survey_indicators  # noqa: F401  (registers the command)
+    from equals.cli import app
+    from equals.indicators.microdata.simulated import mapping_path, simulated_mapping
+    from equals.survey.simulate import SimulationSpec, Target, simulate
+
+    data = tmp_path / "ken.parquet"
+    target = Target("internet_use", 0.2, 0.25, "test figure")
+    simulate(SimulationSpec("KEN", 3000, 1, {"internet_use": target}), data)
+    mapping = mapping_path(data)
+    mapping.write_text(simulated_mapping("KEN", seed=1))
+    args = ["survey", "indicators", str(data), "--mapping", str(mapping), "--format", "csv"]
+    args += ["--publish", "--year", "2024", "--db", store.url]
+    before = count(store)
+    refused = CliRunner().invoke(app, args, env={"COLUMNS": "250"})
+    assert refused.exit_code == 2
+    assert "synthetic data" in refused.stderr and "Nothing was published" in refused.stderr
+    assert count(store) == before
+    allowed = CliRunner().invoke(app, [*args, "--allow-synthetic"], env={"COLUMNS": "250"})
+    assert allowed.exit_code == 0, allowed.stderr
+    source = Evidence(store).sources()["synthetic-ken-seed1"]
+    assert source.title.startswith("SYNTHETIC") and source.origin == "survey"
+    assert count(store, "synthetic-ken-seed1") > 0
+
+
 # -- migration 0002 over a populated 0001 database ------------------------------------------
 def _populate_0001(store: Store) -> None:
     with store.transaction() as conn:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import equals.cli.survey_data  # noqa: F401  (registers `survey simulate`)
 from equals.cli import app
+from equals.indicators.microdata import load_mapping, run_indicators
 from equals.survey import Design, estimate, gender_gaps, proportion
 from equals.survey.simulate import (
     COLUMNS,
@@ -111,6 +112,13 @@ def test_cli_simulate(tmp_path: Path, loaded_db_url: str) -> None:
     assert "SYNTHETIC" in result.stderr and "internet_use" in result.stderr
     assert "wdi" in result.stderr or "itu" in result.stderr.lower()  # a published figure
     assert pq.read_metadata(out).num_rows == 5000
+    # Its mapping is written beside it, and every ITU indicator runs with it as it comes.
+    mapping = tmp_path / "ken.mapping.yaml"
+    assert f"--mapping {mapping}" in result.stdout
+    run = run_indicators(out, load_mapping(mapping))
+    assert run.skipped == ()
+    codes = {r["itu_code"] for r in run.records()}
+    assert {"HH4", "HH5", "HH6", "HH7", "HH10", "HH18", "HH15_PCPR"} <= codes
     bad = CliRunner().invoke(
         app,
         [

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from equals.cli.common import DbOption, err, fail, open_evidence, out
 from equals.cli.survey import survey_app
 from equals.core.errors import EqualsError
+from equals.indicators.microdata.simulated import mapping_path, simulated_mapping
 from equals.store.queries import Evidence
 from equals.survey.simulate import (
     INDICATORS,
@@ -110,4 +111,14 @@ def simulate_cmd(
     ) as bar:
         task = bar.add_task("simulating", total=persons)
         simulate(spec, out_file, progress=lambda done: bar.update(task, completed=done))
-    out.print(f"wrote {persons:,} synthetic person records to {out_file}", highlight=False)
+    out.print(
+        f"wrote {persons:,} synthetic person records to {out_file}", highlight=False, soft_wrap=True
+    )
+    mapping = mapping_path(out_file)
+    mapping.write_text(simulated_mapping(area.code, seed=seed), encoding="utf-8")
+    out.print(
+        f"wrote its variable mapping to {mapping}; try:\n"
+        f"  equals survey indicators {out_file} --mapping {mapping}",
+        highlight=False,
+        soft_wrap=True,  # a command to copy: never folded
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,6 +34,7 @@ from equals.settings import default_db_url
 from equals.store import Store
 from equals.store.records import to_csv
 from equals.survey import DfRule, EstimationOptions, open_engine
+from equals.survey.simulate import is_synthetic
 
 OUT_SUFFIXES = (".csv", ".json", ".parquet")
 TABLE_COLUMNS = [
@@ -150,6 +152,14 @@ def indicators_cmd(
     ] = None,
     licence: Annotated[str | None, typer.Option("--licence", help="Licence of the data.")] = None,
     licence_url: Annotated[str | None, typer.Option("--licence-url", help="Licence URL.")] = None,
+    allow_synthetic: Annotated[
+        bool,
+        typer.Option(
+            "--allow-synthetic",
+            help="Publish a file written by `equals survey simulate` (labelled SYNTHETIC); "
+            "for demo databases only.",
+        ),
+    ] = False,
 ) -> None:
     """Every ITU household/individual ICT indicator the mapping allows, by sex and by age
     group, urban/rural, education and labour force status, with SE, CI, design effect, CV,
@@ -178,6 +188,15 @@ def indicators_cmd(
     )
     iso3 = (country or m.country or "").strip().upper()
     yr = year if year is not None else m.year
+    if publish and is_synthetic(file):
+        if not allow_synthetic:
+            raise _fail(
+                f"{file}: synthetic data (written by `equals survey simulate`); publishing it "
+                "would put invented figures among the evidence. Nothing was published. For a "
+                "demo database, add --allow-synthetic (the source is then labelled SYNTHETIC)."
+            )
+        if not info.title.upper().startswith("SYNTHETIC"):
+            info = replace(info, title=f"SYNTHETIC: {info.title or file.name}")
     if publish:
         missing = [n for n, v in (("--country", iso3), ("--year", yr)) if not v]
         if missing:

@@ -517,3 +517,14 @@ def iter_notes(path: str | Path) -> Iterator[tuple[str, str]]:
     for key, value in meta.items():
         if key.startswith((b"synthetic", b"equals.")):
             yield key.decode(), value.decode()
+
+
+def is_synthetic(path: str | Path) -> bool:
+    """Whether a file is labelled as written by :func:`simulate` (Parquet metadata; a copy in
+    another format loses the label)."""
+    if Path(path).suffix.lower() not in (".parquet", ".pq") or not Path(path).is_file():
+        return False
+    try:
+        return dict(iter_notes(path)).get("synthetic") == "true"
+    except Exception:  # not a readable Parquet file: the engine will say so
+        return False
