@@ -200,3 +200,14 @@ def test_gap_unknown_sex_value_exit_2() -> None:
         "gap", SIM, *DESIGN, "--sex", "sex", "--female", "F", "--male", "1", "--mean", "hours"
     )
     assert code == 2 and "--female" in err and "values seen: 1, 2" in err
+
+
+def test_file_urls_keep_their_double_slash() -> None:
+    """FILE is passed on as typed: a Spark URL such as s3a://bucket/key is not folded into a
+    local path (s3a:/bucket/key) on its way to the engine."""
+    result = runner.invoke(
+        app,
+        ["survey", "estimate", "s3a://bucket/lfs.parquet", "--weight", "w", "--mean", "y"],
+    )
+    assert result.exit_code == 2
+    assert "s3a://bucket/lfs.parquet" in result.stderr

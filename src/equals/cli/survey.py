@@ -42,8 +42,13 @@ survey_app = typer.Typer(
 )
 app.add_typer(survey_app, name="survey")
 
+# A string, not a Path: a Spark URL (s3a://bucket/key) must keep its double slash.
 FileArg = Annotated[
-    Path, typer.Argument(metavar="FILE", help="Microdata: .csv, .parquet, .dta or .sav.")
+    str,
+    typer.Argument(
+        metavar="FILE",
+        help="Microdata: .csv, .parquet, .dta or .sav (with --engine spark also hdfs://, s3a://…).",
+    ),
 ]
 WeightOpt = Annotated[str, typer.Option("--weight", help="Sampling weight column.")]
 StrataOpt = Annotated[str | None, typer.Option("--strata", help="Stratum column.")]
@@ -232,7 +237,7 @@ def estimate_cmd(
     if format is not OutputFormat.json:
         records = [_flat(r) for r in records]
     cols = EST_COLUMNS if format is OutputFormat.csv else TABLE_COLUMNS
-    emit(records, format, cols, title=f"Survey estimates: {file.name}")
+    emit(records, format, cols, title=f"Survey estimates: {Path(file).name}")
 
 
 @survey_app.command("gap")
@@ -290,4 +295,4 @@ def gap_cmd(
     if format is OutputFormat.csv:
         cols = ["variable", "level", "domain"]
         cols += [f"{p}_{k}" for p in GAP_PARTS for k in ("estimate", "se")] + ["flags"]
-    emit(flat, format, cols, title=f"Gender gaps: {file.name}")
+    emit(flat, format, cols, title=f"Gender gaps: {Path(file).name}")

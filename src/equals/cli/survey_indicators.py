@@ -196,13 +196,13 @@ def indicators_cmd(
                 "demo database, add --allow-synthetic (the source is then labelled SYNTHETIC)."
             )
         if not info.title.upper().startswith("SYNTHETIC"):
-            info = replace(info, title=f"SYNTHETIC: {info.title or file.name}")
+            info = replace(info, title=f"SYNTHETIC: {info.title or Path(file).name}")
     if publish:
         missing = [n for n, v in (("--country", iso3), ("--year", yr)) if not v]
         if missing:
             raise _fail(f"--publish needs {' and '.join(missing)} (or the mapping's country/year)")
         try:
-            survey_source(info, data=file.name, country=iso3, year=int(yr or 0))
+            survey_source(info, data=Path(file).name, country=iso3, year=int(yr or 0))
         except EqualsError as exc:
             raise _fail(str(exc)) from exc
     try:
@@ -245,4 +245,4 @@ def indicators_cmd(
     cols = list(RECORD_COLUMNS) if format is OutputFormat.csv else TABLE_COLUMNS
     if format is OutputFormat.csv:
         rows = [{**r, "flags": ";".join(r["flags"])} for r in rows]
-    emit(rows, format, cols, title=f"ITU indicators: {file.name}")
+    emit(rows, format, cols, title=f"ITU indicators: {Path(file).name}")

@@ -121,7 +121,7 @@ class DuckDBEngine:
         self.con.execute("SET preserve_insertion_order = false")
         if isinstance(source, str | Path):
             path = Path(source)
-            self.location = str(path)
+            self.location = str(source)  # as given: a URL keeps its double slash
             self._open_file(path)
         else:
             self.location = "<DataFrame>"
@@ -130,12 +130,12 @@ class DuckDBEngine:
 
     def _open_file(self, path: Path) -> None:
         if not path.is_file():
-            raise SurveyFileError("file not found", location=str(path))
+            raise SurveyFileError("file not found", location=self.location)
         kind = READERS.get(path.suffix.lower())
         if kind is None:
             raise SurveyFileError(
                 f"unsupported file type {path.suffix!r} (use .csv, .parquet, .dta or .sav)",
-                location=str(path),
+                location=self.location,
             )
         try:
             if kind == "csv":
@@ -154,7 +154,7 @@ class DuckDBEngine:
         except SurveyFileError:
             raise
         except Exception as exc:  # reader errors from DuckDB or pyreadstat
-            raise SurveyFileError(f"cannot read file: {exc}", location=str(path)) from exc
+            raise SurveyFileError(f"cannot read file: {exc}", location=self.location) from exc
 
     def schema(self) -> dict[str, ColumnKind]:
         if self._schema is None:
