@@ -115,3 +115,37 @@ def test_unknown_paths(client: TestClient) -> None:
     r = client.get("/api/v1/nothing-here")
     assert r.status_code == 404
     assert r.json()["error"]["code"] == "not-found"
+
+
+def test_observations_come_in_pages_with_link_headers(
+    client: TestClient, evidence: Evidence
+) -> None:
+    """Unfiltered, the store has ~60,000 observations: the API pages them (default 10,000)
+    with X-Total-Count and RFC 8288 Link headers, and the pages add up to the whole."""
+    total = len(evidence.observations())
+    first = client.get("/api/v1/observations")
+    assert first.status_code == 200
+    assert int(first.headers["X-Total-Count"]) == total > 10_000
+    assert len(first.json()) == 10_000
+    assert 'rel="next"' in first.headers["Link"] and 'rel="prev"' not in first.headers["Link"]
+    params = {"indicator": "internet_use", "limit": 700}
+    whole = client.get("/api/v1/observations", params={"indicator": "internet_use"}).json()
+    pages: list[dict[str, object]] = []
+    url: str | None = "/api/v1/observations"
+    response = client.get(url, params=params)
+    while True:
+        pages += response.json()
+        nxt = [
+            part.split(";")[0].strip(" <>")
+            for part in response.headers.get("Link", "").split(",")
+            if 'rel="next"' in part
+        ]
+        if not nxt:
+            break
+        response = client.get(nxt[0])
+    assert pages == whole and len(whole) > 700
+    csv = client.get("/api/v1/observations", params={**params, "format": "csv", "offset": 700})
+    assert csv.headers["X-Total-Count"] == str(len(whole))
+    assert len(csv.text.strip().splitlines()) == 1 + min(700, len(whole) - 700)
+    assert client.get("/api/v1/observations", params={"limit": 0}).status_code == 422
+    assert client.get("/api/v1/observations", params={"offset": -1}).status_code == 422

@@ -66,9 +66,6 @@ class Cells:
     def col(self, name: str) -> F64:
         return self.values[:, self.columns[name]]
 
-    def moment(self, measure: str, moment: str) -> F64:
-        return self.col(f"{measure}__{moment}")
-
     @property
     def lonely_h(self) -> npt.NDArray[np.bool_]:
         """Strata with one PSU that are not self-representing."""

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from equals.core.vocabulary import Sex
@@ -90,9 +90,32 @@ async def get_country(code: str, ev: Ev) -> dict[str, Any]:
     return profile_record(country_profile(ev, code))
 
 
-@router.get("/observations", summary="Tidy observations; JSON or CSV")
+PAGE = 10_000  # observations per response unless ?limit= says otherwise
+MAX_PAGE = 100_000
+
+
+def _page_headers(request: Request, total: int, offset: int, limit: int) -> dict[str, str]:
+    """``X-Total-Count`` and RFC 8288 ``Link`` headers (rel="next"/"prev") for a page."""
+    headers = {"X-Total-Count": str(total)}
+    links = []
+    if offset + limit < total:
+        url = request.url.include_query_params(offset=offset + limit, limit=limit)
+        links.append(f'<{url}>; rel="next"')
+    if offset > 0:
+        url = request.url.include_query_params(offset=max(offset - limit, 0), limit=limit)
+        links.append(f'<{url}>; rel="prev"')
+    if links:
+        headers["Link"] = ", ".join(links)
+    return headers
+
+
+@router.get(
+    "/observations",
+    summary="Tidy observations; JSON or CSV, in pages (X-Total-Count and Link headers)",
+)
 async def observations(
     ev: Ev,
+    request: Request,
     indicator: Annotated[str | None, Query(description="indicator id")] = None,
     country: Annotated[str | None, Query(description="ISO3 code")] = None,
     sex: Annotated[SexParam | None, Query()] = None,
@@ -101,6 +124,8 @@ async def observations(
     source: Annotated[str | None, Query(description="source id (default: indicator's)")] = None,
     breakdown: Annotated[str, Query(description="'' or e.g. location=urban")] = "",
     format: Annotated[Format, Query()] = Format.json,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="rows per page")] = PAGE,
+    offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
 ) -> Response:
     rows = ev.observations(
         indicator=indicator,
@@ -111,10 +136,14 @@ async def observations(
         source=source,
         breakdown=breakdown,
     )
-    records = [observation_record(r) for r in rows]
+    headers = _page_headers(request, len(rows), offset, limit)
+    records = [observation_record(r) for r in rows[offset : offset + limit]]
     if format is Format.csv:
-        return _csv(to_csv(records, OBSERVATION_COLUMNS), f"observations-{indicator or 'all'}")
-    return _json(records)
+        response = _csv(to_csv(records, OBSERVATION_COLUMNS), f"observations-{indicator or 'all'}")
+    else:
+        response = _json(records)
+    response.headers.update(headers)
+    return response
 
 
 @router.get("/gaps", summary="Gender gap of every country for one indicator")
