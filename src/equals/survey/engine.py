@@ -15,6 +15,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -69,6 +70,32 @@ class CellTable:
     keys: pd.DataFrame
     values: npt.NDArray[np.float64]
     names: tuple[str, ...]  # the moment column of ``values`` by position
+
+    @classmethod
+    def from_chunks(
+        cls, count: int, names: Sequence[str], chunks: Iterable[pd.DataFrame]
+    ) -> CellTable:
+        """Fill a matrix allocated once for ``count`` cells from chunks of rows, so that the
+        cells are never held twice (only their key columns are concatenated)."""
+        import pandas as pd
+
+        keys = [c for c in names if c.startswith("k__")]
+        moments = tuple(c for c in names if not c.startswith("k__"))
+        values = np.empty((count, len(moments)), dtype=np.float64, order="F")
+        parts: list[pd.DataFrame] = []
+        row = 0
+        for chunk in chunks:
+            if row + len(chunk) > count:
+                raise RuntimeError(f"more cells than counted ({count})")
+            rows = slice(row, row + len(chunk))
+            for j, name in enumerate(moments):
+                values[rows, j] = chunk[name].to_numpy(dtype=np.float64, na_value=0.0)
+            parts.append(chunk[keys])
+            row += len(chunk)
+        if row != count:
+            raise RuntimeError(f"{row} cells fetched, {count} counted")
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
+        return cls(frame, values, moments)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> CellTable:
@@ -169,29 +196,20 @@ class DuckDBEngine:
         """Run the pass into a temporary table (spilled to disk beyond the memory limit),
         then fetch it in chunks straight into a matrix allocated once: the cells are never
         held twice in Python, and DuckDB's own copy stays within its memory limit."""
-        import pandas as pd
-
         table = "equals_cells"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
         try:
             count = self.con.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0]
             result = self.con.execute(f"SELECT * FROM {table}")
             names = [str(d[0]) for d in result.description or ()]
-            keys = [c for c in names if c.startswith("k__")]
-            moments = tuple(c for c in names if not c.startswith("k__"))
-            values = np.empty((int(count), len(moments)), dtype=np.float64, order="F")
-            parts: list[pd.DataFrame] = []
-            row = 0
-            while len(chunk := result.fetch_df_chunk(CHUNK_VECTORS)):
-                rows = slice(row, row + len(chunk))
-                for j, name in enumerate(moments):
-                    values[rows, j] = chunk[name].to_numpy(dtype=np.float64, na_value=0.0)
-                parts.append(chunk[keys])
-                row += len(chunk)
+
+            def chunks() -> Iterator[pd.DataFrame]:
+                while len(chunk := result.fetch_df_chunk(CHUNK_VECTORS)):
+                    yield chunk
+
+            return CellTable.from_chunks(int(count), names, chunks())
         finally:
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
-        return CellTable(frame, values, moments)
 
 
 _SPILL: list[str] = []

@@ -42,6 +42,7 @@ number of executors.
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import threading
 import warnings
@@ -76,6 +77,7 @@ CLUSTER_CONF: dict[str, str] = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.session.timeZone": "UTC",
 }
+CHUNK_CELLS = 500_000  # cells brought to the driver per part
 _INTEGRAL = ("ByteType", "ShortType", "IntegerType", "LongType")
 _NUMERIC = (*_INTEGRAL, "FloatType", "DoubleType", "DecimalType")
 
@@ -305,7 +307,34 @@ class SparkEngine:
         return frame
 
     def cells(self, sql: str) -> CellTable:
-        return CellTable.from_frame(self.query(sql))
+        """The pass's cells, computed once (cached on the executors, spilling to disk) and
+        brought to the driver in parts of at most ``CHUNK_CELLS``: neither the driver JVM
+        nor a task ever serialises the whole table at once."""
+        from pyspark import StorageLevel
+        from pyspark.sql.functions import spark_partition_id
+
+        frame = self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK)
+        chunked = None
+        try:
+            count = frame.count()
+            parts = max(1, math.ceil(count / CHUNK_CELLS))
+            if parts == 1:
+                return CellTable.from_chunks(count, frame.columns, [self._pandas(frame)])
+            chunked = frame.repartition(parts).persist(StorageLevel.MEMORY_AND_DISK)
+            pieces = (self._pandas(chunked.where(spark_partition_id() == i)) for i in range(parts))
+            return CellTable.from_chunks(count, frame.columns, pieces)
+        finally:
+            if chunked is not None:
+                chunked.unpersist()
+            frame.unpersist()
+
+    @staticmethod
+    def _pandas(frame: DataFrame) -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pyspark vs pandas 3 notices
+            result: Any = frame.toPandas()
+        out: pd.DataFrame = result
+        return out
 
     def close(self) -> None:
         """Drop this engine's view (and cached data); the shared session stays up."""
