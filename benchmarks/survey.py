@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/survey.py                 # 2M and 10M persons, every peer
     .venv/bin/python benchmarks/survey.py --sizes 2000000 --peers duckdb,svy,r
+    .venv/bin/python benchmarks/survey.py --report benchmarks/data/results.json \
+        --chart docs/img/survey-benchmark.svg              # Markdown tables + chart, no run
 
 Data: ``equals.survey.simulate`` (synthetic, country KEN, seed 1) written to benchmarks/data/
 (gitignored — never commit it), plus a CSV copy for R. Each peer runs in its own process
@@ -14,24 +16,30 @@ timer separates loading the file from estimation. Work, for every peer:
   (ours: ``gender_gaps``; R: ``svyby(covmat=TRUE)`` + ``svycontrast``; svy and samplics
   have no female–male covariance by domain, so they do the estimates only).
 
-Every peer has a time limit (``--timeout``, default 600 s); a peer that would exceed it is
-stopped and reported with the work it finished.
+Every peer has a time limit (``--timeout``, default 600 s; ``--peer-timeout r=1800``); a peer
+that would exceed it is stopped and reported with the work it finished, extrapolated.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
+import queue
 import re
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data"
@@ -183,7 +191,15 @@ def ensure_data(persons: int, country: str) -> tuple[Path, Path]:
     return parquet, csv
 
 
-def run_peer(peer: str, parquet: Path, csv: Path, timeout: float) -> dict[str, object]:
+def _calls(peer: str) -> int:
+    """How many progress steps a peer reports (R: 5 domain sets + 4 gap sets per variable)."""
+    return len(VARS) * (9 if peer == "r" else len(BYS))
+
+
+def run_peer(
+    peer: str, parquet: Path, csv: Path, timeout: float, bar: Progress
+) -> dict[str, object]:
+    """Run one peer in its own process under ``/usr/bin/time -v``, showing its progress."""
     if peer == "r":
         script = Path(tempfile.mkdtemp()) / "bench.R"
         script.write_text(R_SCRIPT)
@@ -191,34 +207,140 @@ def run_peer(peer: str, parquet: Path, csv: Path, timeout: float) -> dict[str, o
     else:
         cmd = [sys.executable, __file__, "--worker", peer, "--file", str(parquet)]
     full = ["/usr/bin/time", "-v", *cmd]
+    total = _calls(peer) if peer in ("r", "svy", "samplics") else None
+    task = bar.add_task(f"{peer} ({parquet.stem})", total=total)
     t = time.perf_counter()
     proc = subprocess.Popen(
         full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # the peer and its children (R, the JVM)
-        out, err = proc.communicate()
-        timed_out = True
+    lines: queue.Queue[str] = queue.Queue()
+    errors: list[str] = []
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout or []], daemon=True).start()
+    threading.Thread(target=lambda: errors.extend(proc.stderr or []), daemon=True).start()
+    out: list[str] = []
+    timed_out = False
+    while True:
+        try:
+            line = lines.get(timeout=0.5)
+            out.append(line)
+            if step := re.match(r"progress (\d+)", line):
+                bar.update(task, completed=int(step.group(1)))
+        except queue.Empty:
+            pass
+        if proc.poll() is not None and lines.empty():
+            break
+        if time.perf_counter() - t > timeout:
+            os.killpg(proc.pid, signal.SIGKILL)  # the peer and its children (R, the JVM)
+            proc.wait()
+            timed_out = True
+            break
+    time.sleep(0.2)  # let the reader threads drain
+    while not lines.empty():
+        out.append(lines.get())
+    bar.update(task, completed=total or 1, total=total or 1)
     wall = time.perf_counter() - t
+    stdout, err = "".join(out), "".join(errors)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
     res: dict[str, object] = {"peer": peer, "wall_s": wall, "timed_out": timed_out,
                               "peak_rss_mb": int(rss.group(1)) / 1024 if rss else None}  # fmt: skip
-    found = re.search(r"RESULT (\{.*\})", out)
+    found = re.search(r"RESULT (\{.*\})", stdout)
     if found:
         res.update(json.loads(found.group(1)))
     else:
-        steps = re.findall(r"progress (\d+) ([\d.]+)", out)
-        total = len(VARS) * (9 if peer == "r" else len(BYS))
+        steps = re.findall(r"progress (\d+) ([\d.]+)", stdout)
         if steps:
             done, secs = int(steps[-1][0]), float(steps[-1][1])
-            res["partial"] = f"{done} of {total} calls in {secs:.0f}s"
-            res["estimate_s_extrapolated"] = secs / done * total
+            res["partial"] = f"{done} of {_calls(peer)} calls in {secs:.0f}s"
+            res["estimate_s_extrapolated"] = secs / done * _calls(peer)
     if not found and not timed_out:
         res["error"] = err.split("\tCommand being timed")[0].strip().splitlines()[-8:]
     return res
+
+
+LABELS = {
+    "duckdb": "ours, DuckDB",
+    "spark": "ours, Spark local[2]",
+    "r": "R survey",
+    "svy": "svy (estimates only)",
+    "samplics": "samplics (estimates only)",
+}
+
+
+def _estimate_s(r: dict[str, object]) -> float | None:
+    value = r.get("estimate_s") or r.get("estimate_s_extrapolated")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def markdown(results: list[dict[str, object]]) -> str:
+    """A table per size: estimation and wall time, peak memory, and the ratio to ours."""
+    parts: list[str] = []
+    for size in sorted({int(r["persons"]) for r in results}):  # type: ignore[call-overload]
+        rows = [r for r in results if r["persons"] == size]
+        ours = next((_estimate_s(r) for r in rows if r["peer"] == "duckdb"), None)
+        parts.append(f"**{size:,} persons**\n")
+        parts.append("| peer | estimation s | wall s | peak RSS | estimation ÷ ours | note |")
+        parts.append("|---|--:|--:|--:|--:|---|")
+        for r in rows:
+            est = _estimate_s(r)
+            name = LABELS.get(str(r["peer"]), str(r["peer"]))
+            wall = float(r["wall_s"])  # type: ignore[arg-type]
+            rss = r.get("peak_rss_mb")
+            if est is None or rss is None:
+                parts.append(f"| {name} | – | {wall:.1f} | – | – | {r.get('error', '')} |")
+                continue
+            note = "stopped at the time limit; " if r.get("timed_out") else ""
+            if r.get("partial"):
+                note += f"extrapolated from {r['partial']}"
+            ratio = f"{est / ours:.1f}" if ours else "–"
+            approx = "~" if r.get("partial") else ""
+            gb = float(rss) / 1024  # type: ignore[arg-type]
+            parts.append(
+                f"| {name} | {approx}{est:.1f} | {wall:.1f} | {gb:.2f} GB | {ratio} | {note} |"
+            )
+        parts.append("")
+    return "\n".join(parts)
+
+
+def svg_chart(results: list[dict[str, object]]) -> str:
+    """Estimation time per peer and size as horizontal bars on a log scale (an SVG file)."""
+    rows = [(r, _estimate_s(r)) for r in results if _estimate_s(r)]
+    width, left, bar_h, gap = 760, 250, 18, 6
+    top = 40
+    height = top + len(rows) * (bar_h + gap) + 60
+    lo, hi = 1.0, max(float(e) for _, e in rows) * 1.5  # type: ignore[arg-type]
+    span = math.log10(hi) - math.log10(lo)
+
+    def x(v: float) -> float:
+        return left + (width - left - 30) * (math.log10(max(v, lo)) - math.log10(lo)) / span
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="{left}" y="20" font-size="14" font-weight="bold">Estimation time '
+        "(seconds, log scale; shorter is better)</text>",
+    ]
+    tick = 1.0
+    while tick <= hi:
+        out.append(f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" '
+                   f'y2="{height - 45}" stroke="#ddd"/>')  # fmt: skip
+        out.append(f'<text x="{x(tick):.1f}" y="{height - 30}" text-anchor="middle">'
+                   f"{tick:g}</text>")  # fmt: skip
+        tick *= 10
+    for i, (r, est) in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        ours = str(r["peer"]) in ("duckdb", "spark")
+        colour = "#5b2c83" if ours else "#9e9e9e"
+        label = f"{LABELS.get(str(r['peer']), r['peer'])}, {int(r['persons']) / 1e6:g}M"  # type: ignore[call-overload]
+        out.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end">{label}</text>')
+        out.append(f'<rect x="{left}" y="{y}" width="{x(float(est)) - left:.1f}" '  # type: ignore[arg-type]
+                   f'height="{bar_h}" fill="{colour}"/>')  # fmt: skip
+        text = f"{float(est):,.1f} s" + (" (extrapolated)" if r.get("partial") else "")  # type: ignore[arg-type]
+        out.append(f'<text x="{x(float(est)) + 4:.1f}" y="{y + 13}">{text}</text>')  # type: ignore[arg-type]
+    out.append(f'<text x="{left}" y="{height - 10}" fill="#555">Same machine, same data, same '
+               "run; svy and samplics compute the estimates only (no gaps).</text>")  # fmt: skip
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 def main() -> None:
@@ -226,11 +348,29 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[2_000_000, 10_000_000])
     ap.add_argument("--peers", default=",".join(PEERS))
     ap.add_argument("--country", default="KEN")
-    ap.add_argument("--timeout", type=float, default=600.0)
+    ap.add_argument("--timeout", type=float, default=600.0, help="seconds per peer")
+    ap.add_argument("--peer-timeout", action="append", default=[], metavar="PEER=SECONDS",
+                    help="a different limit for one peer, e.g. samplics=240")  # fmt: skip
     ap.add_argument("--out", type=Path, default=DATA / "results.json")
+    ap.add_argument(
+        "--report",
+        nargs="+",
+        type=Path,
+        metavar="RESULTS",
+        help="print the Markdown tables of saved results files, and no run",
+    )
+    ap.add_argument("--chart", type=Path, help="with --report: also write an SVG bar chart")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--file", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.report:
+        saved = [r for f in args.report for r in json.loads(f.read_text())["results"]]
+        print(markdown(saved))
+        if args.chart:
+            args.chart.parent.mkdir(parents=True, exist_ok=True)
+            args.chart.write_text(svg_chart(saved))
+            print(f"wrote {args.chart}")
+        return
     if args.worker:
         workers = {
             "duckdb": lambda p: work_ours(p, "duckdb"),
@@ -246,17 +386,27 @@ def main() -> None:
         "platform": platform.platform(),
         "python": platform.python_version(),
     }
+    limits = {k: float(v) for k, v in (x.split("=", 1) for x in args.peer_timeout)}
     results: list[dict[str, object]] = []
+    console = Console(stderr=True)
     for size in args.sizes:
         parquet, csv = ensure_data(size, args.country)
-        for peer in args.peers.split(","):
-            r = run_peer(peer, parquet, csv, args.timeout)
-            r["persons"] = size
-            results.append(r)
-            print(json.dumps(r), flush=True)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
+            for peer in args.peers.split(","):
+                r = run_peer(peer, parquet, csv, limits.get(peer, args.timeout), bar)
+                r["persons"] = size
+                results.append(r)
+                bar.console.print(json.dumps(r), highlight=False, soft_wrap=True)
     args.out.parent.mkdir(exist_ok=True)
     args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
     print(f"\nwrote {args.out}")
+    print("\n" + markdown(results))
     for size in args.sizes:
         rows = {str(r["peer"]): r for r in results if r["persons"] == size}
         ours = rows.get("duckdb", {}).get("estimate_s")
