@@ -314,3 +314,28 @@ def test_migration_0002_postgres_with_data(pg_url: str, run: IndicatorRun) -> No
         _check_upgraded(store, run)
     finally:
         store.dispose()
+
+
+def test_an_older_database_gives_one_clear_error_until_init(tmp_path: Path) -> None:
+    """Evidence over a database on an older schema (or none) raises one StoreError naming
+    the revision and `equals init`, not SQL errors; the API answers 503; init fixes it."""
+    from fastapi.testclient import TestClient
+
+    from equals.settings import Settings
+    from equals.web.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    empty = Evidence(Store(url))
+    with pytest.raises(StoreError, match=r"not initialised.*equals init"):
+        empty.sources()
+    store = Store(url)
+    _populate_0001(store)
+    ev = Evidence(store)
+    with pytest.raises(StoreError, match=r"at schema revision 0001.*equals init"):
+        ev.observations(indicator="internet_use", country="KEN")
+    with TestClient(create_app(Settings(db_url=url, init_on_start=False))) as client:
+        r = client.get("/api/v1/indicators")
+        assert r.status_code == 503 and "equals init" in r.json()["error"]["message"]
+    store.init()
+    assert ev.observations(indicator="internet_use", country="KEN")
+    store.dispose()

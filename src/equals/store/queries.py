@@ -12,10 +12,11 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from threading import Lock
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from equals.core.areas import Area, AreaKind, closest_codes
 from equals.core.errors import (
@@ -34,7 +35,7 @@ from equals.store.rows import (
     gap_rows,
     gap_sort_key,
 )
-from equals.store.store import Store
+from equals.store.store import Store, StoreError
 
 __all__ = ["Evidence", "GapRow", "IndicatorSummary", "ObservationRow"]
 
@@ -58,6 +59,29 @@ class Evidence:
         self._lock = Lock()
         self._db_version = 0
         self._version_checked = -math.inf
+        self._schema_ok = False
+
+    # -- connections ----------------------------------------------------------------------
+    def _connect(self) -> AbstractContextManager[Connection]:
+        """A connection, after checking once that the database is on this version's schema
+        (a database from an older release gives one clear error, not SQL errors)."""
+        if not self._schema_ok:
+            self._check_schema()
+        return self.store.connect()
+
+    def _check_schema(self) -> None:
+        try:
+            current, head = self.store.schema_revision(), self.store.head_revision()
+        except Exception as exc:
+            raise StoreError(f"{self.store.safe_url}: cannot open the database: {exc}") from exc
+        if current != head:
+            state = f"at schema revision {current}" if current else "not initialised"
+            raise StoreError(
+                f"{self.store.safe_url}: the database is {state}; this version of EQUALS Hub "
+                f"needs revision {head}. Run `equals init --db URL` (or Store(url).init()) to "
+                "migrate it and load the bundled data; nothing is lost."
+            )
+        self._schema_ok = True
 
     # -- caching ------------------------------------------------------------------------
     def _version(self) -> tuple[int, int]:
@@ -66,6 +90,8 @@ class Evidence:
         Loads through this process's own :class:`Store` show up at once (``local_version``);
         loads by another process (``equals init`` while the server runs) within the TTL.
         """
+        if not self._schema_ok:
+            self._check_schema()
         now = time.monotonic()
         with self._lock:
             if now - self._version_checked > VERSION_TTL:
@@ -94,7 +120,7 @@ class Evidence:
     # -- sources ------------------------------------------------------------------------
     def sources(self) -> dict[str, Source]:
         def compute() -> dict[str, Source]:
-            with self.store.connect() as conn:
+            with self._connect() as conn:
                 rows = conn.execute(select(schema.sources)).mappings().all()
             return {
                 r["id"]: Source(
@@ -152,7 +178,7 @@ class Evidence:
             q = select(o.c.indicator_id, o.c.source_id, func.count()).group_by(
                 o.c.indicator_id, o.c.source_id
             )
-            with self.store.connect() as conn:
+            with self._connect() as conn:
                 counts = {(i, s): int(n) for i, s, n in conn.execute(q)}
             sources = self.sources()
             areas = self.areas()
@@ -184,7 +210,7 @@ class Evidence:
     # -- areas --------------------------------------------------------------------------
     def areas(self) -> dict[str, Area]:
         def compute() -> dict[str, Area]:
-            with self.store.connect() as conn:
+            with self._connect() as conn:
                 rows = conn.execute(select(schema.areas)).mappings().all()
             return {
                 r["code"]: Area(
@@ -283,7 +309,7 @@ class Evidence:
     def _observation_rows(self, q: Any) -> list[ObservationRow]:
         areas = self.areas()
         sources = self.sources()
-        with self.store.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(q).mappings().all()
         return [
             ObservationRow(
@@ -337,7 +363,7 @@ class Evidence:
             .distinct()
             .order_by(o.c.year)
         )
-        with self.store.connect() as conn:
+        with self._connect() as conn:
             return [int(y) for y in conn.execute(q).scalars()]
 
     def breakdowns(self, indicator: str, source: str | None = None) -> list[str]:
@@ -350,7 +376,7 @@ class Evidence:
             .distinct()
             .order_by(o.c.breakdown)
         )
-        with self.store.connect() as conn:
+        with self._connect() as conn:
             return [str(b) for b in conn.execute(q).scalars()]
 
     # -- gaps ---------------------------------------------------------------------------
@@ -393,7 +419,7 @@ class Evidence:
         values: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
         ses: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
         notes: dict[tuple[str, int], str] = {}
-        with self.store.connect() as conn:
+        with self._connect() as conn:
             for area, yr, sex, value, note, se in conn.execute(q):
                 values[(area, yr)][sex] = value
                 if se is not None:

@@ -76,6 +76,11 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({_redact(self.url)!r})"
 
+    @property
+    def safe_url(self) -> str:
+        """The URL without its password, for messages."""
+        return _redact(self.url)
+
     @cached_property
     def engine(self) -> Engine:
         url = make_url(self.url)

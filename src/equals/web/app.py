@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from equals import __version__
 from equals.core.errors import EqualsError, NotFoundError, ValidationError
 from equals.settings import Settings
-from equals.store import Store
+from equals.store import Store, StoreError
 from equals.store.queries import Evidence
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -64,6 +64,11 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(ValidationError)
     async def _invalid(_: Request, exc: ValidationError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, str(exc), parameter=exc.location), status_code=422)
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError) -> JSONResponse:
+        # The database, not the request, is at fault (e.g. an older schema): 503.
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
 
     @app.exception_handler(EqualsError)
     async def _other(_: Request, exc: EqualsError) -> JSONResponse:
