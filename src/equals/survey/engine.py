@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -138,28 +137,32 @@ class DuckDBEngine:
     ) -> None:
         """``memory_limit``: DuckDB's working memory (default ``EQUALS_DUCKDB_MEMORY`` or
         500MB); larger aggregations spill to a temporary directory, removed at exit."""
-        if "duckdb" not in sys.modules:
-            # DuckDB's jemalloc otherwise keeps freed pages (~0.5 GB after a 10M-row pass)
-            # while the estimates are computed; return them at once. Only effective if set
-            # before DuckDB is first loaded in the process.
-            os.environ.setdefault("DUCKDB_JE_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
-        import duckdb
-
-        self.con: duckdb.DuckDBPyConnection = duckdb.connect()
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
-        limit = memory_limit or os.environ.get("EQUALS_DUCKDB_MEMORY") or MEMORY_LIMIT
-        self.con.execute(f"SET memory_limit = {_sql_string(limit)}")
-        self.con.execute(f"SET temp_directory = {_sql_string(_spill_directory())}")
-        self.con.execute("SET preserve_insertion_order = false")
+        self._threads = threads
+        self._memory = memory_limit or os.environ.get("EQUALS_DUCKDB_MEMORY") or MEMORY_LIMIT
+        self._frame: pd.DataFrame | None = None  # a DataFrame source (or a Stata/SPSS file)
+        self._view: str | None = None  # the view over a CSV or Parquet file
+        self.con = self._connect()
         if isinstance(source, str | Path):
             path = Path(source)
             self.location = str(source)  # as given: a URL keeps its double slash
             self._open_file(path)
         else:
             self.location = "<DataFrame>"
+            self._frame = source
             self.con.register(TABLE, source)
         self._schema: dict[str, ColumnKind] | None = None
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """A new in-memory DuckDB database with this engine's settings."""
+        import duckdb
+
+        con = duckdb.connect()
+        if self._threads:
+            con.execute(f"SET threads = {int(self._threads)}")
+        con.execute(f"SET memory_limit = {_sql_string(self._memory)}")
+        con.execute(f"SET temp_directory = {_sql_string(_spill_directory())}")
+        con.execute("SET preserve_insertion_order = false")
+        return con
 
     def _open_file(self, path: Path) -> None:
         if not path.is_file():
@@ -172,22 +175,31 @@ class DuckDBEngine:
             )
         try:
             if kind == "csv":
-                self.con.execute(
-                    f"CREATE VIEW {TABLE} AS SELECT * FROM read_csv({_sql_string(str(path))}, "
-                    "header = true, sample_size = -1, "
-                    "auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR'])"
+                self._view = (
+                    f"SELECT * FROM read_csv({_sql_string(str(path))}, header = true, "
+                    "sample_size = -1, auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR'])"
                 )
             elif kind == "parquet":
-                self.con.execute(
-                    f"CREATE VIEW {TABLE} AS SELECT * FROM read_parquet({_sql_string(str(path))})"
-                )
+                self._view = f"SELECT * FROM read_parquet({_sql_string(str(path))})"
             else:
-                self.con.register(TABLE, read_statistical_file(path, kind))
-            self.con.execute(f"DESCRIBE SELECT * FROM {TABLE}").fetchall()
+                self._frame = read_statistical_file(path, kind)
+            if self._view is not None:
+                self.con.execute(f"CREATE VIEW {TABLE} AS {self._view}")
+            else:
+                self.con.register(TABLE, self._frame)
+            types = self.con.execute(f"DESCRIBE SELECT * FROM {TABLE}").fetchall()
         except SurveyFileError:
             raise
         except Exception as exc:  # reader errors from DuckDB or pyreadstat
             raise SurveyFileError(f"cannot read file: {exc}", location=self.location) from exc
+        if kind == "csv":  # other connections read the CSV with the types found once
+            columns = ", ".join(
+                f"{_sql_string(str(n))}: {_sql_string(str(t))}" for n, t, *_ in types
+            )
+            self._view = (
+                f"SELECT * FROM read_csv({_sql_string(str(path))}, header = true, "
+                f"columns = {{{columns}}})"
+            )
 
     def schema(self) -> dict[str, ColumnKind]:
         if self._schema is None:
@@ -201,12 +213,20 @@ class DuckDBEngine:
     def cells(self, sql: str) -> CellTable:
         """Run the pass into a temporary table (spilled to disk beyond the memory limit),
         then fetch it in chunks straight into a matrix allocated once: the cells are never
-        held twice in Python, and DuckDB's own copy stays within its memory limit."""
-        table = "equals_cells"
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+        held twice in Python, and DuckDB's own copy stays within its memory limit.
+
+        The pass runs in a database of its own, closed at the end, so that DuckDB hands its
+        working memory back before the estimates are computed."""
+        con = self._connect()
         try:
-            count = self.con.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0]
-            result = self.con.execute(f"SELECT * FROM {table}")
+            if self._view is not None:
+                con.execute(f"CREATE VIEW {TABLE} AS {self._view}")
+            else:
+                con.register(TABLE, self._frame)
+            table = "equals_cells"
+            con.execute(f"CREATE TEMP TABLE {table} AS {sql}")
+            count = con.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0]
+            result = con.execute(f"SELECT * FROM {table}")
             names = [str(d[0]) for d in result.description or ()]
 
             def chunks() -> Iterator[pd.DataFrame]:
@@ -215,7 +235,7 @@ class DuckDBEngine:
 
             return CellTable.from_chunks(int(count), names, chunks())
         finally:
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.close()
 
 
 _SPILL: list[str] = []
