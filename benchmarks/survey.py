@@ -284,18 +284,20 @@ def markdown(results: list[dict[str, object]]) -> str:
             est = _estimate_s(r)
             name = LABELS.get(str(r["peer"]), str(r["peer"]))
             wall = float(r["wall_s"])  # type: ignore[arg-type]
-            rss = r.get("peak_rss_mb")
-            if est is None or rss is None:
-                parts.append(f"| {name} | – | {wall:.1f} | – | – | {r.get('error', '')} |")
+            if est is None:
+                error = r.get("error") or ["no result"]
+                last = error[-2] if isinstance(error, list) and len(error) > 1 else error
+                parts.append(f"| {name} | – | {wall:.1f} | – | – | failed: {str(last).strip()} |")
                 continue
             note = "stopped at the time limit; " if r.get("timed_out") else ""
             if r.get("partial"):
                 note += f"extrapolated from {r['partial']}"
             ratio = f"{est / ours:.1f}" if ours else "–"
             approx = "~" if r.get("partial") else ""
-            gb = float(rss) / 1024  # type: ignore[arg-type]
+            rss = r.get("peak_rss_mb")
+            mem = f"{float(rss) / 1024:.2f} GB" if rss is not None else "–"  # type: ignore[arg-type]
             parts.append(
-                f"| {name} | {approx}{est:.1f} | {wall:.1f} | {gb:.2f} GB | {ratio} | {note} |"
+                f"| {name} | {approx}{est:.1f} | {wall:.1f} | {mem} | {approx}{ratio} | {note} |"
             )
         parts.append("")
     return "\n".join(parts)
@@ -304,14 +306,14 @@ def markdown(results: list[dict[str, object]]) -> str:
 def svg_chart(results: list[dict[str, object]]) -> str:
     """Estimation time per peer and size as horizontal bars on a log scale (an SVG file)."""
     rows = [(r, _estimate_s(r)) for r in results if _estimate_s(r)]
-    width, left, bar_h, gap = 760, 250, 18, 6
+    width, left, bar_h, gap = 880, 250, 18, 6
     top = 40
     height = top + len(rows) * (bar_h + gap) + 60
     lo, hi = 1.0, max(float(e) for _, e in rows) * 1.5  # type: ignore[arg-type]
     span = math.log10(hi) - math.log10(lo)
 
     def x(v: float) -> float:
-        return left + (width - left - 30) * (math.log10(max(v, lo)) - math.log10(lo)) / span
+        return left + (width - left - 190) * (math.log10(max(v, lo)) - math.log10(lo)) / span
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -337,8 +339,8 @@ def svg_chart(results: list[dict[str, object]]) -> str:
                    f'height="{bar_h}" fill="{colour}"/>')  # fmt: skip
         text = f"{float(est):,.1f} s" + (" (extrapolated)" if r.get("partial") else "")  # type: ignore[arg-type]
         out.append(f'<text x="{x(float(est)) + 4:.1f}" y="{y + 13}">{text}</text>')  # type: ignore[arg-type]
-    out.append(f'<text x="{left}" y="{height - 10}" fill="#555">Same machine, same data, same '
-               "run; svy and samplics compute the estimates only (no gaps).</text>")  # fmt: skip
+    out.append(f'<text x="{left}" y="{height - 10}" fill="#555">Same machine and data; svy and '
+               "samplics compute the estimates only (no gaps).</text>")  # fmt: skip
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
