@@ -53,6 +53,8 @@ def domain_mean_influence(df: pd.DataFrame, col: str, domain: str) -> tuple[floa
     inside = ((df["d"] == domain) & df[col].notna()).to_numpy()
     w, y = df["w"].to_numpy(), df[col].fillna(0).to_numpy()
     big_w = w[inside].sum()
+    if big_w == 0:  # every value of the domain is missing: no estimate
+        return math.nan, np.zeros(len(df))
     ybar = (w * y)[inside].sum() / big_w
     return ybar, np.where(inside, w * (y - ybar) / big_w, 0.0)
 
