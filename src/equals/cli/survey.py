@@ -71,8 +71,8 @@ EngineOpt = Annotated[
     str,
     typer.Option(
         "--engine",
-        help="duckdb (default: one machine, out-of-core) or spark (PySpark; local[2] unless "
-        "--spark-master).",
+        help="duckdb (default: one machine, out-of-core within $EQUALS_DUCKDB_MEMORY, 500MB, "
+        "spilling to disk beyond it) or spark (PySpark; local[2] unless --spark-master).",
     ),
 ]
 SparkMasterOpt = Annotated[
