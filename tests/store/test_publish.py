@@ -339,3 +339,27 @@ def test_an_older_database_gives_one_clear_error_until_init(tmp_path: Path) -> N
     store.init()
     assert ev.observations(indicator="internet_use", country="KEN")
     store.dispose()
+
+
+def test_to_observations_refuses_synthetic_runs_in_the_library_too(tmp_path: Path) -> None:
+    """The guard is in the library, not only the CLI: a notebook user gets it as well."""
+    from equals.indicators.microdata import load_mapping, run_indicators
+    from equals.indicators.microdata.mapping import SourceInfo
+    from equals.indicators.microdata.publish import SyntheticDataError
+    from equals.indicators.microdata.simulated import mapping_path, simulated_mapping
+    from equals.survey.simulate import SimulationSpec, Target, simulate
+
+    data = tmp_path / "ken.parquet"
+    simulate(
+        SimulationSpec("KEN", 2000, 2, {"internet_use": Target("internet_use", 0.2, 0.25, "t")}),
+        data,
+    )
+    mapping_path(data).write_text(simulated_mapping("KEN", seed=2))
+    mapping = load_mapping(mapping_path(data))
+    run = run_indicators(data, mapping)
+    info = mapping.source or SourceInfo()
+    source = survey_source(info, data=data.name, country="KEN", year=2024)
+    with pytest.raises(SyntheticDataError, match="Nothing was published"):
+        to_observations(run, source, country="KEN", year=2024)
+    pub = to_observations(run, source, country="KEN", year=2024, allow_synthetic=True)
+    assert pub.source.title.startswith("SYNTHETIC") and pub.observations

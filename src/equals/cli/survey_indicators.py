@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,12 +28,12 @@ from equals.indicators.microdata import (
     to_observations,
 )
 from equals.indicators.microdata.mapping import SourceInfo
+from equals.indicators.microdata.publish import check_publishable
 from equals.indicators.microdata.runner import RECORD_COLUMNS
 from equals.settings import default_db_url
 from equals.store import Store
 from equals.store.records import to_csv
 from equals.survey import DfRule, EstimationOptions, open_engine
-from equals.survey.simulate import is_synthetic
 
 OUT_SUFFIXES = (".csv", ".json", ".parquet")
 TABLE_COLUMNS = [
@@ -81,7 +80,13 @@ def _source_info(mapping: SurveyMapping, given: dict[str, str | None]) -> Source
 
 
 def _publish(
-    run: IndicatorRun, db: str | None, info: SourceInfo, country: str, year: int
+    run: IndicatorRun,
+    db: str | None,
+    info: SourceInfo,
+    country: str,
+    year: int,
+    *,
+    allow_synthetic: bool,
 ) -> tuple[Publication, dict[str, Any]]:
     source = survey_source(info, data=Path(run.data).name, country=country, year=year)
     store = Store(db or default_db_url())
@@ -89,7 +94,9 @@ def _publish(
         if not store.is_initialised():
             err.print("Database not initialised: loading the bundled data first…")
             progress_init(store)
-        pub = to_observations(run, source, country=country, year=year)
+        pub = to_observations(
+            run, source, country=country, year=year, allow_synthetic=allow_synthetic
+        )
         report = store.publish(pub.source, pub.observations)
     finally:
         store.dispose()
@@ -188,16 +195,11 @@ def indicators_cmd(
     )
     iso3 = (country or m.country or "").strip().upper()
     yr = year if year is not None else m.year
-    if publish and is_synthetic(file):
-        if not allow_synthetic:
-            raise _fail(
-                f"{file}: synthetic data (written by `equals survey simulate`); publishing it "
-                "would put invented figures among the evidence. Nothing was published. For a "
-                "demo database, add --allow-synthetic (the source is then labelled SYNTHETIC)."
-            )
-        if not info.title.upper().startswith("SYNTHETIC"):
-            info = replace(info, title=f"SYNTHETIC: {info.title or Path(file).name}")
     if publish:
+        try:  # before the run: a refusal should not wait for the estimates
+            check_publishable(file, allow_synthetic=allow_synthetic)
+        except EqualsError as exc:
+            raise _fail(str(exc)) from exc
         missing = [n for n, v in (("--country", iso3), ("--year", yr)) if not v]
         if missing:
             raise _fail(f"--publish needs {' and '.join(missing)} (or the mapping's country/year)")
@@ -222,7 +224,9 @@ def indicators_cmd(
     published: dict[str, Any] | None = None
     if publish:
         try:
-            _, published = _publish(run, db, info, iso3, int(yr or 0))
+            _, published = _publish(
+                run, db, info, iso3, int(yr or 0), allow_synthetic=allow_synthetic
+            )
         except EqualsError as exc:
             raise _fail(f"nothing was published: {exc}") from exc
     if out is not None:

@@ -10,12 +10,17 @@ The survey becomes a source with origin ``survey``; ``store.publish(pub.source,
 pub.observations)`` (:meth:`equals.store.Store.publish`) writes it all in one transaction and
 replaces an earlier publication of the same source. (This module does not import the store:
 ``indicators`` sits above ``store`` in the layers.)
+
+A file written by ``equals survey simulate`` is not evidence: :func:`to_observations` refuses
+it (:class:`SyntheticDataError`) unless ``allow_synthetic``, and then titles its source
+SYNTHETIC.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from equals.core.errors import ValidationError
 from equals.core.vocabulary import Sex
@@ -23,8 +28,28 @@ from equals.indicators.catalogue import Catalogue, load_catalogue
 from equals.indicators.microdata.mapping import SourceInfo
 from equals.indicators.microdata.runner import IndicatorRun, breakdown_of
 from equals.indicators.model import Observation, Source
+from equals.survey.simulate import is_synthetic
 
 REQUIRED_SOURCE = ("id", "organisation", "title", "licence")
+
+
+class SyntheticDataError(ValidationError):
+    code = "synthetic-data"
+
+
+def check_publishable(data: str | Path, *, allow_synthetic: bool = False) -> bool:
+    """Whether ``data`` is synthetic; raises :class:`SyntheticDataError` if it is and
+    ``allow_synthetic`` is not set (call it before a long run to fail early)."""
+    if not is_synthetic(data):
+        return False
+    if not allow_synthetic:
+        raise SyntheticDataError(
+            "synthetic data (written by `equals survey simulate`); publishing it would put "
+            "invented figures among the evidence. Nothing was published. For a demo database, "
+            "add --allow-synthetic (the source is then labelled SYNTHETIC).",
+            location=str(data),
+        )
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +105,12 @@ def to_observations(
     country: str,
     year: int,
     catalogue: Catalogue | None = None,
+    allow_synthetic: bool = False,
 ) -> Publication:
     """The observations of every published indicator of ``run`` for ``country`` and ``year``."""
+    synthetic = check_publishable(run.data, allow_synthetic=allow_synthetic)
+    if synthetic and not source.title.upper().startswith("SYNTHETIC"):
+        source = replace(source, title=f"SYNTHETIC: {source.title}")
     country = country.strip().upper()
     catalogue = catalogue or load_catalogue()
     observations: list[Observation] = []
