@@ -31,6 +31,7 @@ from equals.survey import (
     ratio,
     total,
 )
+from equals.survey.results import STAT_COLUMNS, TABLE_STAT_COLUMNS
 
 survey_app = typer.Typer(
     help=(
@@ -107,35 +108,8 @@ PropOpt = Annotated[
         help="COL (0/1 → share of 1s; else one share per value) or COL=VALUE.",
     ),
 ]
-EST_COLUMNS = [
-    "variable",
-    "statistic",
-    "level",
-    "domain",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "deff",
-    "cv",
-    "n",
-    "weighted_n",
-    "missing",
-    "flags",
-]
-TABLE_COLUMNS = [
-    "variable",
-    "statistic",
-    "level",
-    "domain",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "deff",
-    "n",
-    "flags",
-]
+EST_COLUMNS = ["variable", "statistic", "level", "domain", *STAT_COLUMNS, "flags"]
+TABLE_COLUMNS = ["variable", "statistic", "level", "domain", *TABLE_STAT_COLUMNS, "flags"]
 GAP_PARTS = ("female", "male", "difference", "parity", "relative_gap")
 
 

@@ -34,21 +34,10 @@ from equals.settings import default_db_url
 from equals.store import Store
 from equals.store.records import to_csv
 from equals.survey import DfRule, EstimationOptions, open_engine
+from equals.survey.results import TABLE_STAT_COLUMNS
 
 OUT_SUFFIXES = (".csv", ".json", ".parquet")
-TABLE_COLUMNS = [
-    "itu_code",
-    "statistic",
-    "sex",
-    "breakdown",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "deff",
-    "n",
-    "flags",
-]
+TABLE_COLUMNS = ["itu_code", "statistic", "sex", "breakdown", *TABLE_STAT_COLUMNS, "flags"]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

@@ -29,9 +29,9 @@ from equals.survey.domains import domain_groups
 from equals.survey.engine import ColumnKind, Engine, open_engine
 from equals.survey.errors import SurveyError
 from equals.survey.estimators import Aggregated, aggregated
-from equals.survey.gaps import gaps_from_cells
+from equals.survey.gaps import gaps_from_cells, require_means
 from equals.survey.plan import Item, prepare
-from equals.survey.quantities import Quantity, Scalar, Statistic
+from equals.survey.quantities import Quantity, Scalar
 from equals.survey.results import Estimate, GapEstimate
 from equals.survey.variance import Units
 
@@ -87,12 +87,7 @@ class Batch:
         options: EstimationOptions | None = None,
     ) -> list[GapEstimate]:
         """As :func:`equals.survey.gender_gaps` on the batch's quantities, from the shared cells."""
-        for item in self.items:
-            if item.quantity.statistic not in (Statistic.MEAN, Statistic.PROPORTION):
-                raise SurveyError(
-                    f"gaps are for means and proportions, not a {item.quantity.statistic}",
-                    location=self.location,
-                )
+        require_means([item.quantity for item in self.items], self.location)
         rest = [b for b in dict.fromkeys(by) if b != sex]
         return gaps_from_cells(
             self.cells,

@@ -99,12 +99,7 @@ class CellTable:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> CellTable:
-        keys = [c for c in frame.columns if c.startswith("k__")]
-        names = tuple(c for c in frame.columns if not c.startswith("k__"))
-        values = np.empty((len(frame), len(names)), dtype=np.float64, order="F")
-        for j, name in enumerate(names):
-            values[:, j] = frame[name].to_numpy(dtype=np.float64, na_value=0.0)
-        return cls(frame[keys].reset_index(drop=True), values, names)
+        return cls.from_chunks(len(frame), [str(c) for c in frame.columns], [frame])
 
 
 def _kind(duck_type: str) -> ColumnKind:

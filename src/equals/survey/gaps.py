@@ -59,12 +59,7 @@ def gender_gaps(
     """Female and male estimates and their gaps, in every domain of ``by``."""
     options = options or EstimationOptions()
     eng = open_engine(engine, source)
-    for q in quantities:
-        if q.statistic not in (Statistic.MEAN, Statistic.PROPORTION):
-            raise SurveyError(
-                f"gaps are for means and proportions, not a {q.statistic}",
-                location=eng.location,
-            )
+    require_means(quantities, eng.location)
     by = [b for b in dict.fromkeys(by) if b != sex]
     plan = prepare(eng, design, quantities, [*by, sex])
     cells = build_cells(eng.cells(plan.sql), design, eng.location, plan.aliases)
@@ -80,6 +75,15 @@ def gender_gaps(
         options=options,
         location=eng.location,
     )
+
+
+def require_means(quantities: Sequence[Quantity], location: str) -> None:
+    """Gaps compare female and male means or proportions: refuse totals and ratios."""
+    for q in quantities:
+        if q.statistic not in (Statistic.MEAN, Statistic.PROPORTION):
+            raise SurveyError(
+                f"gaps are for means and proportions, not a {q.statistic}", location=location
+            )
 
 
 def gaps_from_cells(

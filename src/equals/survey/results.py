@@ -19,6 +19,12 @@ def clean(v: float | None) -> float | None:
     return float(v)
 
 
+# The statistics of an estimate, in the order every table and file shows them; the short
+# list is what a terminal table has room for.
+STAT_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "deff", "cv", "n", "weighted_n", "missing")
+TABLE_STAT_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "deff", "n")
+
+
 @dataclass(frozen=True)
 class Estimate:
     """One statistic of one variable in one domain (``{}`` = whole population).

@@ -300,11 +300,7 @@ class SparkEngine:
         return self._schema
 
     def query(self, sql: str) -> pd.DataFrame:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pyspark vs pandas 3 notices
-            result: Any = self.spark.sql(sql).toPandas()
-        frame: pd.DataFrame = result
-        return frame
+        return self._pandas(self.spark.sql(sql))
 
     def cells(self, sql: str) -> CellTable:
         """The pass's cells, computed once (cached on the executors, spilling to disk) and

@@ -39,7 +39,7 @@ from equals.survey import (
     proportion,
 )
 from equals.survey.engine import Engine
-from equals.survey.results import clean
+from equals.survey.results import STAT_COLUMNS, clean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,15 +54,7 @@ RECORD_COLUMNS = (
     "statistic",
     "sex",
     "breakdown",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "deff",
-    "cv",
-    "n",
-    "weighted_n",
-    "missing",
+    *STAT_COLUMNS,
     "flags",
 )
 """Columns of :meth:`IndicatorRun.records`: one tidy row per estimate or gap measure."""
@@ -135,7 +127,7 @@ class IndicatorRun:
                         "statistic": e.statistic,
                         "sex": sex,
                         "breakdown": breakdown,
-                        **{k: rec[k] for k in RECORD_COLUMNS[7:16]},
+                        **{k: rec[k] for k in STAT_COLUMNS},
                         "flags": list(e.flags),
                     }
                 )
