@@ -469,10 +469,10 @@ def app_layers(
     and the SQL statements one request runs."""
     from fastapi.responses import JSONResponse
 
+    from equals.evidence.profile import country_profile
+    from equals.evidence.queries import Evidence
+    from equals.evidence.records import gap_record, observation_record, profile_record
     from equals.store import Store
-    from equals.store.profile import country_profile
-    from equals.store.queries import Evidence
-    from equals.store.records import gap_record, observation_record, profile_record
 
     app = InProcessApp(db_url)
     ev = Evidence(Store(db_url))

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from equals.evidence.queries import Evidence
 from equals.settings import Settings
 from equals.store import Store
-from equals.store.queries import Evidence
 
 pytest_plugins = ["tests.pg"]  # the throwaway PostgreSQL server (fixture pg_url)
 

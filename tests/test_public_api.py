@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import equals
-from equals.store.queries import Evidence
+from equals.evidence.queries import Evidence
 
 
 def test_public_names() -> None:

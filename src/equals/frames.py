@@ -15,10 +15,8 @@ from threading import Lock
 import pandas as pd
 
 from equals.core.vocabulary import Sex
-from equals.settings import default_db_url
-from equals.store import Store
-from equals.store.queries import Evidence
-from equals.store.records import (
+from equals.evidence.queries import Evidence
+from equals.evidence.records import (
     GAP_COLUMNS,
     OBSERVATION_COLUMNS,
     area_record,
@@ -26,6 +24,8 @@ from equals.store.records import (
     indicator_record,
     observation_record,
 )
+from equals.settings import default_db_url
+from equals.store import Store
 
 _open: dict[str, Evidence] = {}
 _lock = Lock()

@@ -28,7 +28,7 @@ from equals.auth import (
     verify_csrf,
 )
 from equals.store import Store
-from equals.store.auth_schema import api_tokens, users
+from equals.store.tables.auth import api_tokens, users
 
 
 def test_passwords_are_argon2id_hashes(fresh_store: Store) -> None:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from equals.cli import app
-from equals.store.queries import Evidence
+from equals.evidence.queries import Evidence
 
 runner = CliRunner()
 

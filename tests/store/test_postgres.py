@@ -17,17 +17,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from equals.indicators.catalogue import load_catalogue
-from equals.indicators.model import Observation
-from equals.store import Store, schema
-from equals.store.profile import country_profile
-from equals.store.queries import Evidence, ObservationRow
-from equals.store.records import (
+from equals.evidence.profile import country_profile
+from equals.evidence.queries import Evidence, ObservationRow
+from equals.evidence.records import (
     gap_record,
     indicator_record,
     observation_record,
     profile_record,
 )
+from equals.indicators.catalogue import load_catalogue
+from equals.indicators.model import Observation
+from equals.store import Store, schema
 from equals.store.store import StoreError
 from tests.pg import fresh_database
 

@@ -16,6 +16,8 @@ from sqlalchemy import func, select, text
 
 from equals.core.errors import UnknownCountryError
 from equals.core.vocabulary import Sex
+from equals.evidence.queries import Evidence
+from equals.evidence.records import gap_record, observation_record
 from equals.indicators.microdata import (
     IndicatorRun,
     Publication,
@@ -26,8 +28,6 @@ from equals.indicators.microdata import (
 )
 from equals.store import Store, StoreError
 from equals.store import schema as S
-from equals.store.queries import Evidence
-from equals.store.records import gap_record, observation_record
 from tests.indicators.microdata.conftest import MAPPING
 from tests.indicators.microdata.synthetic import make_survey
 from tests.pg import fresh_database

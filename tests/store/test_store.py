@@ -15,7 +15,7 @@ from equals.indicators.model import Observation
 from equals.settings import Settings, default_db_path, default_db_url
 from equals.store import Store
 from equals.store.schema import metadata
-from equals.store.sessions_schema import FTS_TABLE
+from equals.store.tables.sessions import FTS_TABLE
 
 
 def test_migrations_create_exactly_the_schema(fresh_store: Store) -> None:
@@ -108,7 +108,7 @@ def test_repr_hides_passwords() -> None:
 
 
 def test_comparable_years_exclude_total_only_years(evidence: object) -> None:
-    from equals.store.queries import Evidence
+    from equals.evidence.queries import Evidence
 
     assert isinstance(evidence, Evidence)
     all_years = evidence.years("internet_use")

@@ -8,7 +8,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from equals.store.queries import Evidence
+from equals.evidence.queries import Evidence
 
 
 def test_openapi_docs(client: TestClient) -> None:

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
-from equals.store.queries import Evidence
+from equals.evidence.queries import Evidence
 
 PAGES = [
     "/",

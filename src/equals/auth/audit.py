@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 
 from equals.auth.model import Actor, now
 from equals.store import Store
-from equals.store.auth_schema import audit_log
+from equals.store.tables.auth import audit_log
 
 
 @dataclass(frozen=True, slots=True)

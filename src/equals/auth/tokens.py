@@ -15,7 +15,7 @@ from equals.auth.audit import record_audit
 from equals.auth.model import Actor, User, now
 from equals.auth.users import get_user, user_by_id
 from equals.store import Store
-from equals.store.auth_schema import api_tokens
+from equals.store.tables.auth import api_tokens
 
 PREFIX = "eqh_"
 

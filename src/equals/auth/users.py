@@ -21,8 +21,8 @@ from equals.auth.model import (
 from equals.auth.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from equals.sessions.entities import known_organization
 from equals.store import Store
-from equals.store.auth_schema import user_roles, users
-from equals.store.sessions_schema import organizations
+from equals.store.tables.auth import user_roles, users
+from equals.store.tables.sessions import organizations
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 

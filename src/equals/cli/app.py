@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from equals import __version__
 from equals.cli.common import out
+from equals.core.version import __version__
 
 app = typer.Typer(
     name="equals",

@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from equals.evidence.queries import Evidence
+from equals.evidence.records import to_csv
 from equals.settings import ENV_DB, default_db_url
 from equals.store import InitReport, Store
-from equals.store.queries import Evidence
-from equals.store.records import to_csv
 
 out = Console()
 err = Console(stderr=True)

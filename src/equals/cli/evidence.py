@@ -21,17 +21,17 @@ from equals.cli.common import (
     progress_init,
 )
 from equals.core.errors import EqualsError
-from equals.indicators.gaps import GapMetric
-from equals.settings import default_db_url
-from equals.store import Store
-from equals.store.profile import country_profile
-from equals.store.records import (
+from equals.evidence.profile import country_profile
+from equals.evidence.records import (
     GAP_COLUMNS,
     gap_record,
     indicator_record,
     profile_record,
     source_record,
 )
+from equals.indicators.gaps import GapMetric
+from equals.settings import default_db_url
+from equals.store import Store
 
 indicators_app = typer.Typer(help="Browse the indicator catalogue.", no_args_is_help=True)
 app.add_typer(indicators_app, name="indicators")

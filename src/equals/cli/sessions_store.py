@@ -16,6 +16,10 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from equals.archive.filing import EventRef, file_report
+from equals.archive.importer import ImportItem, ImportStatus, import_folder
+from equals.archive.repository import SessionFilter, get_session, list_sessions
+from equals.archive.search import search_sessions
 from equals.auth import (
     Actor,
     Grant,
@@ -34,10 +38,6 @@ from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions import parse_report
 from equals.settings import default_db_url
 from equals.store import Store
-from equals.store.session_reports.filing import EventRef, file_report
-from equals.store.session_reports.importer import ImportItem, ImportStatus, import_folder
-from equals.store.session_reports.repository import SessionFilter, get_session, list_sessions
-from equals.store.session_reports.search import search_sessions
 
 users_app = typer.Typer(help="Users who file reports: roles, passwords, API tokens.")
 app.add_typer(users_app, name="users", no_args_is_help=True)

@@ -16,8 +16,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from equals.cli.common import DbOption, err, fail, open_evidence, out
 from equals.cli.survey import survey_app
 from equals.core.errors import EqualsError
+from equals.evidence.queries import Evidence
 from equals.indicators.microdata.simulated import mapping_path, simulated_mapping
-from equals.store.queries import Evidence
 from equals.survey.simulate import (
     INDICATORS,
     SYNTHETIC_NOTE,

@@ -17,6 +17,7 @@ from rich.markup import escape
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, progress_init
 from equals.cli.survey import DfOpt, EngineOpt, FileArg, LevelOpt, survey_app
 from equals.core.errors import EqualsError
+from equals.evidence.records import to_csv
 from equals.indicators.microdata import (
     IndicatorRun,
     MappingError,
@@ -32,7 +33,6 @@ from equals.indicators.microdata.publish import check_publishable
 from equals.indicators.microdata.runner import RECORD_COLUMNS
 from equals.settings import default_db_url
 from equals.store import Store
-from equals.store.records import to_csv
 from equals.survey import DfRule, EstimationOptions, open_engine
 from equals.survey.results import TABLE_STAT_COLUMNS
 

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from equals.core.vocabulary import Sex
-from equals.store.profile import country_profile
-from equals.store.queries import Evidence
-from equals.store.records import (
+from equals.evidence.profile import country_profile
+from equals.evidence.queries import Evidence
+from equals.evidence.records import (
     GAP_COLUMNS,
     OBSERVATION_COLUMNS,
     area_record,

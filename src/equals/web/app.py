@@ -1,6 +1,6 @@
 """The FastAPI application factory: ``create_app(settings)``.
 
-The app is an adapter: routes call :class:`equals.store.queries.Evidence` and format the result.
+The app is an adapter: routes call :class:`equals.evidence.queries.Evidence` and format the result.
 Errors from the library map to HTTP codes here, in one place.
 """
 
@@ -16,11 +16,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from equals import __version__
 from equals.core.errors import EqualsError, NotFoundError, ValidationError
+from equals.core.version import __version__
+from equals.evidence.queries import Evidence
 from equals.settings import Settings
 from equals.store import Store, StoreError
-from equals.store.queries import Evidence
 
 STATIC_DIR = Path(__file__).parent / "static"
 

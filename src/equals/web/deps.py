@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from equals.store.queries import Evidence
+from equals.evidence.queries import Evidence
 
 
 async def get_evidence(request: Request) -> Evidence:

@@ -1,7 +1,7 @@
 """Server-rendered pages: the map, indicator rankings, country profiles, sources and methods.
 
-Each route is a few lines: it asks :class:`~equals.store.queries.Evidence` (or
-:func:`~equals.store.profile.country_profile`) for plain values and renders a Jinja2 template.
+Each route is a few lines: it asks :class:`~equals.evidence.queries.Evidence` (or
+:func:`~equals.evidence.profile.country_profile`) for plain values and renders a Jinja2 template.
 Charts are drawn in the browser by the small scripts in ``static/js`` from the JSON API, with
 the vendored Vega-Lite; nothing loads from a CDN. Unknown names give an HTML 404 page with
 suggestions (the JSON API keeps its own JSON errors).
@@ -18,13 +18,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from equals import __version__
 from equals.core.errors import NotFoundError, UnknownCountryError
+from equals.core.version import __version__
 from equals.core.vocabulary import IndicatorKind, Pillar
+from equals.evidence.profile import country_profile
+from equals.evidence.queries import Evidence, GapRow, IndicatorSummary, ObservationRow
 from equals.indicators.catalogue import Indicator
 from equals.indicators.gaps import PARITY_HIGH, PARITY_LOW, ParityStatus
-from equals.store.profile import country_profile
-from equals.store.queries import Evidence, GapRow, IndicatorSummary, ObservationRow
 from equals.web.deps import get_evidence
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -9,6 +9,14 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from equals.archive.filing import EventRef, FiledReport, file_report
+from equals.archive.repository import (
+    SessionFilter,
+    get_session,
+    list_sessions,
+    session_report,
+)
+from equals.archive.search import search_sessions
 from equals.auth import Actor
 from equals.core.errors import EqualsError
 from equals.core.vocabulary import Pillar, StakeholderGroup
@@ -17,14 +25,6 @@ from equals.sessions.form import report_from_fields
 from equals.sessions.model import ParsedReport
 from equals.sessions.template import load_template, templates
 from equals.sessions.validate import validate_report
-from equals.store.session_reports.filing import EventRef, FiledReport, file_report
-from equals.store.session_reports.repository import (
-    SessionFilter,
-    get_session,
-    list_sessions,
-    session_report,
-)
-from equals.store.session_reports.search import search_sessions
 from equals.web.auth_deps import BearerUser, store_of
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])

@@ -10,6 +10,15 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from equals.archive.filing import EventRef, file_report
+from equals.archive.repository import (
+    SessionFilter,
+    get_session,
+    list_events,
+    list_sessions,
+    session_report,
+)
+from equals.archive.search import search_sessions
 from equals.auth import Actor, authenticate
 from equals.core.errors import EqualsError
 from equals.core.vocabulary import Pillar, StakeholderGroup
@@ -17,15 +26,6 @@ from equals.sessions.export import field_values
 from equals.sessions.form import report_from_fields
 from equals.sessions.template import load_template, templates
 from equals.sessions.validate import validate_report
-from equals.store.session_reports.filing import EventRef, file_report
-from equals.store.session_reports.repository import (
-    SessionFilter,
-    get_session,
-    list_events,
-    list_sessions,
-    session_report,
-)
-from equals.store.session_reports.search import search_sessions
 from equals.web import auth_deps as auth
 from equals.web.pages import templates as jinja
 

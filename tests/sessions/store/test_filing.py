@@ -9,18 +9,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from equals.auth import Actor, Role, audit_entries, create_user
-from equals.core.vocabulary import Pillar, StakeholderGroup
-from equals.sessions import parse_report, to_record
-from equals.sessions.record_io import from_record
-from equals.store import Store
-from equals.store.session_reports.filing import (
+from equals.archive.filing import (
     EventRef,
     ReportNotFiledError,
     UnknownSessionError,
     file_report,
 )
-from equals.store.session_reports.repository import (
+from equals.archive.repository import (
     SessionFilter,
     event_diversity,
     get_session,
@@ -28,7 +23,12 @@ from equals.store.session_reports.repository import (
     list_sessions,
     session_report,
 )
-from equals.store.sessions_schema import organizations, people, report_revisions
+from equals.auth import Actor, Role, audit_entries, create_user
+from equals.core.vocabulary import Pillar, StakeholderGroup
+from equals.sessions import parse_report, to_record
+from equals.sessions.record_io import from_record
+from equals.store import Store
+from equals.store.tables.sessions import organizations, people, report_revisions
 
 from ..conftest import EXAMPLE, FIXTURES
 from .conftest import SESSION_TABLES, install_poison, report_text, table_rows

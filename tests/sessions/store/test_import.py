@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from equals.archive.importer import ImportStatus, import_folder
+from equals.archive.repository import list_sessions
 from equals.auth import Actor
 from equals.store import Store
-from equals.store.session_reports.importer import ImportStatus, import_folder
-from equals.store.session_reports.repository import list_sessions
 
 from ..conftest import EXAMPLE, EXAMPLE_ROWS, FIXTURES, docx_table
 from .conftest import SESSION_TABLES, install_poison, report_text, table_rows

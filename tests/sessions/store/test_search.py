@@ -7,19 +7,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from equals.auth import Actor
-from equals.core.vocabulary import Pillar
-from equals.sessions import parse_report
-from equals.store import Store
-from equals.store.session_reports.filing import EventRef, file_report
-from equals.store.session_reports.repository import SessionFilter
-from equals.store.session_reports.search import (
+from equals.archive.filing import EventRef, file_report
+from equals.archive.repository import SessionFilter
+from equals.archive.search import (
     Snippet,
     parse_query,
     search_sessions,
     to_fts5,
     to_tsquery,
 )
+from equals.auth import Actor
+from equals.core.vocabulary import Pillar
+from equals.sessions import parse_report
+from equals.store import Store
 
 from ..conftest import EXAMPLE
 from .conftest import report_text

@@ -13,11 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from equals.archive.repository import list_sessions
 from equals.auth import Grant, Role, audit_entries, create_user, issue_token
 from equals.sessions import parse_report
 from equals.settings import Settings
 from equals.store import Store
-from equals.store.session_reports.repository import list_sessions
 from equals.web.app import create_app
 
 from ..conftest import EXAMPLE

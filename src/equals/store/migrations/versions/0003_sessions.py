@@ -19,7 +19,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-# Same text as equals.store.sessions_schema.PG_TSVECTOR (kept literal: migrations are frozen).
+# Same text as equals.store.tables.sessions.PG_TSVECTOR (kept literal: migrations are frozen).
 PG_TSVECTOR = (
     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('english', coalesce(people, '')), 'B') || "

@@ -18,14 +18,14 @@ from typing import Any
 from sqlalchemy import Connection, Select, column, func, literal_column, select, table
 from sqlalchemy.sql.elements import ColumnClause
 
-from equals.store import Store
-from equals.store.session_reports.repository import (
+from equals.archive.repository import (
     SessionFilter,
     SessionSummary,
     base_query,
     summaries_by_id,
 )
-from equals.store.sessions_schema import FTS_TABLE, PG_TSVECTOR, session_search
+from equals.store import Store
+from equals.store.tables.sessions import FTS_TABLE, PG_TSVECTOR, session_search
 
 START, STOP = "\ue000", "\ue001"  # private-use code points: never in report text
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([\w][\w\'’-]*\*?)|(\S)', re.UNICODE)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from equals.archive.filing import EventRef, FiledReport, file_report
 from equals.auth.model import Actor
 from equals.core.errors import EqualsError
 from equals.sessions.model import ParsedReport
@@ -23,7 +24,6 @@ from equals.sessions.parser import parse_source
 from equals.sessions.reader import read_bytes
 from equals.sessions.validate import ValidationReport, validate_report
 from equals.store import Store
-from equals.store.session_reports.filing import EventRef, FiledReport, file_report
 
 REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
 

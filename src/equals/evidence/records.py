@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from equals.core.areas import Area
+from equals.evidence.profile import Comparison, CountryProfile, ProfileEntry
+from equals.evidence.queries import GapRow, IndicatorSummary, ObservationRow
 from equals.indicators.catalogue import Indicator
 from equals.indicators.model import Source
-from equals.store.profile import Comparison, CountryProfile, ProfileEntry
-from equals.store.queries import GapRow, IndicatorSummary, ObservationRow
 
 Record = dict[str, Any]
 

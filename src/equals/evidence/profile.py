@@ -14,9 +14,9 @@ from typing import Literal
 
 from equals.core.areas import Area
 from equals.core.vocabulary import Pillar
+from equals.evidence.queries import Evidence, GapRow, ObservationRow
 from equals.indicators.catalogue import Indicator
 from equals.indicators.gaps import Gap, gap_for
-from equals.store.queries import Evidence, GapRow, ObservationRow
 
 GroupKind = Literal["region", "subregion", "income_group"]
 

@@ -25,16 +25,16 @@ from equals.core.errors import (
     ValidationError,
 )
 from equals.core.vocabulary import Sex
-from equals.indicators.catalogue import Catalogue, Indicator, load_catalogue
-from equals.indicators.model import Source
-from equals.store import schema
-from equals.store.rows import (
+from equals.evidence.rows import (
     GapRow,
     IndicatorSummary,
     ObservationRow,
     gap_rows,
     gap_sort_key,
 )
+from equals.indicators.catalogue import Catalogue, Indicator, load_catalogue
+from equals.indicators.model import Source
+from equals.store import schema
 from equals.store.store import Store, StoreError
 
 __all__ = ["Evidence", "GapRow", "IndicatorSummary", "ObservationRow"]

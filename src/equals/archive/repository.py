@@ -2,8 +2,8 @@
 organisation), one session in full (roles, areas with evidence, stated counts, revisions),
 a stored revision back as a :class:`ParsedReport`, events, and diversity across an event.
 
-Writing is :mod:`equals.store.session_reports.filing`; search is
-:mod:`equals.store.session_reports.search`.
+Writing is :mod:`equals.archive.filing`; search is
+:mod:`equals.archive.search`.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, exists, func, select
 
+from equals.archive.filing import UnknownSessionError
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions.analysis import Diversity, diversity
 from equals.sessions.model import ParsedReport
 from equals.sessions.record_io import from_record
 from equals.store import Store
-from equals.store.session_reports.filing import UnknownSessionError
-from equals.store.sessions_schema import (
+from equals.store.tables.sessions import (
     events,
     organizations,
     people,

@@ -1,7 +1,7 @@
 """Tables for session reports: events, sessions, report revisions, people, organisations,
 roles, stated counts, action-area tags and the full-text search document.
 
-Registered on the shared :data:`equals.store.schema.metadata`; migration ``0003`` creates them.
+Registered on the shared :data:`equals.store.tables.base.metadata`; migration ``0003`` creates them.
 Full-text search is dialect-specific and lives in the migration, not here:
 
 - SQLite: an FTS5 virtual table :data:`FTS_TABLE` over ``session_search`` (external content,
@@ -25,8 +25,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from equals.store import auth_schema as _auth_schema  # noqa: F401  (users: FK target)
-from equals.store.schema import metadata
+from equals.store.tables import auth as _auth  # noqa: F401  (users: FK target)
+from equals.store.tables.base import metadata
 
 FTS_TABLE = "session_search_fts"
 PG_TSVECTOR = (

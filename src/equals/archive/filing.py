@@ -25,7 +25,7 @@ from equals.sessions.model import ParsedReport, Person, to_record
 from equals.sessions.text import compact_key
 from equals.sessions.validate import ValidationReport, validate_report
 from equals.store import Store
-from equals.store.sessions_schema import (
+from equals.store.tables.sessions import (
     events,
     organizations,
     people,

@@ -1,14 +1,14 @@
 """Tables for users and their writes: users, roles (optionally scoped to an organisation, so a
 partner-editor role fits later), hashed API tokens and the audit log.
 
-Registered on the shared :data:`equals.store.schema.metadata`; migration ``0003`` creates them.
+Registered on the shared :data:`equals.store.tables.base.metadata`; migration ``0003`` creates them.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from equals.store.schema import metadata
+from equals.store.tables.base import metadata
 
 users = Table(
     "users",
