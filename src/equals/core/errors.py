@@ -73,3 +73,32 @@ class DataFileError(ValidationError):
     """A bundled or imported data file does not have the shape we expect."""
 
     code = "bad-data-file"
+
+
+class PermissionDeniedError(EqualsError):
+    """The user is known but may not do this (HTTP 403, CLI exit 2)."""
+
+    code = "forbidden"
+
+
+class PreconditionRequiredError(EqualsError):
+    """An update of an editable record came without the version it was based on (HTTP 428)."""
+
+    code = "precondition-required"
+
+
+class EditConflictError(EqualsError):
+    """An update was based on an older version of the record: nothing was written (HTTP 409).
+
+    ``current`` is the record's version now, so a client can fetch it and merge.
+    """
+
+    code = "edit-conflict"
+
+    def __init__(self, what: str, *, based_on: int, current: int) -> None:
+        super().__init__(
+            f"{what} changed since version {based_on} (it is at version {current} now); "
+            "nothing was written: reload it, merge your changes and try again"
+        )
+        self.based_on = based_on
+        self.current = current

@@ -16,7 +16,14 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from equals.core.errors import EqualsError, NotFoundError, ValidationError
+from equals.core.errors import (
+    EditConflictError,
+    EqualsError,
+    NotFoundError,
+    PermissionDeniedError,
+    PreconditionRequiredError,
+    ValidationError,
+)
 from equals.core.version import __version__
 from equals.evidence.queries import Evidence
 from equals.settings import Settings
@@ -69,6 +76,20 @@ def create_app(settings: Settings) -> FastAPI:
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
         # The database, not the request, is at fault (e.g. an older schema): 503.
         return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
+
+    @app.exception_handler(PermissionDeniedError)
+    async def _forbidden(_: Request, exc: PermissionDeniedError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=403)
+
+    @app.exception_handler(PreconditionRequiredError)
+    async def _precondition(_: Request, exc: PreconditionRequiredError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=428)
+
+    @app.exception_handler(EditConflictError)
+    async def _conflict(_: Request, exc: EditConflictError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.code, str(exc), current_version=exc.current), status_code=409
+        )
 
     @app.exception_handler(EqualsError)
     async def _other(_: Request, exc: EqualsError) -> JSONResponse:

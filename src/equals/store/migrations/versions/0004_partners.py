@@ -1,4 +1,5 @@
-"""Partnership registry: partners, memberships, contacts, coalitions, governance, initiatives, targets, progress reports (filled in by the partnership work).
+"""Partnership registry: partners, memberships, contacts, coalitions, governance, initiatives,
+targets, progress reports (filled in by the partnership work).
 
 Revision ID: 0004
 Revises: 0003
