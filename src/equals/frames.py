@@ -14,6 +14,7 @@ from threading import Lock
 
 import pandas as pd
 
+from equals.bootstrap import initialise
 from equals.core.vocabulary import Sex
 from equals.evidence.queries import Evidence
 from equals.evidence.records import (
@@ -38,7 +39,7 @@ def connect(db: str | None = None) -> Evidence:
         if url not in _open:
             store = Store(url)
             if not store.is_initialised():
-                store.init()
+                initialise(store)
             _open[url] = Evidence(store)
         return _open[url]
 

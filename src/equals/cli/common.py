@@ -12,10 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from equals.bootstrap import SetupReport, initialise
 from equals.evidence.queries import Evidence
 from equals.evidence.records import to_csv
 from equals.settings import ENV_DB, default_db_url
-from equals.store import InitReport, Store
+from equals.store import Store
 
 out = Console()
 err = Console(stderr=True)
@@ -47,7 +48,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def progress_init(store: Store, *, force: bool = False) -> InitReport:
+def progress_init(store: Store, *, force: bool = False, examples: bool = True) -> SetupReport:
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -63,7 +64,7 @@ def progress_init(store: Store, *, force: bool = False) -> InitReport:
                 tasks[desc] = bar.add_task(desc, total=max(total, 1))
             bar.update(tasks[desc], completed=done, total=max(total, 1))
 
-        return store.init(force=force, progress=step)
+        return initialise(store, force=force, examples=examples, progress=step)
 
 
 def open_evidence(db: str | None) -> Evidence:

@@ -43,13 +43,23 @@ def init(
     force: Annotated[
         bool, typer.Option(help="Reload even if this data is already loaded.")
     ] = False,
+    examples: Annotated[
+        bool,
+        typer.Option(
+            "--examples/--no-examples",
+            help="Add the labelled example content (example session report, partners).",
+        ),
+    ] = True,
 ) -> None:
     """Create the database and load the bundled data (idempotent: safe to run again)."""
     store = Store(db or default_db_url())
     try:
-        report = progress_init(store, force=force)
+        setup = progress_init(store, force=force, examples=examples)
     except EqualsError as exc:
         raise fail(str(exc)) from exc
+    report = setup.init
+    for line in setup.examples:
+        out.print(line, markup=False)
     verb = "Loaded" if report.loaded else "Already up to date:"
     out.print(
         f"{verb} {report.observations:,} observations, {report.indicators} indicators, "

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from equals.bootstrap import initialise
 from equals.core.errors import (
     EditConflictError,
     EqualsError,
@@ -43,7 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.init_on_start:
-            store.init()
+            initialise(store)
         yield
         store.dispose()
 

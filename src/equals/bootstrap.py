@@ -1,0 +1,52 @@
+"""Bring a database to a usable state: migrate, load the bundled evidence, add example content.
+
+``initialise`` is what ``equals init``, ``equals serve`` (first start), the web app's startup and
+the notebook API's ``connect`` call. The store loads the bundled evidence (idempotently, by the
+bundle's fingerprint); each feature that ships labelled example content (the session archive's
+example report, the partnership registry's example partners and initiatives) adds it here through
+its own service, each idempotent and each in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from equals.store import InitReport, Progress, Store
+
+ExampleLoader = Callable[[Store], str | None]
+"""Adds one feature's example content if it is missing; returns a one-line summary or None."""
+
+
+def example_loaders() -> list[tuple[str, ExampleLoader]]:
+    """The features' example-content loaders, in dependency order (imported lazily)."""
+    loaders: list[tuple[str, ExampleLoader]] = []
+    return loaders
+
+
+@dataclass(frozen=True, slots=True)
+class SetupReport:
+    """What :func:`initialise` did."""
+
+    init: InitReport
+    examples: list[str] = field(default_factory=list)
+
+
+def initialise(
+    store: Store,
+    *,
+    force: bool = False,
+    examples: bool = True,
+    progress: Progress | None = None,
+) -> SetupReport:
+    """Migrate and load the bundled data (see :meth:`Store.init`), then the example content."""
+    report = store.init(force=force, progress=progress)
+    done: list[str] = []
+    if examples:
+        for name, load in example_loaders():
+            if progress is not None:
+                progress(f"Example content: {name}", 0, 1)
+            summary = load(store)
+            if summary:
+                done.append(summary)
+    return SetupReport(report, done)
