@@ -9,10 +9,13 @@ its own service, each idempotent and each in its own transaction.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from equals.store import InitReport, Progress, Store
+
+log = logging.getLogger(__name__)
 
 ExampleLoader = Callable[[Store], str | None]
 """Adds one feature's example content if it is missing; returns a one-line summary or None."""
@@ -41,6 +44,15 @@ def initialise(
 ) -> SetupReport:
     """Migrate and load the bundled data (see :meth:`Store.init`), then the example content."""
     report = store.init(force=force, progress=progress)
+    log.info(
+        "init %s: %s (%s observations, %d indicators, %d areas, %d sources)",
+        report.url,
+        "loaded the bundled data" if report.loaded else "bundled data already up to date",
+        f"{report.observations:,}",
+        report.indicators,
+        report.areas,
+        report.sources,
+    )
     done: list[str] = []
     if examples:
         for name, load in example_loaders():
@@ -48,5 +60,6 @@ def initialise(
                 progress(f"Example content: {name}", 0, 1)
             summary = load(store)
             if summary:
+                log.info("example content: %s", summary)
                 done.append(summary)
     return SetupReport(report, done)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from equals.settings import Settings
 from equals.survey import engine as engine_module
 from equals.survey.engine import CellTable, DuckDBEngine
 from equals.survey.sql import TABLE
@@ -52,14 +53,23 @@ def test_chunked_cells_equal_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_memory_limit_and_spill_directory_are_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit is passed in (the CLI passes ``Settings.duckdb_memory``); the library itself
+    never reads the environment, so ``$EQUALS_DUCKDB_MEMORY`` alone changes nothing here."""
     monkeypatch.setenv("EQUALS_DUCKDB_MEMORY", "123MB")
-    eng = DuckDBEngine(_frame(100))
+    eng = DuckDBEngine(_frame(100), memory_limit="123MB")
     limit = eng.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     spill = eng.con.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
     assert limit.replace(" ", "").upper().startswith(("117", "123", "122"))  # MiB or MB
     assert "equals-duckdb-" in spill
-    explicit = DuckDBEngine(_frame(100), memory_limit="1GB")
-    assert explicit.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    default = DuckDBEngine(_frame(100))
+    limit = default.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    assert limit.replace(" ", "").upper().startswith(("476", "500"))  # 500MB, not the env's
+
+
+def test_the_cli_takes_engine_settings_from_the_environment() -> None:
+    env = {"EQUALS_DUCKDB_MEMORY": "2GB", "EQUALS_SPARK_MASTER": "spark://h:7077"}
+    settings = Settings.from_env(env, db_url="sqlite://")
+    assert (settings.duckdb_memory, settings.spark_master) == ("2GB", "spark://h:7077")
 
 
 def test_csv_types_are_the_same_in_the_pass(tmp_path: Path) -> None:

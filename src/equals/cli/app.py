@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from equals.cli.common import out
+from equals.cli.context import cli_settings
 from equals.core.version import __version__
+from equals.logs import configure_logging
+
+
+class LogLevel(StrEnum):
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
 
 app = typer.Typer(
     name="equals",
@@ -20,7 +31,16 @@ app = typer.Typer(
 @app.callback(invoke_without_command=True)
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    log_level: Annotated[
+        LogLevel | None,
+        typer.Option(
+            "--log-level",
+            help="Logging threshold (default: $EQUALS_LOG_LEVEL, else info). Logs go to stderr.",
+            case_sensitive=False,
+        ),
+    ] = None,
 ) -> None:
+    configure_logging(log_level.value if log_level else cli_settings().log_level)
     if version:
         out.print(f"equals-hub {__version__}")
         raise typer.Exit(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
@@ -20,6 +21,7 @@ from equals.cli.common import (
     out,
     progress_init,
 )
+from equals.cli.context import cli_settings
 from equals.core.errors import EqualsError
 from equals.evidence.profile import country_profile
 from equals.evidence.records import (
@@ -76,7 +78,6 @@ def serve(
     """Serve the dashboard and the JSON API (loads the bundled data on first start)."""
     import uvicorn
 
-    from equals.settings import Settings
     from equals.web.app import create_app
 
     url = db or default_db_url()
@@ -85,7 +86,10 @@ def serve(
         progress_init(store)
     store.dispose()
     out.print(f"EQUALS Hub on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(Settings.from_env(db_url=url)), host=host, port=port, log_level="info")
+    settings = replace(cli_settings(), db_url=url)
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_config=None, log_level=settings.log_level
+    )
 
 
 @indicators_app.command("list")

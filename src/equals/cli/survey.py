@@ -13,6 +13,7 @@ import typer
 
 from equals.cli.app import app
 from equals.cli.common import FormatOption, OutputFormat, cell, emit, fail
+from equals.cli.context import engine_options
 from equals.core.errors import EqualsError
 from equals.survey import (
     CIMethod,
@@ -203,7 +204,7 @@ def estimate_cmd(
             quantities,
             _by(by),
             options=options,
-            engine=open_engine(engine, file, spark_master=spark_master),
+            engine=open_engine(engine, file, **engine_options(engine, spark_master)),
         )
     except (EqualsError, ValueError) as exc:
         raise fail(str(exc)) from exc
@@ -249,7 +250,7 @@ def gap_cmd(
             female=female,
             male=male,
             by=_by(by),
-            engine=open_engine(engine, file, spark_master=spark_master),
+            engine=open_engine(engine, file, **engine_options(engine, spark_master)),
         )
     except (EqualsError, ValueError) as exc:
         raise fail(str(exc)) from exc

@@ -15,6 +15,7 @@ import typer
 from rich.markup import escape
 
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, progress_init
+from equals.cli.context import engine_options
 from equals.cli.survey import DfOpt, EngineOpt, FileArg, LevelOpt, survey_app
 from equals.core.errors import EqualsError
 from equals.evidence.records import to_csv
@@ -197,8 +198,7 @@ def indicators_cmd(
         except EqualsError as exc:
             raise _fail(str(exc)) from exc
     try:
-        extra = {"spark_master": spark_master} if spark_master else {}
-        eng = open_engine(engine, file, **extra)
+        eng = open_engine(engine, file, **engine_options(engine, spark_master))
         run = run_indicators(
             file,
             m,

@@ -12,7 +12,6 @@ and Stata ``.dta`` / SPSS ``.sav`` through pyreadstat.
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -130,10 +129,11 @@ class DuckDBEngine:
         threads: int | None = None,
         memory_limit: str | None = None,
     ) -> None:
-        """``memory_limit``: DuckDB's working memory (default ``EQUALS_DUCKDB_MEMORY`` or
-        500MB); larger aggregations spill to a temporary directory, removed at exit."""
+        """``memory_limit``: DuckDB's working memory (default 500MB; the CLI passes
+        ``Settings.duckdb_memory``); larger aggregations spill to a temporary directory,
+        removed at exit."""
         self._threads = threads
-        self._memory = memory_limit or os.environ.get("EQUALS_DUCKDB_MEMORY") or MEMORY_LIMIT
+        self._memory = memory_limit or MEMORY_LIMIT
         self._frame: pd.DataFrame | None = None  # a DataFrame source (or a Stata/SPSS file)
         self._view: str | None = None  # the view over a CSV or Parquet file
         self.con = self._connect()
@@ -254,11 +254,16 @@ def read_statistical_file(path: Path, kind: str) -> pd.DataFrame:
 
 
 def open_engine(
-    engine: str | Engine, source: str | Path | pd.DataFrame, *, spark_master: str | None = None
+    engine: str | Engine,
+    source: str | Path | pd.DataFrame,
+    *,
+    spark_master: str | None = None,
+    memory_limit: str | None = None,
 ) -> Engine:
     """An engine by name (``duckdb`` or ``spark``) or an engine instance (returned as is).
 
-    ``spark_master``: the Spark master URL for ``spark`` (default ``local[2]``)."""
+    ``spark_master``: the Spark master URL for ``spark`` (default ``local[2]``);
+    ``memory_limit``: DuckDB's working memory (default 500MB)."""
     if not isinstance(engine, str):
         return engine
     location = str(source) if isinstance(source, str | Path) else "<DataFrame>"
@@ -268,7 +273,7 @@ def open_engine(
             location=location,
         )
     if engine == "duckdb":
-        return DuckDBEngine(source)
+        return DuckDBEngine(source, memory_limit=memory_limit)
     if engine == "spark":
         from equals.survey.spark import SparkEngine, spark_available
 

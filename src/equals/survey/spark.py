@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import atexit
 import math
-import os
 import threading
 import warnings
 from collections.abc import Mapping
@@ -102,7 +101,7 @@ def _is_local(master: str) -> bool:
 def spark_session(master: str | None = None, conf: Mapping[str, str] | None = None) -> SparkSession:
     """The process's SparkSession, created on first use (a different master restarts it)."""
     global _session, _master
-    wanted = master or os.environ.get("EQUALS_SPARK_MASTER") or DEFAULT_MASTER
+    wanted = master or DEFAULT_MASTER
     with _lock:
         if _session is not None and (master is None or wanted == _master):
             return _session
@@ -114,8 +113,6 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
             )
         from pyspark.sql import SparkSession
 
-        if _is_local(wanted):
-            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         settings = {**(LOCAL_CONF if _is_local(wanted) else CLUSTER_CONF), **(conf or {})}
         builder = SparkSession.builder.master(wanted).appName("equals-survey")
         for key, value in settings.items():

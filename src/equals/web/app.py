@@ -6,13 +6,14 @@ Errors from the library map to HTTP codes here, in one place.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,6 +32,12 @@ from equals.settings import Settings
 from equals.store import Store, StoreError
 
 STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
+SERVER_ERROR_PAGE = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Server error · EQUALS Hub'
+    "</title><h1>Something went wrong on our side</h1><p>The error was logged. "
+    '<a href="/">Back to the start page</a>.</p></html>'
+)
 
 
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
@@ -43,8 +50,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log.info("EQUALS Hub %s starting on %s", __version__, store.safe_url)
+        if settings.secret_key is None:
+            log.warning(
+                "no secret key set (EQUALS_SECRET_KEY): a random one signs cookies, so "
+                "sign-ins end when this process restarts"
+            )
         if settings.init_on_start:
-            initialise(store)
+            initialise(store)  # logs what it loaded
         yield
         store.dispose()
 
@@ -62,6 +75,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.evidence = Evidence(store)
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception) -> Response:
+        # Every 5xx is logged with its traceback; the client gets the error body, no traceback.
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        if not request.url.path.startswith("/api/"):
+            return HTMLResponse(SERVER_ERROR_PAGE, status_code=500)
+        return JSONResponse(
+            error_body("internal-error", "the server failed on this request; it was logged"),
+            status_code=500,
+        )
 
     @app.exception_handler(NotFoundError)
     async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:

@@ -1,0 +1,43 @@
+"""Standard-library logging with one format for the CLI, the server and the library.
+
+Modules log through ``logging.getLogger(__name__)`` (names start with ``equals.``); only the
+adapters call :func:`configure_logging`, once, with ``--log-level`` or ``Settings.log_level``.
+Messages go to standard error as plain text: nothing interprets markup in them, so user text
+(a file name, a search query) is written as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TextIO
+
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+DATEFMT = "%Y-%m-%dT%H:%M:%S%z"
+_HANDLER_NAME = "equals-hub"
+
+
+def configure_logging(level: str | int = "info", *, stream: TextIO | None = None) -> None:
+    """Send ``equals.*`` and the server's (uvicorn's) records to stderr in :data:`FORMAT`.
+
+    Idempotent: calling it again only changes the level (and the stream, when given).
+    """
+    number = level if isinstance(level, int) else logging.getLevelName(str(level).upper())
+    if not isinstance(number, int):
+        raise ValueError(f"unknown log level {level!r}")
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if h.get_name() == _HANDLER_NAME), None)
+    if handler is None:
+        handler = logging.StreamHandler(stream or sys.stderr)
+        handler.set_name(_HANDLER_NAME)
+        handler.setFormatter(logging.Formatter(FORMAT, DATEFMT))
+        root.addHandler(handler)
+    elif stream is not None and isinstance(handler, logging.StreamHandler):
+        handler.setStream(stream)
+    for name in ("equals", "uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.setLevel(number)
+        if name.startswith("uvicorn"):
+            logger.handlers.clear()  # uvicorn's own config is off (log_config=None)
+            logger.propagate = True
+    root.setLevel(logging.WARNING if number < logging.WARNING else number)
