@@ -31,6 +31,7 @@ def _numbers(value: Any, path: str = "") -> dict[str, Any]:
 
 
 @pytest.mark.slow
+@pytest.mark.r
 def test_make_golden_reproduces_committed_values(tmp_path: Path) -> None:
     require(shutil.which("Rscript") is not None, "Rscript (r-base + r-cran-survey) not installed")
     proc = subprocess.run(

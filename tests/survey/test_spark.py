@@ -37,7 +37,7 @@ from tests.survey.golden import (
     quantity_of,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
 RTOL = 1e-9
 GROUPS = estimate_groups()
