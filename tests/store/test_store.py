@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from equals.core.areas import Area
 from equals.core.vocabulary import Sex
@@ -65,7 +66,7 @@ def test_failed_load_changes_nothing(loaded_db_url: str, tmp_path: Path) -> None
     fingerprint = store.get_meta("bundle_fingerprint")
     bundle = load_bundle()
     bad = Observation("internet_use", "NOWHERE", 2020, Sex.FEMALE, 1.0, "wdi")
-    with pytest.raises(Exception):  # noqa: B017 - the database's own integrity error
+    with pytest.raises(IntegrityError):  # the database refuses the unknown area (a FK)
         store.load(
             sources=bundle.sources,
             areas=bundle.areas,
