@@ -36,7 +36,7 @@ from equals.survey.results import Estimate, GapEstimate
 from equals.survey.variance import Units
 
 if TYPE_CHECKING:
-    from equals.survey.estimators import Source
+    from equals.survey.estimators import SurveyData
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class Batch:
 
 
 def aggregate_many(
-    source: Source,
+    source: SurveyData,
     design: Design,
     quantities: Sequence[Quantity],
     bys: Sequence[Sequence[str]],
@@ -123,7 +123,7 @@ def aggregate_many(
 
 
 def estimate_many(
-    source: Source,
+    source: SurveyData,
     design: Design,
     quantities: Sequence[Quantity],
     bys: Sequence[Sequence[str]],

@@ -37,7 +37,7 @@ from equals.survey.variance import Influence, Units, covariance, design_df, fini
 if TYPE_CHECKING:
     import pandas as pd
 
-    Source = str | Path | pd.DataFrame
+    SurveyData = str | Path | pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Aggregated:
 
 
 def aggregate(
-    source: Source,
+    source: SurveyData,
     design: Design,
     quantities: Sequence[Quantity],
     by: Sequence[str] = (),
@@ -78,7 +78,7 @@ def aggregated(units: Units, items: Sequence[Item]) -> Aggregated:
 
 
 def estimate(
-    source: Source,
+    source: SurveyData,
     design: Design,
     quantities: Sequence[Quantity],
     by: Sequence[str] = (),

@@ -32,7 +32,7 @@ from equals.survey.results import GapEstimate, ValueSE
 from equals.survey.variance import Influence, Units, covariance, finite, presence
 
 if TYPE_CHECKING:
-    from equals.survey.estimators import Source
+    from equals.survey.estimators import SurveyData
 
 
 def _matches(column: pd.Series, value: Scalar, kind: ColumnKind) -> np.ndarray:
@@ -45,7 +45,7 @@ def _matches(column: pd.Series, value: Scalar, kind: ColumnKind) -> np.ndarray:
 
 
 def gender_gaps(
-    source: Source,
+    source: SurveyData,
     design: Design,
     quantities: Sequence[Quantity],
     *,
