@@ -1,0 +1,65 @@
+"""The partnership registry: partners (organisations with a membership), contacts, coalitions,
+governance, initiatives with SMART deliverables and indicator targets, progress reports,
+evidence-to-action views, session links and IATI exchange.
+
+A library first (a notebook can use it); the CLI and the web app are thin adapters::
+
+    from equals.partners import create_partner, create_initiative, action_gaps
+    create_partner(store, {"name": "GSMA", "stakeholder_group": "private_sector"}, actor=actor)
+
+Writes take the :class:`equals.auth.Actor` who makes them and, from the web, the
+:class:`equals.auth.User` whose rights are checked (:mod:`equals.partners.permissions`); each
+write is one transaction with its audit entry (before/after).
+"""
+
+from __future__ import annotations
+
+from equals.partners.coalitions import (
+    add_seat,
+    create_coalition,
+    get_coalition,
+    governance,
+    list_coalitions,
+    update_coalition,
+)
+from equals.partners.freshness import FreshnessRule, freshness
+from equals.partners.initiatives import (
+    InitiativeFilter,
+    create_initiative,
+    get_initiative,
+    list_initiatives,
+    update_initiative,
+)
+from equals.partners.progress import add_progress, list_progress
+from equals.partners.registry import (
+    PartnerFilter,
+    create_partner,
+    get_partner,
+    list_partners,
+    partner_sessions,
+    update_partner,
+)
+
+__all__ = [
+    "FreshnessRule",
+    "InitiativeFilter",
+    "PartnerFilter",
+    "add_progress",
+    "add_seat",
+    "create_coalition",
+    "create_initiative",
+    "create_partner",
+    "freshness",
+    "get_coalition",
+    "get_initiative",
+    "get_partner",
+    "governance",
+    "list_coalitions",
+    "list_initiatives",
+    "list_partners",
+    "list_progress",
+    "partner_sessions",
+    "update_coalition",
+    "update_initiative",
+    "update_partner",
+]

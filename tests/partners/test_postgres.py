@@ -1,0 +1,86 @@
+"""The registry on real PostgreSQL: the migration, the services, and two concurrent editors
+based on one version (exactly one wins, the other gets EditConflictError, nothing is lost)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from equals.auth import audit_entries
+from equals.core.errors import EditConflictError, ValidationError
+from equals.partners import get_initiative, get_partner, update_initiative
+from equals.store import Store
+from tests.partners.conftest import OPERATOR, Registry, initiative_body, seed
+from tests.pg import fresh_database
+
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
+
+
+@pytest.fixture(scope="module")
+def pg_registry(pg_url: str) -> Iterator[Registry]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    store = Store(fresh_database(pg_url, f"equals_partners_test_{worker}"))
+    store.migrate()
+    yield seed(store)
+    store.dispose()
+
+
+def test_services_on_postgres(pg_registry: Registry) -> None:
+    store = pg_registry.store
+    p = get_partner(store, "apc")
+    assert p.stakeholder_group.code == "civil_society"
+    ini = get_initiative(store, pg_registry.own_initiative)
+    assert [c.code for c in ini.countries] == ["KEN"] and ini.targets[0].target_value == 40.0
+    with pytest.raises(ValidationError) as err:
+        update_initiative(
+            store,
+            ini.id,
+            initiative_body(pg_registry.own, countries=["ZZZ"]),
+            based_on=ini.version,
+            actor=OPERATOR,
+        )
+    assert err.value.location == "countries[0]"
+    assert get_initiative(store, ini.id).version == ini.version
+
+
+def test_concurrent_edits_one_wins_one_conflicts(pg_registry: Registry) -> None:
+    store = pg_registry.store
+    iid = pg_registry.other_initiative
+    base = get_initiative(store, iid).version
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def edit(name: str) -> None:
+        barrier.wait()
+        try:
+            update_initiative(
+                store,
+                iid,
+                initiative_body(pg_registry.other, title=name),
+                based_on=base,
+                actor=OPERATOR,
+            )
+            outcomes[name] = "ok"
+        except EditConflictError as exc:
+            outcomes[name] = exc
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in ("Edit A", "Edit B")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    winners = [n for n, o in outcomes.items() if o == "ok"]
+    losers = [o for o in outcomes.values() if isinstance(o, EditConflictError)]
+    assert len(winners) == 1 and len(losers) == 1, outcomes
+    assert losers[0].current == base + 1
+    now = get_initiative(store, iid)
+    assert (now.title, now.version) == (winners[0], base + 1)
+    updates = [
+        e
+        for e in audit_entries(store, entity="initiative", entity_id=iid)
+        if e.action == "initiative.update"
+    ]
+    assert len(updates) == 1 and updates[0].detail["after"]["title"] == winners[0]
