@@ -12,6 +12,7 @@ import secrets
 from sqlalchemy import select
 
 from equals.auth.audit import record_audit
+from equals.auth.browser import end_user_sessions
 from equals.auth.model import Actor, User, now
 from equals.auth.users import get_user, user_by_id
 from equals.store import Store
@@ -73,7 +74,8 @@ def user_for_token(store: Store, token: str) -> User | None:
 
 
 def revoke_tokens(store: Store, user_name: str, *, actor: Actor | None = None) -> int:
-    """Revoke every live token of the user; returns how many."""
+    """Revoke every live token of the user and end their browser sessions; returns how many
+    tokens (the audit entry also counts the sessions ended)."""
     user = get_user(store, user_name)
     t = api_tokens
     with store.transaction() as conn:
@@ -82,5 +84,13 @@ def revoke_tokens(store: Store, user_name: str, *, actor: Actor | None = None) -
             .where(t.c.user_id == user.id, t.c.revoked_at.is_(None))
             .values(revoked_at=now())
         ).rowcount
-        record_audit(conn, actor or Actor.cli(), "token.revoke", "user", user.id, {"revoked": n})
+        ended = end_user_sessions(conn, user.id, reason="revoked")
+        record_audit(
+            conn,
+            actor or Actor.cli(),
+            "token.revoke",
+            "user",
+            user.id,
+            {"revoked": n, "sessions_ended": ended},
+        )
     return int(n or 0)

@@ -1,4 +1,8 @@
-"""Users: create (from the CLI), look up, authenticate. Passwords are argon2id hashes."""
+"""Users: create (from the CLI), look up, authenticate, disable/enable, change the password.
+
+Passwords are argon2id hashes. Disabling a user ends their browser sessions and revokes their
+API tokens; a password change ends their browser sessions (API tokens stay).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, select
 
 from equals.auth.audit import record_audit
+from equals.auth.browser import end_user_sessions
 from equals.auth.model import (
     Actor,
     AuthError,
@@ -21,10 +26,15 @@ from equals.auth.model import (
 from equals.auth.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from equals.sessions.entities import known_organization
 from equals.store import Store
-from equals.store.tables.auth import user_roles, users
+from equals.store.tables.auth import api_tokens, user_roles, users
 from equals.store.tables.sessions import organizations
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
+
+
+def valid_name(name: str) -> bool:
+    """Whether ``name`` could be a user name (checked before any database look-up)."""
+    return bool(_NAME.match(name)) and "\n" not in name
 
 
 def _grants(conn: Connection, user_id: int) -> tuple[Grant, ...]:
@@ -97,22 +107,77 @@ def create_user(
     return User(int(uid), name, tuple(grants))
 
 
-def set_password(store: Store, name: str, password: str, *, actor: Actor | None = None) -> None:
+def _user_id(conn: Connection, name: str) -> int:
+    uid = None
+    if valid_name(name):
+        uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar_one_or_none()
+    if uid is None:
+        raise UnknownUserError(name)
+    return int(uid)
+
+
+def set_password(store: Store, name: str, password: str, *, actor: Actor | None = None) -> int:
+    """Change the password and end the user's browser sessions; returns how many ended."""
     password_hash = hash_password(password)
     with store.transaction() as conn:
-        uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar_one_or_none()
-        if uid is None:
-            raise UnknownUserError(name)
+        uid = _user_id(conn, name)
         conn.execute(users.update().where(users.c.id == uid).values(password_hash=password_hash))
-        record_audit(conn, actor or Actor.cli(), "user.password", "user", uid, {"name": name})
+        ended = end_user_sessions(conn, uid, reason="password")
+        record_audit(
+            conn,
+            actor or Actor.cli(),
+            "user.password",
+            "user",
+            uid,
+            {"name": name, "sessions_ended": ended},
+        )
+    return ended
+
+
+def set_disabled(
+    store: Store, name: str, disabled: bool, *, actor: Actor | None = None
+) -> tuple[int, int]:
+    """Disable (or enable) a user. Disabling ends their browser sessions and revokes their API
+    tokens at once; returns ``(sessions ended, tokens revoked)`` (both 0 when enabling)."""
+    with store.transaction() as conn:
+        uid = _user_id(conn, name)
+        conn.execute(users.update().where(users.c.id == uid).values(disabled=disabled))
+        ended = revoked = 0
+        if disabled:
+            ended = end_user_sessions(conn, uid, reason="disabled")
+            revoked = int(
+                conn.execute(
+                    api_tokens.update()
+                    .where(api_tokens.c.user_id == uid, api_tokens.c.revoked_at.is_(None))
+                    .values(revoked_at=now())
+                ).rowcount
+                or 0
+            )
+        record_audit(
+            conn,
+            actor or Actor.cli(),
+            "user.disable" if disabled else "user.enable",
+            "user",
+            uid,
+            {"name": name, "sessions_ended": ended, "tokens_revoked": revoked},
+        )
+    return ended, revoked
 
 
 def get_user(store: Store, name: str) -> User:
+    user = find_user(store, name)
+    if user is None:
+        raise UnknownUserError(name)
+    return user
+
+
+def find_user(store: Store, name: str) -> User | None:
+    """The user of this name, else ``None`` (a name that cannot exist is not looked up)."""
+    if not valid_name(name):
+        return None
     with store.connect() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).first()
-        if row is None:
-            raise UnknownUserError(name)
-        return _user(conn, row)
+        return None if row is None else _user(conn, row)
 
 
 def user_by_id(store: Store, user_id: int) -> User | None:
@@ -129,8 +194,10 @@ def list_users(store: Store) -> list[User]:
 
 def authenticate(store: Store, name: str, password: str) -> User | None:
     """The user when the password matches and the account is enabled, else ``None``."""
-    with store.connect() as conn:
-        row = conn.execute(select(users).where(users.c.name == name)).first()
+    row = None
+    if valid_name(name):
+        with store.connect() as conn:
+            row = conn.execute(select(users).where(users.c.name == name)).first()
     if row is None:
         dummy_verify(password)
         return None

@@ -14,6 +14,7 @@ from equals.cli import sessions_store as _sessions_store  # noqa: F401  (registe
 from equals.cli import survey as _survey  # noqa: F401  (registers commands)
 from equals.cli import survey_data as _survey_data  # noqa: F401  (registers commands)
 from equals.cli import survey_indicators as _survey_indicators  # noqa: F401  (registers commands)
+from equals.cli import users as _users  # noqa: F401  (registers commands)
 from equals.cli.app import app
 
 __all__ = ["app", "main"]

@@ -1,5 +1,5 @@
-"""Filed session reports and users: ``equals sessions file|import|list|search|show`` and
-``equals users add|token|list|revoke``.
+"""Filed session reports: ``equals sessions file|import|list|search|show`` (the ``users``
+commands live in :mod:`equals.cli.users`).
 
 Writes name their author: ``--user`` (a user with the admin or rapporteur role), else the
 operator at the command line (``cli:<os user>``); every write is in the audit log.
@@ -20,17 +20,7 @@ from equals.archive.filing import EventRef, file_report
 from equals.archive.importer import ImportItem, ImportStatus, import_folder
 from equals.archive.repository import SessionFilter, get_session, list_sessions
 from equals.archive.search import search_sessions
-from equals.auth import (
-    Actor,
-    Grant,
-    Role,
-    create_user,
-    get_user,
-    issue_token,
-    list_users,
-    revoke_tokens,
-)
-from equals.cli.app import app
+from equals.auth import Actor, get_user
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, fail, out
 from equals.cli.sessions import sessions_app
 from equals.core.errors import EqualsError
@@ -38,9 +28,6 @@ from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions import parse_report
 from equals.settings import default_db_url
 from equals.store import Store
-
-users_app = typer.Typer(help="Users who file reports: roles, passwords, API tokens.")
-app.add_typer(users_app, name="users", no_args_is_help=True)
 
 UserOption = Annotated[
     str | None,
@@ -306,79 +293,3 @@ def show_cmd(
             f"({'valid' if rv.valid else 'invalid'}; {rv.source_name})",
             highlight=False,
         )
-
-
-def _password(password_stdin: bool) -> str:
-    if password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    return value
-
-
-@users_app.command("add")
-def users_add(
-    name: Annotated[str, typer.Argument(help="User name (letters, digits, . _ @ -).")],
-    role: Annotated[
-        list[Role], typer.Option("--role", help="admin, rapporteur or partner-editor (repeatable).")
-    ] = [Role.RAPPORTEUR],  # noqa: B006 - Typer reads list defaults
-    organization: Annotated[
-        str | None,
-        typer.Option("--organization", help="Organisation id a partner-editor may edit."),
-    ] = None,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
-    db: DbOption = None,
-) -> None:
-    """Create a user (asks for the password twice, or reads it from stdin)."""
-    grants = [Grant(r, organization if r is Role.PARTNER_EDITOR else None) for r in role]
-    if any(g.role is Role.PARTNER_EDITOR and not g.organization_id for g in grants):
-        raise fail("a partner-editor needs --organization")
-    store = _store(db)
-    try:
-        user = create_user(store, name, _password(password_stdin), roles=grants)
-    except EqualsError as exc:
-        raise fail(str(exc)) from exc
-    out.print(f"user {user.name} created ({', '.join(user.roles)})", highlight=False)
-
-
-@users_app.command("token")
-def users_token(
-    name: Annotated[str, typer.Argument(help="User name.")],
-    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "",
-    db: DbOption = None,
-) -> None:
-    """Issue a bearer API token (printed once; only its hash is stored)."""
-    try:
-        token = issue_token(_store(db), name, label=label)
-    except EqualsError as exc:
-        raise fail(str(exc)) from exc
-    sys.stdout.write(token + "\n")
-
-
-@users_app.command("revoke")
-def users_revoke(
-    name: Annotated[str, typer.Argument(help="User name.")],
-    db: DbOption = None,
-) -> None:
-    """Revoke all of a user's API tokens."""
-    try:
-        n = revoke_tokens(_store(db), name)
-    except EqualsError as exc:
-        raise fail(str(exc)) from exc
-    out.print(f"{n} token(s) revoked")
-
-
-@users_app.command("list")
-def users_list(format: FormatOption = OutputFormat.table, db: DbOption = None) -> None:
-    """List users and their roles."""
-    rows = [
-        {
-            "name": u.name,
-            "roles": [g.role.value + (f"@{g.organization_id}" if g.organization_id else "")
-                      for g in u.grants],
-            "disabled": u.disabled,
-        }
-        for u in list_users(_store(db))
-    ]  # fmt: skip
-    emit(rows, format, ["name", "roles", "disabled"], title="Users")
