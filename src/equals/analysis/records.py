@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from equals.analysis.audit import AuditCell, AuditSummary, CountryCoverage
 from equals.analysis.index import IndexResult
 
 INDEX_KEYS = ("country", "score", "access", "skills", "leadership", "rank", "rank_low", "rank_high")
@@ -38,3 +40,81 @@ def index_records(result: IndexResult, *, names: bool = False) -> list[dict[str,
         }
         out.append(rec)
     return out
+
+
+DATA_GAP_KEYS = ("country", "indicator", "latest_year", "by_sex")
+DATA_GAP_DETAIL_KEYS = (
+    *DATA_GAP_KEYS,
+    "status",
+    "age",
+    "latest_total_year",
+    "years_by_sex",
+    "pillar",
+    "sources",
+)
+SUMMARY_KEYS = (
+    "group",
+    "label",
+    "cells",
+    "recent",
+    "old",
+    "total_only",
+    "one_sex_only",
+    "missing",
+    "by_sex_share",
+    "recent_share",
+    "median_age",
+)
+COVERAGE_KEYS = (
+    "country",
+    "name",
+    "region",
+    "income_group",
+    "indicators",
+    "recent",
+    "by_sex",
+    "total_only",
+    "missing",
+    "recent_share",
+)
+
+
+def data_gap_records(
+    cells: Iterable[AuditCell], *, detail: bool = False, flat: bool = False
+) -> list[dict[str, Any]]:
+    """``flat`` joins the source ids with ``;`` (for CSV and tables)."""
+    out = []
+    for c in cells:
+        rec: dict[str, Any] = {
+            "country": c.country,
+            "indicator": c.indicator,
+            "latest_year": c.latest_year,
+            "by_sex": c.by_sex,
+        }
+        if detail:
+            rec |= {
+                "status": c.status.value,
+                "age": c.age,
+                "latest_total_year": c.latest_total_year,
+                "years_by_sex": c.years_by_sex,
+                "pillar": c.pillar,
+                "sources": ";".join(c.sources) if flat else list(c.sources),
+            }
+        out.append(rec)
+    return out
+
+
+def summary_records(rows: Iterable[AuditSummary]) -> list[dict[str, Any]]:
+    return [
+        {k: getattr(r, k) for k in SUMMARY_KEYS if k not in ("by_sex_share", "recent_share")}
+        | {"by_sex_share": r.by_sex_share, "recent_share": r.recent_share}
+        for r in rows
+    ]
+
+
+def coverage_records(rows: Iterable[CountryCoverage]) -> list[dict[str, Any]]:
+    return [
+        {k: getattr(r, k) for k in COVERAGE_KEYS if k != "recent_share"}
+        | {"recent_share": r.recent_share}
+        for r in rows
+    ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from equals.analysis import records
+from equals.analysis.audit import data_gap_audit
 from equals.analysis.index import compute_index
 from equals.analysis.method import Aggregation, WeightScheme, load_method
 from equals.cli.app import app
@@ -64,3 +66,64 @@ def index_command(
         f"(seed {result.seed})"
     )
     emit(rows, format, list(records.INDEX_TABLE_KEYS), title=title)
+
+
+class GapSummary(StrEnum):
+    indicator = "indicator"
+    pillar = "pillar"
+    region = "region"
+    income_group = "income_group"
+    countries = "countries"
+
+
+@app.command("data-gaps")
+def data_gaps_command(
+    indicator: Annotated[str | None, typer.Option(help="Only this indicator.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only this country (ISO3).")] = None,
+    summary: Annotated[
+        GapSummary | None,
+        typer.Option(help="Summarise by group; 'countries' = where we know least first."),
+    ] = None,
+    detail: Annotated[
+        bool, typer.Option(help="Add status, age, total-only year, years and sources.")
+    ] = False,
+    recent_years: Annotated[
+        int, typer.Option(min=0, max=100, help="Data this many years old or newer is recent.")
+    ] = 5,
+    db: DbOption = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Data-gap audit: for every country × indicator, the latest year with data by sex.
+
+    ``latest_year`` is null when a country has no value at all; ``by_sex`` is false when it
+    has only totals (or one sex). Summaries count cells by status for each group.
+    """
+    ev = open_evidence(db)
+    try:
+        ind = ev.indicator(indicator).id if indicator else None
+        code = ev.area(country).code if country else None
+        audit = data_gap_audit(ev, recent_years=recent_years)
+    except EqualsError as exc:
+        raise fail(str(exc), 2) from exc
+    title = f"Data-gap audit, reference year {audit.reference_year}"
+    if summary is GapSummary.countries:
+        rows = records.coverage_records(audit.coverage())
+        emit(rows, format, list(records.COVERAGE_KEYS), title=title)
+        return
+    if summary is not None:
+        rows = records.summary_records(audit.summary(summary.value))
+        emit(rows, format, list(records.SUMMARY_KEYS), title=title)
+        return
+    cells = [
+        c
+        for c in audit.cells
+        if (ind is None or c.indicator == ind) and (code is None or c.country == code)
+    ]
+    keys = records.DATA_GAP_DETAIL_KEYS if detail else records.DATA_GAP_KEYS
+    if format is OutputFormat.table and not detail:
+        keys = (*keys, "status", "age")
+        rows = records.data_gap_records(cells, detail=True, flat=True)
+    else:
+        flat = format is not OutputFormat.json
+        rows = records.data_gap_records(cells, detail=detail, flat=flat)
+    emit(rows, format, list(keys), title=title)
