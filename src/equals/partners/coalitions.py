@@ -56,7 +56,7 @@ def _coalition_row(conn: Connection, data: CoalitionIn) -> dict[str, Any]:
     lead = data.lead_organization_id
     return {
         "name": data.name,
-        "action_area": data.action_area.value,
+        "action_area": data.action_area,
         "description": data.description,
         "lead_organization_id": (
             str(get_org(conn, lead, "lead_organization_id")["id"]) if lead else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -136,7 +136,7 @@ class InitiativeIn(BaseModel):
     description: Prose = ""
     lead_organization_id: OrgId
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=200)
-    action_areas: list[Pillar] = Field(min_length=1, max_length=3)
+    action_areas: list[Pillar] = Field(default_factory=list, max_length=3)
     target_groups: list[Code] = Field(default_factory=list, max_length=20)
     countries: list[Code] = Field(default_factory=list, max_length=250)
     regions: list[Code] = Field(default_factory=list, max_length=50)
@@ -179,7 +179,7 @@ class CoalitionIn(BaseModel):
     model_config = _IN
     id: Annotated[str, Field(min_length=1, max_length=64, pattern="^[a-z0-9][a-z0-9-]*$")]
     name: Name
-    action_area: Pillar
+    action_area: Literal["access", "skills", "leadership", "research"]
     description: Prose = ""
     lead_organization_id: OrgId | None = None
     members: list[MemberIn] = Field(default_factory=list, max_length=500)

@@ -59,6 +59,12 @@ def add_progress(
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
         )
+        ti = t.initiatives  # the freshness of the record moves with its newest report
+        conn.execute(
+            ti.update()
+            .where(ti.c.id == initiative_id, ti.c.as_of < data.date.isoformat())
+            .values(as_of=data.date.isoformat())
+        )
         if data.values:
             conn.execute(
                 t.progress_values.insert(),

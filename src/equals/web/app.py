@@ -148,11 +148,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     from equals.web.api import router as api_router
     from equals.web.pages import router as pages_router
+    from equals.web.partners_api import router as partners_api_router
     from equals.web.sessions_api import router as sessions_api_router
     from equals.web.sessions_pages import router as sessions_pages_router
 
     app.include_router(api_router)
     app.include_router(sessions_api_router)
+    app.include_router(partners_api_router)
     app.include_router(pages_router)
     app.include_router(sessions_pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,0 +1,402 @@
+"""JSON API of the partnership registry: partners, coalitions, governance, initiatives, progress,
+target series, session-link suggestions, the under-served ranking (``action-gaps``) and "who
+does what". Reads are public; writes need ``Authorization: Bearer <token>`` (401 without) of a
+user whose registry rights allow them (403 otherwise, see ``equals.partners.permissions``).
+Updates need ``If-Match`` with the ETag read (428 without, 409 when stale)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from equals.auth import Actor, User, user_for_token
+from equals.core.vocabulary import Pillar, StakeholderGroup
+from equals.evidence.queries import Evidence
+from equals.partners import (
+    InitiativeFilter,
+    PartnerFilter,
+    add_progress,
+    codes,
+    create_coalition,
+    create_initiative,
+    create_partner,
+    get_coalition,
+    get_initiative,
+    get_partner,
+    governance,
+    list_coalitions,
+    list_initiatives,
+    list_partners,
+    list_progress,
+    partner_sessions,
+    update_coalition,
+    update_initiative,
+    update_partner,
+)
+from equals.partners.action import ActionGap, Overlap, WhoRow, action_gaps, who_does_what
+from equals.partners.exchange import initiatives_csv, partners_csv
+from equals.partners.links import decide_link, suggest_links
+from equals.partners.model import (
+    Coalition,
+    CoalitionIn,
+    Initiative,
+    InitiativeIn,
+    Partner,
+    PartnerIn,
+    ProgressIn,
+    ProgressReport,
+    Seat,
+)
+from equals.partners.organizations import merge
+from equals.partners.permissions import Action, allowed
+from equals.partners.series import TargetSeries, target_series
+from equals.web.auth_deps import store_of
+from equals.web.concurrency import if_match_version, set_etag
+
+router = APIRouter(prefix="/api/v1", tags=["partnership"])
+
+ORG_PATTERN = r"^[a-z0-9][a-z0-9:._-]*$"
+OrgId = Annotated[str, Path(max_length=128, pattern=ORG_PATTERN, description="Organisation id.")]
+IniId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Initiative id.")]
+Search = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+Country = Annotated[str | None, Query(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]
+Fmt = Annotated[Literal["json", "csv"], Query(description="json (default) or csv.")]
+
+
+def registry_user(request: Request) -> User:
+    """The writer: a bearer token of a live user (rights are checked by the service: 403)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(401, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
+    user = user_for_token(store_of(request), token.strip()[:200])
+    if user is None:
+        raise HTTPException(401, "invalid or revoked token", {"WWW-Authenticate": "Bearer"})
+    return user
+
+
+Writer = Annotated[User, Depends(registry_user)]
+
+
+def _optional_user(request: Request) -> User | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return user_for_token(store_of(request), token.strip()[:200])
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+# -- partners -------------------------------------------------------------------------------
+@router.get("/partners", response_model=list[Partner])
+def partners_list(
+    request: Request,
+    stakeholder_group: StakeholderGroup | None = None,
+    coalition: Annotated[str | None, Query(max_length=64, pattern="^[a-z0-9-]+$")] = None,
+    country: Country = None,
+    q: Search = None,
+    format: Fmt = "json",
+) -> list[Partner] | Response:
+    """Partners by name (filters: stakeholder group, coalition, country; ``q`` searches names,
+    aliases and descriptions). Contacts' e-mail addresses are never listed."""
+    rows = list_partners(store_of(request), PartnerFilter(stakeholder_group, coalition, country, q))
+    return _csv(partners_csv(rows), "partners") if format == "csv" else rows
+
+
+@router.get("/partners/{organization_id}", response_model=Partner)
+def partners_get(request: Request, response: Response, organization_id: OrgId) -> Partner:
+    """One partner (ETag = its version). Contacts' e-mail addresses only for a token of the
+    partner's own editors or an admin."""
+    user = _optional_user(request)
+    store = store_of(request)
+    private = user is not None and allowed(user, Action.UPDATE_PARTNER, organization_id)
+    partner = get_partner(store, organization_id, private=private)
+    set_etag(response, partner.version)
+    return partner
+
+
+@router.post("/partners", status_code=201, response_model=Partner)
+def partners_create(request: Request, response: Response, body: PartnerIn, user: Writer) -> Partner:
+    partner = create_partner(store_of(request), body, actor=Actor.of(user), user=user)
+    set_etag(response, partner.version)
+    return partner
+
+
+@router.put("/partners/{organization_id}", response_model=Partner)
+def partners_update(
+    request: Request, response: Response, organization_id: OrgId, body: PartnerIn, user: Writer
+) -> Partner:
+    based_on = if_match_version(request)
+    partner = update_partner(
+        store_of(request),
+        organization_id,
+        body,
+        based_on=based_on,
+        actor=Actor.of(user),
+        user=user,
+    )
+    set_etag(response, partner.version)
+    return partner
+
+
+class SessionRef(BaseModel):
+    id: int
+    title: str
+    date: str | None
+    event: str
+    url: str
+
+
+@router.get("/partners/{organization_id}/sessions", response_model=list[SessionRef])
+def partners_sessions(request: Request, organization_id: OrgId) -> list[SessionRef]:
+    """Sessions where the partner's people spoke or that it organised (merged ids included)."""
+    store = store_of(request)
+    get_partner(store, organization_id)
+    return [
+        SessionRef(
+            id=s.id,
+            title=s.title,
+            date=s.date,
+            event=f"{s.event} {s.year}",
+            url=f"/sessions/{s.id}",
+        )
+        for s in partner_sessions(store, organization_id)
+    ]
+
+
+class MergeIn(BaseModel):
+    merged: str = Field(max_length=128, pattern=ORG_PATTERN)
+    into: str = Field(max_length=128, pattern=ORG_PATTERN)
+
+
+@router.post("/organizations/merge")
+def organizations_merge(request: Request, body: MergeIn, user: Writer) -> dict[str, object]:
+    """Merge a duplicate organisation into another (admins; audited)."""
+    detail = merge(store_of(request), body.merged, body.into, actor=Actor.of(user), user=user)
+    return {"into": body.into, "merged": body.merged, "moved": detail["moved"]}
+
+
+# -- coalitions and governance ----------------------------------------------------------------
+CoalitionId = Annotated[str, Path(max_length=64, pattern="^[a-z0-9][a-z0-9-]*$")]
+
+
+@router.get("/coalitions", response_model=list[Coalition])
+def coalitions_list(request: Request) -> list[Coalition]:
+    return list_coalitions(store_of(request))
+
+
+@router.get("/coalitions/{coalition_id}", response_model=Coalition)
+def coalitions_get(request: Request, response: Response, coalition_id: CoalitionId) -> Coalition:
+    c = get_coalition(store_of(request), coalition_id)
+    set_etag(response, c.version)
+    return c
+
+
+@router.post("/coalitions", status_code=201, response_model=Coalition)
+def coalitions_create(request: Request, body: CoalitionIn, user: Writer) -> Coalition:
+    return create_coalition(store_of(request), body, actor=Actor.of(user), user=user)
+
+
+@router.put("/coalitions/{coalition_id}", response_model=Coalition)
+def coalitions_update(
+    request: Request,
+    response: Response,
+    coalition_id: CoalitionId,
+    body: CoalitionIn,
+    user: Writer,
+) -> Coalition:
+    based_on = if_match_version(request)
+    c = update_coalition(
+        store_of(request), coalition_id, body, based_on=based_on, actor=Actor.of(user), user=user
+    )
+    set_etag(response, c.version)
+    return c
+
+
+@router.get("/governance", response_model=list[Seat])
+def governance_list(request: Request) -> list[Seat]:
+    """Co-founders, steering-committee seats (with terms) and the secretariat."""
+    return governance(store_of(request))
+
+
+# -- initiatives ------------------------------------------------------------------------------
+@router.get("/initiatives", response_model=list[Initiative])
+def initiatives_list(
+    request: Request,
+    organization: Annotated[str | None, Query(max_length=128, pattern=ORG_PATTERN)] = None,
+    country: Country = None,
+    area: Pillar | None = None,
+    target_group: Annotated[str | None, Query(max_length=48, pattern="^[a-z_]+$")] = None,
+    status: Annotated[str | None, Query(pattern="^[1-6]$")] = None,
+    q: Search = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    format: Fmt = "json",
+) -> list[Initiative] | Response:
+    f = InitiativeFilter(organization, country, area, target_group, status, q)
+    rows = list_initiatives(store_of(request), f, limit=limit, offset=offset)
+    return _csv(initiatives_csv(rows), "initiatives") if format == "csv" else rows
+
+
+@router.get("/initiatives/{initiative_id}", response_model=Initiative)
+def initiatives_get(request: Request, response: Response, initiative_id: IniId) -> Initiative:
+    ini = get_initiative(store_of(request), initiative_id)
+    set_etag(response, ini.version)
+    return ini
+
+
+@router.post("/initiatives", status_code=201, response_model=Initiative)
+def initiatives_create(
+    request: Request, response: Response, body: InitiativeIn, user: Writer
+) -> Initiative:
+    ini = create_initiative(store_of(request), body, actor=Actor.of(user), user=user)
+    set_etag(response, ini.version)
+    response.headers["Location"] = f"/api/v1/initiatives/{ini.id}"
+    return ini
+
+
+@router.put("/initiatives/{initiative_id}", response_model=Initiative)
+def initiatives_update(
+    request: Request, response: Response, initiative_id: IniId, body: InitiativeIn, user: Writer
+) -> Initiative:
+    based_on = if_match_version(request)
+    ini = update_initiative(
+        store_of(request), initiative_id, body, based_on=based_on, actor=Actor.of(user), user=user
+    )
+    set_etag(response, ini.version)
+    return ini
+
+
+@router.get("/initiatives/{initiative_id}/progress", response_model=list[ProgressReport])
+def progress_list(request: Request, initiative_id: IniId) -> list[ProgressReport]:
+    """Progress reports, newest first."""
+    return list_progress(store_of(request), initiative_id)
+
+
+@router.post(
+    "/initiatives/{initiative_id}/progress", status_code=201, response_model=ProgressReport
+)
+def progress_create(
+    request: Request, initiative_id: IniId, body: ProgressIn, user: Writer
+) -> ProgressReport:
+    return add_progress(store_of(request), initiative_id, body, actor=Actor.of(user), user=user)
+
+
+@router.get("/initiatives/{initiative_id}/targets/{target_id}/series", response_model=TargetSeries)
+def target_progress(
+    request: Request, initiative_id: IniId, target_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> TargetSeries:
+    """Baseline → actuals → target, with the country's published series (source, licence)."""
+    evidence: Evidence = request.app.state.evidence
+    return target_series(evidence, initiative_id, target_id)
+
+
+class Suggestion(BaseModel):
+    session_id: int
+    session_title: str
+    evidence: str
+    url: str
+
+
+@router.get("/initiatives/{initiative_id}/session-suggestions", response_model=list[Suggestion])
+def link_suggestions(request: Request, initiative_id: IniId) -> list[Suggestion]:
+    """Session reports that name the initiative, for an editor to confirm (never linked
+    silently)."""
+    return [
+        Suggestion(
+            session_id=s.session_id,
+            session_title=s.session_title,
+            evidence=s.evidence,
+            url=f"/sessions/{s.session_id}",
+        )
+        for s in suggest_links(store_of(request), initiative_id)
+    ]
+
+
+class LinkDecision(BaseModel):
+    confirm: bool = Field(description="true: the report is about this initiative; false: not.")
+
+
+@router.put("/initiatives/{initiative_id}/sessions/{session_id}", status_code=204)
+def link_decide(
+    request: Request,
+    initiative_id: IniId,
+    session_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    body: LinkDecision,
+    user: Writer,
+) -> Response:
+    decide_link(
+        store_of(request),
+        initiative_id,
+        session_id,
+        confirm=body.confirm,
+        actor=Actor.of(user),
+        user=user,
+    )
+    return Response(status_code=204)
+
+
+# -- evidence to action -------------------------------------------------------------------------
+@router.get("/action-gaps", response_model=list[ActionGap])
+def action_gaps_list(
+    request: Request,
+    pillar: Pillar,
+    target_group: Annotated[str | None, Query(max_length=48, pattern="^[a-z_]+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 500,
+) -> JSONResponse:
+    """Countries by how under-served they are in an action area, most under-served first:
+    ``score = max(gap, 0) / (1 + initiatives)`` with ``gap = 1 − parity (F/M)`` of the area's
+    headline indicator (latest year) and ``initiatives`` the active ones (docs/partners.md)."""
+    evidence: Evidence = request.app.state.evidence
+    rows = action_gaps(evidence, pillar, target_group=target_group)[:limit]
+    return JSONResponse([r.model_dump(mode="json") for r in rows])
+
+
+class WhoDoesWhat(BaseModel):
+    country: str
+    country_name: str
+    who: list[WhoRow]
+    overlaps: list[Overlap]
+
+
+@router.get("/who-does-what", response_model=WhoDoesWhat)
+def who_list(
+    request: Request, country: Annotated[str, Query(min_length=3, max_length=3)]
+) -> WhoDoesWhat:
+    """Partners × action areas × target groups of the active initiatives in a country, and
+    likely overlaps (same area and target group, different lead organisations)."""
+    code = codes.check_country(country, "country")
+    with store_of(request).connect() as conn:
+        who, overlaps = who_does_what(conn, code)
+    return WhoDoesWhat(
+        country=code, country_name=codes.country_name(code), who=who, overlaps=overlaps
+    )
+
+
+@router.get("/partnership/codes")
+def code_lists() -> dict[str, dict[str, str]]:
+    """The code lists writers use: IATI codelists (2.03), target groups, governance bodies."""
+    names = [
+        "ActivityStatus",
+        "OrganisationRole",
+        "OrganisationType",
+        "PolicySignificance",
+        "Region",
+        "Sector",
+        "Currency",
+    ]
+    out = {n: dict(codes.codelist(n)) for n in names}
+    out["TargetGroup"] = dict(codes.target_groups())
+    out["GovernanceBody"] = dict(codes.GOVERNANCE_BODIES)
+    out["StakeholderGroup"] = {g.value: g.value.replace("_", " ") for g in StakeholderGroup}
+    return out
