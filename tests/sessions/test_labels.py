@@ -58,7 +58,12 @@ def test_label_variant_in_a_report(label: str, field: str) -> None:
     one_line = " ".join(label.split())
     report = parse_report(f"Session Title: T\n{one_line}\nDoreen Bogdan-Martin, ITU\n")
     assert field in report.present
-    assert report.warnings == ()
+    if one_line == "Key Takeaways":
+        # Alone, "Key Takeaways" is the way forward on the 2015/2016/2018 forms but the key
+        # messages on the 2020-2023 form: a real ambiguity, so the guess is flagged.
+        assert [w.code for w in report.warnings] == ["uncertain-layout"]
+    else:
+        assert report.warnings == ()
 
 
 def test_normalisation() -> None:

@@ -8,9 +8,18 @@ from equals.core.errors import DataFileError, NotFoundError
 from equals.sessions import FieldKind, ReportTemplate, load_template, parse_report, templates
 from equals.sessions.template import STANDARD_FIELDS
 
+ALL = [
+    "igf-2015-workshop",
+    "igf-2016-workshop",
+    "igf-2018-session",
+    "igf-2019-report",
+    "igf-2020-short-report",
+    "igf-session-page",
+]
+
 
 def test_bundled_templates() -> None:
-    assert set(templates()) == {"igf-2016-workshop", "igf-2018-session"}
+    assert set(templates()) == set(ALL)
     t2016 = load_template("igf-2016-workshop")
     assert [f.id for f in t2016.fields] == list(STANDARD_FIELDS)
     assert t2016.field("key_issues") is not None
@@ -24,7 +33,7 @@ def test_bundled_templates() -> None:
     assert women is not None and women.kind is FieldKind.COUNT
 
 
-@pytest.mark.parametrize("template_id", ["igf-2016-workshop", "igf-2018-session"])
+@pytest.mark.parametrize("template_id", ALL)
 def test_descriptor_round_trip(template_id: str) -> None:
     t = load_template(template_id)
     assert ReportTemplate.from_descriptor(t.to_descriptor()) == t

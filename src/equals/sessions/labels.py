@@ -9,6 +9,7 @@ session…" / "If there are Presentations during the workshop session…").
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,10 @@ from equals.sessions.template import ReportTemplate, templates
 from equals.sessions.text import normalize_label
 
 _FUZZY_MIN_WORDS = 5
+# "1 key policy questions" (a numbered section) and "speaker 3" (a numbered item) stand for
+# the label without the number.
+_SECTION_NUMBER = re.compile(r"^(?:\d{1,2}|[ivx]{1,4}|[a-h]) (?=\D)")
+_ITEM_NUMBER = re.compile(r"(?<=\D) \d{1,3}$")
 _FUZZY_RATIO = 0.82
 
 
@@ -25,6 +30,14 @@ class LabelMatch:
     template_id: str
     field_id: str
     exact: bool
+    numbered: bool = False  # matched once a section or item number was set aside
+
+
+def strip_numbers(key: str) -> str:
+    """A normalised label without its section number and item number."""
+    key = _SECTION_NUMBER.sub("", key)
+    bare = _ITEM_NUMBER.sub("", key)
+    return bare if len(bare.split()) <= 3 else key  # "speaker 3", never "…participants 60"
 
 
 class LabelIndex:
@@ -49,6 +62,9 @@ class LabelIndex:
             return []
         if key in self._exact:
             return list(self._exact[key])
+        bare = strip_numbers(key)
+        if bare != key and bare in self._exact:
+            return [LabelMatch(m.template_id, m.field_id, True, True) for m in self._exact[bare]]
         if not fuzzy or len(key.split()) < _FUZZY_MIN_WORDS:
             return []
         scored: list[tuple[float, str]] = []

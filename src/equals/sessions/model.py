@@ -5,7 +5,9 @@
 ``organization``, ``stakeholder_group``), ``key_issues``, ``presentations``, ``discussions``,
 ``suggestions``, ``warnings`` — plus ``template``, raw ``date_text``/``time_text``, ``extra``
 fields of later templates, ``people`` (everyone with their role, for storage),
-``organizations`` (normalised entities) and ``unplaced`` text.
+``organizations`` (normalised entities) and ``unplaced`` text; ``layout`` (detected
+template, confidence, fields found), ``igf`` (year, session type, number) and
+``participation`` (stated counts with their text) — each ``null`` when not known.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from equals.core.vocabulary import StakeholderGroup
+from equals.sessions.detect import Detection
 from equals.sessions.entities import Organization
+from equals.sessions.igf import IgfSession
+from equals.sessions.participation import Participation
 
 ExtraValue = str | int | tuple[str, ...] | None
 
@@ -30,6 +35,7 @@ class Person:
     country: str = ""
     region: str = ""
     raw: str = ""
+    role_label: str = ""  # the label the person was listed under ("Online Moderator")
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -41,6 +47,7 @@ class Person:
             "country": self.country or None,
             "region": self.region or None,
             "raw": self.raw,
+            "role_label": self.role_label or None,
         }
 
 
@@ -98,6 +105,11 @@ class ParsedReport:
     warnings: tuple[ParseWarning, ...] = ()
     source: str = ""
     format: str = ""
+    # Added for issue 11 (all default to "not known"):
+    layout: Detection | None = None  # detected layout with its confidence
+    igf: IgfSession | None = None  # IGF year, session type and number
+    participation: Participation | None = None  # stated participation and gender figures
+    organizer_people: tuple[Person, ...] = ()  # "Organizer 1: Name, Organisation" lines
 
     def extra_field(self, field_id: str) -> ExtraField | None:
         return next((e for e in self.extra if e.id == field_id), None)
@@ -109,7 +121,7 @@ class ParsedReport:
         orgs = [*self.organizers]
         orgs += [
             p.organization
-            for p in (*self.moderators, *self.rapporteurs, *self.speakers)
+            for p in (*self.organizer_people, *self.moderators, *self.rapporteurs, *self.speakers)
             if p.organization
         ]
         for o in orgs:
@@ -119,6 +131,7 @@ class ParsedReport:
 
 def people_record(report: ParsedReport) -> list[dict[str, Any]]:
     roles = (
+        ("organizer", report.organizer_people),
         ("moderator", report.moderators),
         ("rapporteur", report.rapporteurs),
         ("speaker", report.speakers),
@@ -164,4 +177,7 @@ def to_record(report: ParsedReport) -> dict[str, Any]:
         "warnings": [w.to_record() for w in report.warnings],
         "source": report.source,
         "format": report.format,
+        "layout": report.layout.to_record() if report.layout else None,
+        "igf": report.igf.to_record() if report.igf else None,
+        "participation": report.participation.to_record() if report.participation else None,
     }

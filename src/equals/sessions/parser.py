@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from equals.sessions import people as pp
 from equals.sessions.dates import parse_date, parse_time_range
+from equals.sessions.detect import UNCERTAIN, Detection, detect
+from equals.sessions.entities import Organization
+from equals.sessions.igf import IgfSession, find_igf_id
 from equals.sessions.labels import all_labels
 from equals.sessions.model import ExtraField, ExtraValue, ParsedReport, ParseWarning
+from equals.sessions.numbers import first_count
+from equals.sessions.participation import Participation, participation
 from equals.sessions.reader import ReportFormat, Source, read_bytes, read_path, read_text
 from equals.sessions.segment import Segments, segment
 from equals.sessions.template import (
-    DEFAULT_TEMPLATE,
     FieldKind,
     ReportTemplate,
     TemplateField,
@@ -60,31 +64,14 @@ def _is_file(text: str) -> bool:
         return False
 
 
-def _choose_template(seg: Segments, forced: str | None) -> ReportTemplate:
-    tmpls = templates()
-    if forced:
-        return tmpls[forced]
-    key = normalize_label(seg.heading)
-    for t in tmpls.values():
-        if key and t.matches_heading(key):
-            return t
-    index = all_labels()
-    score: Counter[str] = Counter()
-    for tid, _ in {(m.template_id, m.field_id) for b in seg.blocks for m in index.match(b.label)}:
-        score[tid] += 1
-    best = max(score.values(), default=0)
-    winners = [tid for tid in tmpls if score[tid] == best]
-    return tmpls[DEFAULT_TEMPLATE if DEFAULT_TEMPLATE in winners else winners[0]]
-
-
 def _text(values: list[tuple[str, bool]]) -> str:
     return clean(" ".join(t for t, _ in values))
 
 
 def _extra_value(kind: FieldKind, values: list[tuple[str, bool]], wrapped: bool) -> ExtraValue:
     if kind is FieldKind.COUNT:
-        m = re.search(r"\d[\d,  ]*", _text(values))
-        return int(re.sub(r"\D", "", m.group())) if m else None
+        count = first_count(_text(values))
+        return count.value if count else None
     if kind in (FieldKind.PARAGRAPHS, FieldKind.SENTENCES):
         return tuple(assemble_paragraphs(values, wrapped=wrapped))
     if kind in (FieldKind.PEOPLE, FieldKind.SPEAKERS):
@@ -97,29 +84,73 @@ def _extra_value(kind: FieldKind, values: list[tuple[str, bool]], wrapped: bool)
     return _text(values) or None
 
 
+Chunk = tuple[str, list[tuple[str, bool]]]  # (label as written, value lines)
+_YEAR = re.compile(r"\b(20[0-4]\d)\b")
+
+
+def _flat(chunks: list[Chunk]) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    for i, (_, vals) in enumerate(chunks):
+        if i:
+            out.append(("", False))
+        out.extend(vals)
+    return out
+
+
+def _role_label(label: str) -> str:
+    """``"Speaker 3"`` → ``"Speaker"``; ``"2. Online Moderator:"`` → ``"Online Moderator"``."""
+    text = re.sub(r"^\s*(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+", "", clean(label))
+    return re.sub(r"\s+#?\d{1,3}$", "", text).strip(" :")
+
+
+def _report_year(seg: Segments, igf: IgfSession | None) -> int | None:
+    if igf is not None:
+        return igf.year
+    index = all_labels()
+    for b in seg.blocks:
+        is_date = any(m.field_id == "date" for m in index.match(b.label))
+        if is_date and (year := _YEAR.search(_text(b.values()))):
+            return int(year.group(1))
+    return None
+
+
 def parse_source(src: Source, *, template: str | None = None) -> ParsedReport:
     index = all_labels()
-    tmpls = tuple(templates().values())
-    seg = segment(src.lines, index, tmpls)
-    tmpl = _choose_template(seg, template)
+    tmpls = templates()
+    seg = segment(src.lines, index, tuple(tmpls.values()))
+    opening = [seg.heading] if seg.heading else []
+    opening += [ln.text for ln in seg.preamble if ln.text][:6]
+    igf_found = find_igf_id(opening)
+    igf = igf_found[0] if igf_found else None
+    heading_key = normalize_label(seg.heading or (igf.text if igf else ""))
+    layout = detect(
+        [b.label for b in seg.blocks],
+        heading_key,
+        tmpls,
+        index,
+        year=_report_year(seg, igf),
+        forced=template,
+    )
+    tmpl = tmpls[layout.template]
     wrapped = src.format is not ReportFormat.MARKDOWN
-    warnings: list[ParseWarning] = []
-    values: dict[str, list[tuple[str, bool]]] = {}
+    warnings = [ParseWarning(code, message) for code, message in src.notes]
+    values: dict[str, list[Chunk]] = {}
+    seen: dict[str, set[str]] = {}
     labels: list[tuple[str, str]] = []
     extra: list[ExtraField] = []
 
     for block in seg.blocks:
-        field_id = index.field_in(block.label, tmpl.id)
+        matches = index.match(block.label)
+        field_id = next((m.field_id for m in matches if m.template_id == tmpl.id), None)
         if field_id is None:  # another version's label for a field this template also has
-            same = [m.field_id for m in index.match(block.label) if tmpl.field(m.field_id)]
+            same = [m.field_id for m in matches if tmpl.field(m.field_id)]
             field_id = same[0] if same else None
         label = clean(block.label)
         if field_id is None:
-            other = index.match(block.label)
-            fid = other[0].field_id if other else slug(label)
+            fid = matches[0].field_id if matches else slug(label)
             kind = FieldKind.PARAGRAPHS
-            if other:
-                f = templates()[other[0].template_id].field(fid)
+            if matches:
+                f = tmpls[matches[0].template_id].field(fid)
                 kind = f.kind if f else kind
             text = _text(block.values())
             extra.append(
@@ -127,41 +158,44 @@ def parse_source(src: Source, *, template: str | None = None) -> ParsedReport:
                     fid, label, kind.value, _extra_value(kind, block.values(), wrapped), text
                 )
             )
-            code = "field-not-in-template" if other else "unknown-label"
+            code = "field-not-in-template" if matches else "unknown-label"
             warnings.append(
                 ParseWarning(code, f"label {label!r} is not a field of {tmpl.id}", fid, text)
             )
             continue
+        key = normalize_label(block.label)
+        numbered = any(m.numbered for m in matches)
+        exact = all(m.exact for m in matches)
+        f = tmpl.field(field_id)
+        listing = f is not None and f.kind in (FieldKind.PEOPLE, FieldKind.SPEAKERS)
         if field_id in values:
-            warnings.append(
-                ParseWarning(
-                    "duplicate-field",
-                    f"{label!r} appears again; values merged",
-                    field_id,
-                    _text(block.values()),
+            if not numbered and (key in seen[field_id] or not listing or not exact):
+                warnings.append(
+                    ParseWarning(
+                        "duplicate-field",
+                        f"{label!r} appears again; values merged",
+                        field_id,
+                        _text(block.values()),
+                    )
                 )
-            )
-            values[field_id].append(("", False))
         else:
             labels.append((field_id, label))
-        values.setdefault(field_id, []).extend(block.values())
+        seen.setdefault(field_id, set()).add(key)
+        values.setdefault(field_id, []).append((_role_label(block.label), block.values()))
 
-    unplaced: list[str] = []
-    title_from_heading: str | None = None
-    for ln in seg.preamble:
-        if not ln.text:
-            continue
-        if ln.heading == 1 and title_from_heading is None and "title" not in values:
-            title_from_heading = ln.text
-            continue
-        unplaced.append(ln.text)
+    title_text, preamble_values, unplaced = _preamble(seg, tmpl, igf_found, layout.known)
+    for fid, text in preamble_values:
+        if fid not in values:
+            values[fid] = [("", [(text, True)])]
+            labels.append((fid, ""))
+    for text in unplaced:
         warnings.append(
-            ParseWarning("unplaced-text", "text before the first field label", None, ln.text)
+            ParseWarning("unplaced-text", "text before the first field label", None, text)
         )
-
+    warnings.extend(_layout_warnings(layout, tmpls, [b.label for b in seg.blocks]))
     report = _typed(tmpl, values, wrapped, warnings, extra)
-    if title_from_heading is not None:
-        report["title"] = title_from_heading
+    if title_text and not report.get("title"):
+        report["title"] = title_text
     return ParsedReport(
         template=tmpl.id,
         extra=tuple(extra),
@@ -172,21 +206,128 @@ def parse_source(src: Source, *, template: str | None = None) -> ParsedReport:
         warnings=tuple(warnings),
         source=src.name,
         format=src.format.value,
+        layout=layout,
+        igf=igf,
+        participation=_participation(extra),
         **report,  # type: ignore[arg-type]
     )
 
 
+def _preamble(
+    seg: Segments,
+    tmpl: ReportTemplate,
+    igf_found: tuple[IgfSession, str] | None,
+    known: bool,
+) -> tuple[str | None, list[tuple[str, str]], list[str]]:
+    """Title, preamble fields (e.g. 2019's theme line) and unplaced text before any label."""
+    title: str | None = None
+    need_title_next = False
+    fills: list[tuple[str, str]] = []
+    slots = list(tmpl.preamble) if known and igf_found else []
+    unplaced: list[str] = []
+    igf_line = igf_found[0].text if igf_found else None
+    for ln in seg.preamble:
+        text = ln.text
+        if not text:
+            continue
+        if tmpl.is_ignored(normalize_label(text)):
+            continue
+        if igf_line is not None and " ".join(text.split()) == igf_line:
+            rest = igf_found[1] if igf_found else ""
+            title, need_title_next = rest or title, not rest
+            continue
+        if need_title_next:
+            title, need_title_next = text, False
+            continue
+        if ln.heading == 1 and title is None:
+            title = text
+            continue
+        if title is not None and slots:
+            fills.append((slots.pop(0), text))
+            continue
+        unplaced.append(text)
+    if seg.heading and igf_found and igf_line == " ".join(seg.heading.split()) and title is None:
+        title = igf_found[1] or None
+    return title, fills, unplaced
+
+
+def _placement(labels: list[str], tmpl: ReportTemplate) -> tuple[str | None, ...]:
+    """Where each label goes in a template (``None``: not a field of it)."""
+    index = all_labels()
+    out: list[str | None] = []
+    for label in labels:
+        matches = index.match(label)
+        own = next((m.field_id for m in matches if m.template_id == tmpl.id), None)
+        out.append(own or next((m.field_id for m in matches if tmpl.field(m.field_id)), None))
+    return tuple(out)
+
+
+def _layout_warnings(
+    layout: Detection, tmpls: Mapping[str, ReportTemplate], labels: list[str]
+) -> list[ParseWarning]:
+    if layout.forced:
+        return []
+    if not layout.known:
+        return [
+            ParseWarning(
+                "unknown-layout",
+                "no field label of any known IGF layout was found, so nothing could be placed; "
+                "the text is kept under 'unplaced'. Known layouts: "
+                + ", ".join(tmpls)
+                + " (choose one with --template ID)",
+            )
+        ]
+    # A low confidence matters only when a close runner-up would read the labels differently.
+    chosen = _placement(labels, tmpls[layout.template])
+    rivals = [
+        t
+        for t, score in layout.alternatives[:3]
+        if score >= 0.75 * layout.score and _placement(labels, tmpls[t]) != chosen
+    ]
+    if layout.confidence < UNCERTAIN and rivals:
+        others = ", ".join(t for t, _ in layout.alternatives[:2]) or "none"
+        return [
+            ParseWarning(
+                "uncertain-layout",
+                f"layout guessed as {layout.template} with low confidence "
+                f"{layout.confidence:.2f} (next: {others}); check the fields or choose the "
+                "layout with --template ID",
+            )
+        ]
+    return []
+
+
+_PARTICIPATION_FIELDS = (
+    "participants",
+    "participants_onsite",
+    "participants_online",
+    "women",
+    "participation",
+    "gender_issues",
+    "gender_extent",
+)
+
+
+def _participation(extra: list[ExtraField]) -> Participation | None:
+    texts = {e.id: e.text for e in extra if e.id in _PARTICIPATION_FIELDS and e.text}
+    return participation(texts)
+
+
 def _typed(
     tmpl: ReportTemplate,
-    values: dict[str, list[tuple[str, bool]]],
+    values: dict[str, list[Chunk]],
     wrapped: bool,
     warnings: list[ParseWarning],
     extra: list[ExtraField],
 ) -> dict[str, object]:
     out: dict[str, object] = {}
-    for field_id, vals in values.items():
+    for field_id, chunks in values.items():
         f = tmpl.field(field_id)
         assert f is not None
+        vals = _flat(chunks)
+        if f.kind in (FieldKind.PEOPLE, FieldKind.SPEAKERS) and f.is_standard:
+            _people(f, chunks, warnings, out)
+            continue
         if not f.is_standard:
             if not _text(vals):
                 continue  # present but empty: recorded in ``present`` only
@@ -203,6 +344,29 @@ def _typed(
         if start:
             out["start_time"], out["end_time"] = start, end
     return out
+
+
+def _people(
+    f: TemplateField, chunks: list[Chunk], warnings: list[ParseWarning], out: dict[str, object]
+) -> None:
+    found = pp.parse_people_chunks(chunks)
+    if f.id == "organizers":  # "Organizer 1: Name, Organisation" lines
+        out["organizers_text"] = _text(_flat(chunks))
+        out["organizer_people"] = found
+        orgs: dict[str, Organization] = {}
+        for p in found:
+            if p.organization is not None:
+                orgs.setdefault(p.organization.id or p.organization.name.casefold(), p.organization)
+        out["organizers"] = tuple(orgs.values())
+        return
+    out[f.id] = found
+    for p in found:
+        if not p.name:
+            warnings.append(
+                ParseWarning(
+                    "unparsed-speaker", f"no person's name found in {p.raw!r}", f.id, p.raw
+                )
+            )
 
 
 def _standard(
@@ -234,15 +398,5 @@ def _standard(
     elif f.id == "organizers":
         out["organizers_text"] = text
         out["organizers"] = pp.parse_organizations(vals)
-    elif f.kind in (FieldKind.PEOPLE, FieldKind.SPEAKERS):
-        found = pp.parse_people(vals)
-        out[f.id] = found
-        for p in found:
-            if not p.name:
-                warnings.append(
-                    ParseWarning(
-                        "unparsed-speaker", f"no person's name found in {p.raw!r}", f.id, p.raw
-                    )
-                )
     else:
         out[f.id] = tuple(assemble_paragraphs(vals, wrapped=wrapped))

@@ -303,14 +303,24 @@ def join_wrapped(lines: Sequence[tuple[str, bool]]) -> list[str]:
     return items
 
 
-def parse_people(lines: Sequence[tuple[str, bool]]) -> tuple[Person, ...]:
-    split = [_split(item) for item in join_wrapped(lines)]
-    votes = [v for s in split if (v := _name_first(s)) is not None]
+def parse_people(lines: Sequence[tuple[str, bool]], role_label: str = "") -> tuple[Person, ...]:
+    return parse_people_chunks([(role_label, lines)])
+
+
+def parse_people_chunks(
+    chunks: Sequence[tuple[str, Sequence[tuple[str, bool]]]],
+) -> tuple[Person, ...]:
+    """People listed under one or more labels (``Moderator`` / ``Online Moderator``;
+    ``Speaker 1`` … ``Additional Speakers``): each keeps its label as ``role_label``, and
+    the name/organisation order is voted over all of them."""
+    split = [(label, _split(item)) for label, lines in chunks for item in join_wrapped(lines)]
+    votes = [v for _, s in split if (v := _name_first(s)) is not None]
     name_first = votes.count(True) >= votes.count(False)
     out = []
-    for s in split:
+    for label, s in split:
         own = _name_first(s)
-        out.append(_person(s, name_first if own is None else own))
+        person = _person(s, name_first if own is None else own)
+        out.append(replace(person, role_label=label) if label else person)
     return tuple(out)
 
 

@@ -1,4 +1,4 @@
-"""Read a report (plain text, Markdown or DOCX) into :class:`Line` records.
+"""Read a report (plain text, Markdown, HTML or DOCX) into :class:`Line` records.
 
 Every layout becomes the same stream: a line is either a table row (a label cell and a value
 cell — a Word table row, a Markdown table row, or a flattened table line ``label<TAB>value``)
@@ -9,40 +9,25 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from equals.core.errors import ValidationError
+from equals.sessions.decode import decode
+from equals.sessions.docx_guard import check_docx
+from equals.sessions.errors import UnreadableReportError
+from equals.sessions.html_reader import lines_from_html
+from equals.sessions.lines import Line, colon_candidates
+
+__all__ = ["Line", "ReportFormat", "Source", "UnreadableReportError", "read_bytes", "read_path"]
 
 
 class ReportFormat(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     DOCX = "docx"
-
-
-class UnreadableReportError(ValidationError):
-    """The file is missing, not a text/Markdown/DOCX report, or corrupt."""
-
-    code = "unreadable-report"
-
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"cannot read session report: {reason}", location=name)
-        self.name = name
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    text: str  # the value cell of a table row, or the whole free line
-    cell: str | None = None  # the label cell of a table row ("" = empty label cell)
-    row: bool = False  # a real table row boundary (Word/Markdown), not a flattened wrap
-    whole: bool = False  # the text is a complete paragraph (Word paragraph / table cell)
-    heading: int = 0  # Markdown / Word heading level
-    candidates: tuple[tuple[str, str], ...] = ()  # (label, rest) splits of a free line
+    HTML = "html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +35,7 @@ class Source:
     lines: tuple[Line, ...]
     format: ReportFormat
     name: str
+    notes: tuple[tuple[str, str], ...] = ()  # (code, message) from reading, e.g. scripts dropped
 
 
 _MD_HINTS = re.compile(r"^(#{1,6}\s|\s*\|.*\|\s*$|\s*(?:[-*+]\s+)?(\*\*|__)\S)", re.M)
@@ -58,15 +44,6 @@ _MD_BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\
 _MD_RULE = re.compile(r"^\s*(?:[-=*_]\s*){3,}$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_INLINE = re.compile(r"(\*\*|__)")
-
-
-def colon_candidates(text: str) -> tuple[tuple[str, str], ...]:
-    """Possible ``label: value`` splits of a free line: the whole line, then each colon."""
-    out = [(text.strip(), "")]
-    for m in re.finditer(r":", text):
-        if m.start() > 0:
-            out.append((text[: m.start()].strip(), text[m.end() :].strip()))
-    return tuple(out)
 
 
 def lines_from_text(text: str) -> tuple[Line, ...]:
@@ -169,34 +146,26 @@ def lines_from_docx(data: bytes) -> tuple[Line, ...]:
     return tuple(out)
 
 
-def _decode(data: bytes, name: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise UnreadableReportError(name, "not valid UTF-16 text") from None
-    if b"\x00" in data:
-        raise UnreadableReportError(name, "a binary file, not a text, Markdown or DOCX report")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
-    bad = controls + text.count("\ufffd")
-    if text and bad / len(text) > 0.05:
-        raise UnreadableReportError(name, "a binary file, not a text, Markdown or DOCX report")
-    return text
+_HTML_HINT = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
+_HTML_TAGS = re.compile(r"<(?:p|div|h[1-6]|table|ul|li|br)[\s/>]", re.I)
 
 
 def sniff_format(data: bytes, name: str = "") -> ReportFormat:
     suffix = Path(name).suffix.lower()
     if data[:4] == b"PK\x03\x04" or suffix == ".docx":
         return ReportFormat.DOCX
+    if suffix in {".html", ".htm", ".xhtml"}:
+        return ReportFormat.HTML
     if suffix in {".md", ".markdown"}:
         return ReportFormat.MARKDOWN
+    head_bytes = data[:20000].lstrip(b"\xef\xbb\xbf")
+    if _HTML_HINT.match(head_bytes):
+        return ReportFormat.HTML
     if suffix in {".txt", ".text"}:
         return ReportFormat.TEXT
-    head = data[:20000].decode("utf-8", errors="ignore")
+    head = head_bytes.decode("utf-8", errors="ignore")
+    if len(_HTML_TAGS.findall(head)) >= 3:
+        return ReportFormat.HTML
     return ReportFormat.MARKDOWN if len(_MD_HINTS.findall(head)) >= 2 else ReportFormat.TEXT
 
 
@@ -205,21 +174,39 @@ def read_text(text: str, fmt: ReportFormat | None = None, name: str = "<text>") 
         fmt = sniff_format(text[:20000].encode("utf-8", errors="ignore"), name)
     if fmt is ReportFormat.DOCX:
         raise UnreadableReportError(name, "DOCX reports must be given as a file or bytes")
+    if not text.strip():
+        raise UnreadableReportError(name, "the report is empty")
+    if fmt is ReportFormat.HTML:
+        lines, dropped = lines_from_html(text, name)
+        notes = (
+            (("active-content-removed", f"{dropped} script/embedded element(s) ignored"),)
+            if dropped
+            else ()
+        )
+        if not any(ln.text or ln.cell for ln in lines):
+            raise UnreadableReportError(name, "the HTML page has no text")
+        return Source(lines, fmt, name, notes)
     if fmt is ReportFormat.MARKDOWN:
         return Source(lines_from_markdown(text), fmt, name)
     return Source(lines_from_text(text), fmt, name)
 
 
 def read_bytes(data: bytes, fmt: ReportFormat | None = None, name: str = "<bytes>") -> Source:
+    if not data:
+        raise UnreadableReportError(name, "the file is empty")
     fmt = fmt or sniff_format(data, name)
     if fmt is ReportFormat.DOCX:
+        check_docx(data, name)
         try:
-            return Source(lines_from_docx(data), fmt, name)
+            lines = lines_from_docx(data)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise UnreadableReportError(name, f"not a valid DOCX file ({exc})") from None
         except Exception as exc:  # lxml and python-docx raise many kinds on corrupt parts
             raise UnreadableReportError(name, f"corrupt DOCX file ({exc})") from None
-    return read_text(_decode(data, name), fmt, name)
+        if not any(ln.text or ln.cell for ln in lines):
+            raise UnreadableReportError(name, "the DOCX document has no text")
+        return Source(lines, fmt, name)
+    return read_text(decode(data, name), fmt, name)
 
 
 def read_path(path: Path, fmt: ReportFormat | None = None) -> Source:

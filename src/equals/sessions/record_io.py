@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from equals.core.vocabulary import StakeholderGroup
+from equals.sessions.detect import Detection
 from equals.sessions.entities import Organization
+from equals.sessions.igf import IgfSession
 from equals.sessions.model import ExtraField, ParsedReport, ParseWarning, Person
+from equals.sessions.participation import Participation
 
 
 def _org(name: str | None, org_id: str | None, full: dict[str, str]) -> Organization | None:
@@ -22,7 +25,12 @@ def _org(name: str | None, org_id: str | None, full: dict[str, str]) -> Organiza
 def from_record(record: dict[str, Any]) -> ParsedReport:
     full = {o["id"]: o.get("full_name") or "" for o in record.get("organizations", []) if o["id"]}
     ids = {o["name"]: o["id"] for o in record.get("organizations", [])}
-    roles: dict[str, list[Person]] = {"moderator": [], "rapporteur": [], "speaker": []}
+    roles: dict[str, list[Person]] = {
+        "organizer": [],
+        "moderator": [],
+        "rapporteur": [],
+        "speaker": [],
+    }
     for p in sorted(record.get("people", []), key=lambda p: (p["role"], p["order"])):
         group = p.get("stakeholder_group")
         roles[p["role"]].append(
@@ -34,6 +42,7 @@ def from_record(record: dict[str, Any]) -> ParsedReport:
                 country=p.get("country") or "",
                 region=p.get("region") or "",
                 raw=p.get("raw") or "",
+                role_label=p.get("role_label") or "",
             )
         )
     organizers = tuple(
@@ -78,4 +87,8 @@ def from_record(record: dict[str, Any]) -> ParsedReport:
         ),
         source=record.get("source", ""),
         format=record.get("format", ""),
+        layout=Detection.from_record(d) if (d := record.get("layout")) else None,
+        igf=IgfSession.from_record(i) if (i := record.get("igf")) else None,
+        participation=Participation.from_record(q) if (q := record.get("participation")) else None,
+        organizer_people=tuple(roles["organizer"]),
     )

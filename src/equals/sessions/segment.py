@@ -71,10 +71,15 @@ def _label_split(
         (c for c in candidates if c[0] and len(c[0].split()) <= 40 and _plausible_label(c[0])),
         key=lambda c: -len(c[0]),
     )
-    for fuzzy in (False, True):
-        for label, rest in ordered:
-            if index.is_label(label, fuzzy=fuzzy):
-                return label, rest
+    for label, rest in ordered:  # an exact label, numbers and all
+        if any(not m.numbered for m in index.match(label, fuzzy=False)):
+            return label, rest
+    for label, rest in ordered:  # "Speaker 3: …" (never "Time: 14" of "Time: 14:00")
+        if ":" not in label and index.is_label(label, fuzzy=False):
+            return label, rest
+    for label, rest in ordered:
+        if index.is_label(label):
+            return label, rest
     return None
 
 

@@ -140,6 +140,24 @@ class ReportTemplate:
     event: str = ""
     year: int | None = None
     headings: tuple[str, ...] = ()  # regexes over the normalised first line of a report
+    years: tuple[int, int] | None = None  # IGF years the layout was used (first, last)
+    preamble: tuple[
+        str, ...
+    ] = ()  # field ids filled, in order, by unlabelled lines after the title
+    ignore: tuple[str, ...] = ()  # regexes (normalised text) of page furniture to drop silently
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        if self.years is not None:
+            return self.years
+        return (self.year, self.year) if self.year is not None else None
+
+    def used_in(self, year: int | None) -> bool:
+        span = self.span
+        return year is not None and span is not None and span[0] <= year <= span[1]
+
+    def is_ignored(self, normalized_line: str) -> bool:
+        return any(re.search(p, normalized_line) for p in self.ignore)
 
     def field(self, field_id: str) -> TemplateField | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -159,6 +177,22 @@ class ReportTemplate:
         ids = [f.id for f in tfields]
         if len(set(ids)) != len(ids):
             raise DataFileError("field ids must be unique", location=where)
+        years = d.get("years")
+        if years is not None and (
+            not isinstance(years, list)
+            or len(years) != 2
+            or not all(isinstance(y, int) for y in years)
+        ):
+            raise DataFileError("years must be [first, last]", location=where)
+        preamble = tuple(str(p) for p in d.get("preamble") or ())
+        if unknown_ids := [p for p in preamble if p not in ids]:
+            raise DataFileError(f"preamble names unknown field(s) {unknown_ids}", location=where)
+        patterns = [str(h) for h in (*(d.get("headings") or ()), *(d.get("ignore") or ()))]
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise DataFileError(f"bad pattern {pattern!r}: {exc}", location=where) from exc
         return cls(
             id=str(d["id"]),
             title=str(d["title"]),
@@ -166,6 +200,9 @@ class ReportTemplate:
             event=str(d.get("event", "")),
             year=int(d["year"]) if d.get("year") is not None else None,
             headings=tuple(str(h) for h in d.get("headings") or ()),
+            years=(years[0], years[1]) if years else None,
+            preamble=preamble,
+            ignore=tuple(str(h) for h in d.get("ignore") or ()),
         )
 
     def to_descriptor(self) -> dict[str, Any]:
@@ -176,6 +213,12 @@ class ReportTemplate:
             d["year"] = self.year
         if self.headings:
             d["headings"] = list(self.headings)
+        if self.years is not None:
+            d["years"] = list(self.years)
+        if self.preamble:
+            d["preamble"] = list(self.preamble)
+        if self.ignore:
+            d["ignore"] = list(self.ignore)
         d["fields"] = [f.to_descriptor() for f in self.fields]
         return d
 

@@ -1,0 +1,20 @@
+"""The one error a report file can raise: it cannot be read as a report."""
+
+from __future__ import annotations
+
+from equals.core.errors import ValidationError
+
+
+class UnreadableReportError(ValidationError):
+    """The file is missing, empty, binary, corrupt, or over a safety limit.
+
+    The message names the file and says what to do; ``code`` is ``unreadable-report``
+    (CLI exit 2, HTTP 422).
+    """
+
+    code = "unreadable-report"
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"cannot read session report: {reason}", location=name)
+        self.name = name
+        self.reason = reason
