@@ -56,6 +56,12 @@ def initialise(
         report.areas,
         report.sources,
     )
+    if report.loaded:
+        from equals.releases import reapply
+
+        reapplied = reapply(store)  # imported releases stay current after a reload
+        if reapplied:
+            log.info("re-applied %s observations of imported data releases", f"{reapplied:,}")
     done: list[str] = []
     if examples:
         for name, load in example_loaders():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from equals.store.tables import auth, sessions  # noqa: F401  (register the tables)
 from equals.store.tables import partners as _partners  # noqa: F401  (partnership registry)
+from equals.store.tables import releases as _releases  # noqa: F401  (data releases)
 from equals.store.tables.base import metadata
 from equals.store.tables.evidence import areas, indicators, meta, observations, sources
 

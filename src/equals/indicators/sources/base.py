@@ -29,6 +29,9 @@ SKIP_UNMAPPED = "area not mappable to a country or known aggregate"
 SKIP_UNUSED = "series not in the catalogue"
 SKIP_DUPLICATE = "duplicate dropped by dedup rule"
 
+#: How many example places a :class:`FileLoadBuilder` keeps per skip reason.
+MAX_EXAMPLES = 20
+
 
 @dataclass(frozen=True, slots=True)
 class FileReport:
@@ -53,6 +56,12 @@ class FileLoad:
     report: FileReport
     observations: tuple[Observation, ...]
     aggregates: tuple[Area, ...] = ()
+    #: Where skipped rows were (reason -> up to :data:`MAX_EXAMPLES` ``file:line`` texts with
+    #: the offending code), for messages about a user's file; empty for reasons given no place.
+    skipped_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def examples(self, reason: str) -> tuple[str, ...]:
+        return dict(self.skipped_where).get(reason, ())
 
 
 @dataclass
@@ -63,23 +72,29 @@ class FileLoadBuilder:
     observations: list[Observation] = field(default_factory=list)
     aggregates: dict[str, Area] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
+    skipped_where: dict[str, list[str]] = field(default_factory=dict)
     _keys: set[tuple[str, str, int, str, str]] = field(default_factory=set)
 
-    def add(self, obs: Observation) -> bool:
+    def add(self, obs: Observation, where: str = "") -> bool:
         """Keep ``obs`` unless one with the same identity came first (counted as a duplicate).
 
         Identity is (indicator, area, year, sex, breakdown): the first row in file order wins.
         """
         key = (obs.indicator, obs.area, obs.year, obs.sex.value, obs.breakdown)
         if key in self._keys:
-            self.skip(SKIP_DUPLICATE)
+            self.skip(SKIP_DUPLICATE, where=f"{where} {key}" if where else "")
             return False
         self._keys.add(key)
         self.observations.append(obs)
         return True
 
-    def skip(self, reason: str, n: int = 1) -> None:
+    def skip(self, reason: str, n: int = 1, where: str = "") -> None:
+        """Count ``n`` skipped rows; ``where`` (``file:line`` and the code) kept as an example."""
         self.skipped[reason] += n
+        if where:
+            places = self.skipped_where.setdefault(reason, [])
+            if len(places) < MAX_EXAMPLES:
+                places.append(where)
 
     def add_aggregate(self, area: Area) -> None:
         self.aggregates.setdefault(area.code, area)
@@ -90,7 +105,12 @@ class FileLoadBuilder:
             observations=len(self.observations),
             skipped=tuple(sorted(self.skipped.items())),
         )
-        return FileLoad(report, tuple(self.observations), tuple(self.aggregates.values()))
+        return FileLoad(
+            report,
+            tuple(self.observations),
+            tuple(self.aggregates.values()),
+            tuple((k, tuple(v)) for k, v in sorted(self.skipped_where.items())),
+        )
 
 
 def open_text(data_dir: Path, rel: str) -> TextIO:

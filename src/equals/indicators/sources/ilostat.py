@@ -99,9 +99,32 @@ def choose_surveys(rows: Iterable[Mapping[str, str]]) -> dict[tuple[str, str], s
     return chosen
 
 
-def build(rel: str, rows: list[tuple[int, Mapping[str, str]]], countries: CountryIndex) -> FileLoad:
-    """Observations from ``(line, row)`` pairs of one ILO file (testable without a file)."""
-    indicator = INDICATORS[rel]
+def indicator_for(rows: Iterable[Mapping[str, str]]) -> str | None:
+    """The catalogue indicator of an ILOSTAT bulk file, from its ``classif1.label`` cells:
+    ISCO-08 group 25 -> ``ict_professionals``, ISIC Rev.4 division 61 -> ``telecom_employment``
+    (None when the file has neither or both)."""
+    found: set[str] = set()
+    for row in rows:
+        label = (row.get("classif1.label") or "").strip()
+        if label.startswith("Occupation (ISCO-08)") and ": 25 - " in label:
+            found.add(INDICATORS[ICT_PROFESSIONALS])
+        elif label.startswith("Economic activity (ISIC-Rev.4)") and ": 61 - " in label:
+            found.add(INDICATORS[TELECOM])
+    return found.pop() if len(found) == 1 else None
+
+
+def build(
+    rel: str,
+    rows: list[tuple[int, Mapping[str, str]]],
+    countries: CountryIndex,
+    indicator: str | None = None,
+) -> FileLoad:
+    """Observations from ``(line, row)`` pairs of one ILO file (testable without a file).
+
+    ``indicator`` is needed when ``rel`` is not a bundled file (a release import): one of
+    :data:`INDICATORS`' values (``ict_professionals`` also gives the derived women's share).
+    """
+    indicator = indicator or INDICATORS[rel]
     surveys = choose_surveys(r for _, r in rows)
     b = FileLoadBuilder(rel)
     by_country_year: dict[tuple[str, int], dict[Sex, Observation]] = {}
@@ -115,7 +138,7 @@ def build(rel: str, rows: list[tuple[int, Mapping[str, str]]], countries: Countr
         ilo_code = survey_code(label)
         area = countries.code(ILO_CODE_FIXES.get(ilo_code, ilo_code))
         if area is None:
-            b.skip(SKIP_UNMAPPED)
+            b.skip(SKIP_UNMAPPED, where=f"{where}: area code {ilo_code!r} ({label})")
             continue
         if surveys[(ilo_code, row["time"].strip())] != label:
             b.skip(SKIP_DUPLICATE)
@@ -139,11 +162,11 @@ def build(rel: str, rows: list[tuple[int, Mapping[str, str]]], countries: Countr
         )
         slot = by_country_year.setdefault((area, year), {})
         if sex in slot:  # same survey, same sex twice
-            b.skip(SKIP_DUPLICATE)
+            b.skip(SKIP_DUPLICATE, where=f"{where}: {indicator} {area} {year} {sex.value}")
             continue
         slot[sex] = obs
         b.observations.append(obs)
-    if rel == ICT_PROFESSIONALS:
+    if indicator == INDICATORS[ICT_PROFESSIONALS]:
         b.observations.extend(women_shares(by_country_year))
     return b.build()
 

@@ -87,7 +87,7 @@ def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
         m49 = row["GeoAreaCode"].strip()
         area = countries.from_m49(int(m49)) if m49.isdigit() else None
         if area is None:
-            b.skip(SKIP_UNMAPPED)
+            b.skip(SKIP_UNMAPPED, where=f"{where}: GeoAreaCode {m49!r}")
             continue
         try:
             sex = SEXES[row["Sex"].strip()]
@@ -109,7 +109,8 @@ def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
                     f"time detail: {detail}" if detail and detail != str(year) else "",
                 ),
                 flag=row["Nature"].strip(),
-            )
+            ),
+            where,
         )
     return b.build()
 

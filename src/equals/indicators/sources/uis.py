@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from equals.core.errors import DataFileError
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -58,8 +59,22 @@ SERIES: Mapping[str, tuple[str, Sex]] = {
 _CODE_COLUMN = {GRADUATES: "EDULIT_IND", RESEARCHERS: "INDICATOR"}
 
 
+def code_column(data_dir: Path, rel: str) -> str:
+    """The indicator-code column of a UIS.Stat export: ``EDULIT_IND`` or ``INDICATOR``."""
+    if rel in _CODE_COLUMN:
+        return _CODE_COLUMN[rel]
+    header = require_columns(data_dir, rel, ("LOCATION",))
+    for col in ("EDULIT_IND", "INDICATOR"):
+        if col in header:
+            return col
+    raise DataFileError(
+        "missing column EDULIT_IND or INDICATOR (the UIS indicator code)",
+        location=str(data_dir / rel),
+    )
+
+
 def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
-    code_col = _CODE_COLUMN[rel]
+    code_col = code_column(data_dir, rel)
     require_columns(data_dir, rel, (code_col, "LOCATION", "TIME", "Value", "Flag Codes", "Flags"))
     b = FileLoadBuilder(rel)
     for line, row in read_rows(data_dir, rel):
@@ -75,7 +90,7 @@ def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
             continue
         area = countries.code(row["LOCATION"])
         if area is None:
-            b.skip(SKIP_UNMAPPED)
+            b.skip(SKIP_UNMAPPED, where=f"{where}: LOCATION {row['LOCATION'].strip()!r}")
             continue
         year = parse_year(row["TIME"], where=where)
         b.add(
@@ -88,7 +103,8 @@ def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
                 source=SOURCE,
                 note=row["Flags"].strip(),
                 flag=row["Flag Codes"].strip(),
-            )
+            ),
+            where,
         )
     return b.build()
 

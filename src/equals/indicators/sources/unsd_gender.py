@@ -138,13 +138,20 @@ def _choose(rows: Iterable[tuple[tuple[int, int, int], int, Observation]]) -> Ob
     return min(rows, key=lambda r: (r[0], r[1]))[2]
 
 
-def build(rows: Iterable[tuple[int, Mapping[str, str]]], countries: CountryIndex) -> FileLoad:
-    """Observations from ``(line, row)`` pairs of the long file (testable without a file)."""
-    b = FileLoadBuilder(FILE)
+def build(
+    rows: Iterable[tuple[int, Mapping[str, str]]], countries: CountryIndex, rel: str = FILE
+) -> FileLoad:
+    """Observations from ``(line, row)`` pairs of the long file (testable without a file).
+
+    ``rel`` names the file in messages (a user's file for a release import). Exact duplicates
+    (same key and, for Internet use, the same age scope) are also listed as examples under
+    :data:`SKIP_DUPLICATE`; rows dropped by the age-scope rule are only counted.
+    """
+    b = FileLoadBuilder(rel)
     candidates: dict[tuple[str, str, int, Sex], list[tuple[tuple[int, int, int], int, Observation]]]
     candidates = {}
     for line, row in rows:
-        where = f"{FILE}:{line}"
+        where = f"{rel}:{line}"
         series = row["series"].strip()
         if series not in SERIES:
             b.skip(SKIP_UNUSED)
@@ -161,7 +168,8 @@ def build(rows: Iterable[tuple[int, Mapping[str, str]]], countries: CountryIndex
             continue
         area = _area(row, countries, b)
         if area is None:
-            b.skip(SKIP_UNMAPPED)
+            code = row["iso3"].strip() or row["m49"].strip()
+            b.skip(SKIP_UNMAPPED, where=f"{where}: area {code!r} ({row['area_name'].strip()})")
             continue
         try:
             sex = SEXES[row["sex"].strip()]
@@ -185,10 +193,17 @@ def build(rows: Iterable[tuple[int, Mapping[str, str]]], countries: CountryIndex
         )
         rank = age_scope_rank(dim) if series == "internet_use" else (0, 0, 0)
         candidates.setdefault((indicator, area, year, sex), []).append((rank, line, obs))
-    for group in candidates.values():
-        b.observations.append(_choose(group))
+    for key, group in candidates.items():
+        chosen = _choose(group)
+        b.observations.append(chosen)
         if len(group) > 1:
+            best = min(g[0] for g in group)
+            exact = sorted(line for rank, line, obs in group if rank == best)
             b.skip(SKIP_DUPLICATE, len(group) - 1)
+            if len(exact) > 1:
+                b.skipped_where.setdefault(SKIP_DUPLICATE, []).extend(
+                    f"{rel}:{line} {key[0]} {key[1]} {key[2]} {key[3].value}" for line in exact[1:]
+                )
     return b.build()
 
 

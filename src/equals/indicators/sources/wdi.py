@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from equals.core.areas import Area, AreaKind
+from equals.core.errors import DataFileError
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -128,47 +129,70 @@ def country_codes(data_dir: Path) -> frozenset[str]:
     )
 
 
+def read_series_file(
+    data_dir: Path,
+    rel: str,
+    series: str,
+    countries: CountryIndex,
+    wb_countries: frozenset[str] | None = None,
+    agg_names: Mapping[str, str] | None = None,
+) -> FileLoad:
+    """One datapoint file ``economy,year,<series>`` (``rel`` may be a user's absolute path).
+
+    Economy codes are classified with the bundled entity files of ``data_dir`` unless
+    ``wb_countries`` / ``agg_names`` are given.
+    """
+    if series not in SERIES:
+        raise DataFileError(
+            f"unknown WDI series {series!r} (expected one of {', '.join(SERIES)})",
+            location=str(data_dir / rel),
+        )
+    indicator, sex = SERIES[series]
+    wb_countries = country_codes(data_dir) if wb_countries is None else wb_countries
+    agg_names = aggregate_names(data_dir) if agg_names is None else agg_names
+    require_columns(data_dir, rel, ("economy", "year", series))
+    b = FileLoadBuilder(rel)
+    for line, row in read_rows(data_dir, rel):
+        where = f"{rel}:{line}"
+        value = parse_value(row[series], where=where)
+        if value is None:
+            b.skip(SKIP_MISSING)
+            continue
+        economy = row["economy"].strip().lower()
+        area: str | None
+        if economy in wb_countries and economy not in COUNTRY_CODES_AS_AGGREGATES:
+            area = countries.code(economy)
+        elif economy in agg_names:
+            area = f"WB:{economy.upper()}"
+            b.add_aggregate(
+                Area(area, agg_names[economy], AreaKind.AGGREGATE, defined_by=DEFINED_BY)
+            )
+        else:
+            area = None
+        if area is None:
+            b.skip(SKIP_UNMAPPED, where=f"{where}: economy {economy!r}")
+            continue
+        b.observations.append(
+            Observation(
+                indicator=indicator,
+                area=area,
+                year=parse_year(row["year"], where=where),
+                sex=sex,
+                value=value,
+                source=SOURCE,
+            )
+        )
+    return b.build()
+
+
 def read(data_dir: Path, countries: CountryIndex | None = None) -> list[FileLoad]:
     countries = countries or CountryIndex.from_data(data_dir)
     wb_countries = country_codes(data_dir)
     agg_names = aggregate_names(data_dir)
-    loads: list[FileLoad] = []
-    for series, (indicator, sex) in SERIES.items():
-        rel = datapoint_file(series)
-        require_columns(data_dir, rel, ("economy", "year", series))
-        b = FileLoadBuilder(rel)
-        for line, row in read_rows(data_dir, rel):
-            where = f"{rel}:{line}"
-            value = parse_value(row[series], where=where)
-            if value is None:
-                b.skip(SKIP_MISSING)
-                continue
-            economy = row["economy"].strip().lower()
-            area: str | None
-            if economy in wb_countries and economy not in COUNTRY_CODES_AS_AGGREGATES:
-                area = countries.code(economy)
-            elif economy in agg_names:
-                area = f"WB:{economy.upper()}"
-                b.add_aggregate(
-                    Area(area, agg_names[economy], AreaKind.AGGREGATE, defined_by=DEFINED_BY)
-                )
-            else:
-                area = None
-            if area is None:
-                b.skip(SKIP_UNMAPPED)
-                continue
-            b.observations.append(
-                Observation(
-                    indicator=indicator,
-                    area=area,
-                    year=parse_year(row["year"], where=where),
-                    sex=sex,
-                    value=value,
-                    source=SOURCE,
-                )
-            )
-        loads.append(b.build())
-    return loads
+    return [
+        read_series_file(data_dir, datapoint_file(s), s, countries, wb_countries, agg_names)
+        for s in SERIES
+    ]
 
 
 def load(data_dir: Path) -> list[Observation]:

@@ -1,0 +1,243 @@
+"""``equals data``: newer releases of bundled sources, imported from files (library:
+:mod:`equals.releases`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from equals.auth.model import Actor
+from equals.cli.app import app
+from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, open_store, say
+from equals.releases import (
+    ReleaseDiff,
+    diff_release,
+    import_release,
+    importable_sources,
+    list_releases,
+    release_observations_of,
+)
+
+data_app = typer.Typer(
+    help="Fresh data without a new release: import, compare and list source releases.",
+    no_args_is_help=True,
+)
+app.add_typer(data_app, name="data")
+
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="FILE",
+        help="A release file: the source's CSV layout as bundled, SDMX-ML or SDMX-CSV.",
+        show_default=False,
+    ),
+]
+SourceOption = Annotated[
+    str,
+    typer.Option(
+        "--source",
+        help=f"Source id to refresh: {', '.join(importable_sources())}.",
+        show_default=False,
+    ),
+]
+SkipAreasOption = Annotated[
+    bool,
+    typer.Option(
+        "--skip-unknown-areas",
+        help="Leave out rows whose area is not a known country or aggregate (counted) "
+        "instead of refusing the file.",
+    ),
+]
+
+
+def _summary(d: ReleaseDiff) -> list[str]:
+    lines = [
+        f"{len(d.added)} new row(s), {len(d.revised)} revised value(s), "
+        f"{len(d.removed)} removed row(s), {d.unchanged} unchanged"
+        + (f" ({d.metadata_changed} with a new note or flag)" if d.metadata_changed else "")
+    ]
+    for ind, years in d.new_years:
+        lines.append(f"new years for {ind}: {', '.join(map(str, years))}")
+    big = d.largest_revision
+    if big is not None:
+        rel = f" ({big.relative:+.1%})" if big.relative is not None else ""
+        lines.append(
+            f"largest revision: {' '.join(map(str, big.key[:4]))} "
+            f"{big.old!r} -> {big.new!r} ({big.change:+.6g}){rel}"
+        )
+    return lines
+
+
+def _diff_records(d: ReleaseDiff) -> list[dict[str, Any]]:
+    def base(change: str, key: tuple[str, str, int, str, str]) -> dict[str, Any]:
+        return {
+            "change": change,
+            "indicator": key[0],
+            "country": key[1],
+            "year": key[2],
+            "sex": key[3],
+            "breakdown": key[4],
+        }
+
+    recs: list[dict[str, Any]] = []
+    for r in d.revised:
+        recs.append(
+            {
+                **base("revised", r.key),
+                "old": r.old,
+                "new": r.new,
+                "change_abs": r.change,
+                "change_rel": r.relative,
+            }
+        )
+    recs.extend({**base("added", k), "old": None, "new": None} for k in d.added)
+    recs.extend({**base("removed", k), "old": None, "new": None} for k in d.removed)
+    return recs
+
+
+DIFF_COLUMNS = [
+    "change", "indicator", "country", "year", "sex", "breakdown", "old", "new", "change_abs",
+    "change_rel",
+]  # fmt: skip
+
+
+@data_app.command("diff")
+def diff_command(
+    file: FileArg,
+    source: SourceOption,
+    limit: Annotated[
+        int | None, typer.Option(help="Show only the first N changed rows.", min=0)
+    ] = None,
+    skip_unknown_areas: SkipAreasOption = False,
+    db: DbOption = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """What importing FILE would change: new years, revised values with the size of each
+    revision, removed rows. Writes nothing."""
+    store = open_store(db)
+    d = diff_release(store, file, source, skip_unknown_areas=skip_unknown_areas)
+    records = _diff_records(d)[:limit]
+    if format is OutputFormat.table:
+        for line in _summary(d):
+            say(line)
+    emit(records, format, DIFF_COLUMNS, title=f"Changes to {source}")
+
+
+@data_app.command("import")
+def import_command(
+    file: FileArg,
+    source: SourceOption,
+    release: Annotated[
+        str, typer.Option(help="Release name (default: the file's, e.g. 2024.Q2.G.01).")
+    ] = "",
+    release_date: Annotated[
+        str, typer.Option("--release-date", help="Publication date, YYYY-MM-DD.")
+    ] = "",
+    skip_unknown_areas: SkipAreasOption = False,
+    db: DbOption = None,
+) -> None:
+    """Validate FILE completely, then load it as the current release of SOURCE in one
+    transaction, with its provenance (file, SHA-256, release, row counts, who). The rows it
+    replaces stay queryable (`equals data observations ID`)."""
+    store = open_store(db)
+    report = import_release(
+        store,
+        file,
+        source,
+        actor=Actor.cli(),
+        label=release,
+        release_date=release_date,
+        skip_unknown_areas=skip_unknown_areas,
+    )
+    for w in report.warnings:
+        say(w)
+    if report.release is None:
+        return
+    r = report.release
+    say(f"imported release {r.id} of {r.source}: {r.name}, {r.observations} observations")
+    for line in _summary(report.diff):
+        say(line)
+
+
+RELEASE_COLUMNS = [
+    "id", "source", "kind", "label", "release_date", "current", "file_name", "sha256",
+    "imported_at", "imported_by", "rows_read", "observations", "skipped", "added", "revised",
+    "removed", "unchanged", "scope",
+]  # fmt: skip
+
+
+TABLE_COLUMNS = [
+    "id", "source", "kind", "label", "release_date", "current", "file_name", "observations",
+    "added", "revised", "removed", "imported_by", "imported_at",
+]  # fmt: skip
+
+
+@data_app.command("releases")
+def releases_command(
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    db: DbOption = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Imported releases (newest first) and the bundled baselines they replaced."""
+    store = open_store(db)
+    records = [
+        {
+            "id": r.id,
+            "source": r.source,
+            "kind": r.kind,
+            "label": r.label,
+            "release_date": r.release_date,
+            "current": r.current,
+            "file_name": r.file_name,
+            "sha256": r.sha256,
+            "imported_at": r.imported_at,
+            "imported_by": r.imported_by,
+            "rows_read": r.rows_read,
+            "observations": r.observations,
+            "skipped": r.skipped,
+            "added": r.added,
+            "revised": r.revised,
+            "removed": r.removed,
+            "unchanged": r.unchanged,
+            "scope": [f"{i}/{s}" for i, s in r.scope],
+        }
+        for r in list_releases(store, source)
+    ]
+    cols = RELEASE_COLUMNS
+    if format is OutputFormat.table:
+        cols = TABLE_COLUMNS
+        if not records:
+            say("No release imported yet: every number comes from the bundled data.")
+            return
+    emit(records, format, cols, title="Data releases")
+
+
+@data_app.command("observations")
+def observations_command(
+    release_id: Annotated[int, typer.Argument(metavar="RELEASE_ID")],
+    db: DbOption = None,
+    format: FormatOption = OutputFormat.csv,
+) -> None:
+    """Every observation of one release, also one that a newer release replaced."""
+    store = open_store(db)
+    rows = release_observations_of(store, release_id)
+    records = [
+        {
+            "indicator": o.indicator,
+            "country": o.area,
+            "year": o.year,
+            "sex": o.sex.value,
+            "breakdown": o.breakdown,
+            "value": o.value,
+            "source": o.source,
+            "release": release_id,
+            "flag": o.flag,
+            "note": o.note,
+        }
+        for o in rows
+    ]
+    cols = ["indicator", "country", "year", "sex", "breakdown", "value", "source", "release",
+            "flag", "note"]  # fmt: skip
+    emit(records, format, cols, title=f"Release {release_id}")
