@@ -81,7 +81,10 @@ def test_import_replaces_scope_keeps_history_and_records_provenance(
     assert store.counts()["observations"] == before  # one added, one removed
 
     ev = Evidence(store)
-    ken = {o.year: o.value for o in ev.observations(indicator="internet_use", country="KEN", sex="female")}  # type: ignore[arg-type]  # noqa: E501
+    ken = {
+        o.year: o.value
+        for o in ev.observations(indicator="internet_use", country="KEN", sex="female")
+    }  # type: ignore[arg-type]  # noqa: E501
     assert ken[2019] == 30.5 and ken[2025] == 41.25
     male = ev.observations(indicator="internet_use", country="KEN", sex="male")  # type: ignore[arg-type]
     assert 2025 not in {o.year for o in male}  # outside the scope: untouched
@@ -162,5 +165,8 @@ def test_reload_of_bundle_reapplies_current_release(store: Store, tmp_path: Path
     import_release(store, path, "wdi", actor=ACTOR)
     initialise(store, force=True, examples=False)  # reloads the package's files
     ev = Evidence(store)
-    ken = {o.year: o.value for o in ev.observations(indicator="internet_use", country="KEN", sex="female")}  # type: ignore[arg-type]  # noqa: E501
+    ken = {
+        o.year: o.value
+        for o in ev.observations(indicator="internet_use", country="KEN", sex="female")
+    }  # type: ignore[arg-type]  # noqa: E501
     assert ken[2019] == 30.5 and ken[2025] == 41.25

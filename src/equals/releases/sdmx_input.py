@@ -319,10 +319,13 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, str]]]:
     if header[0] == "DATAFLOW":  # SDMX-CSV 1.0: one column naming the dataflow
         header = ["STRUCTURE", "STRUCTURE_ID", *header[1:]]
         rows = [header] + [["dataflow", *r] if r else r for r in rows[1:]]
+    if len(header) < 3 or header[2] != "ACTION":  # optional in SDMX-CSV 2.0; sdmx1 needs it
+        header = [*header[:2], "ACTION", *header[2:]]
+        rows = [header] + [[*r[:2], "I", *r[2:]] if r else r for r in rows[1:]]
     ids = [h.split(": ", 1)[0].split("[", 1)[0] for h in header]
     if "OBS_VALUE" not in ids:
         raise DataFileError("no OBS_VALUE column: not SDMX-CSV data", location=f"{path}:1")
-    first_component = 3 if len(ids) > 2 and ids[2] == "ACTION" else 2
+    first_component = 3
     dsd = v30.DataStructureDefinition(
         id="RELEASE", maintainer=common.Agency(id="EQUALS"), version="1.0"
     )
