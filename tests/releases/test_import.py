@@ -84,7 +84,7 @@ def test_import_replaces_scope_keeps_history_and_records_provenance(
     ken = {
         o.year: o.value
         for o in ev.observations(indicator="internet_use", country="KEN", sex="female")
-    }  # type: ignore[arg-type]  # noqa: E501
+    }  # type: ignore[arg-type]
     assert ken[2019] == 30.5 and ken[2025] == 41.25
     male = ev.observations(indicator="internet_use", country="KEN", sex="male")  # type: ignore[arg-type]
     assert 2025 not in {o.year for o in male}  # outside the scope: untouched
@@ -168,5 +168,5 @@ def test_reload_of_bundle_reapplies_current_release(store: Store, tmp_path: Path
     ken = {
         o.year: o.value
         for o in ev.observations(indicator="internet_use", country="KEN", sex="female")
-    }  # type: ignore[arg-type]  # noqa: E501
+    }  # type: ignore[arg-type]
     assert ken[2019] == 30.5 and ken[2025] == 41.25

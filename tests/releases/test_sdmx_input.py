@@ -4,6 +4,7 @@ generic data) and SDMX-CSV 1.0 / 2.0, read with the sdmx1 library.
 Expected values are the ones typed into the files below; Kenya is M49 404 (UN M49 list).
 """
 
+# ruff: noqa: E501  (SDMX messages are kept as written, one element a line)
 from __future__ import annotations
 
 from pathlib import Path

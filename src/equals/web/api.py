@@ -27,6 +27,9 @@ from equals.evidence.records import (
     source_record,
     to_csv,
 )
+from equals.evidence.sdmx import MEDIA_TYPE as SDMX_CSV
+from equals.evidence.sdmx import gaps_csv, observations_csv
+from equals.releases import current_release_names
 from equals.web.deps import get_evidence
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
@@ -36,6 +39,7 @@ Ev = Annotated[Evidence, Depends(get_evidence)]
 class Format(StrEnum):
     json = "json"
     csv = "csv"
+    sdmx_csv = "sdmx-csv"
 
 
 class SexParam(StrEnum):
@@ -55,6 +59,42 @@ def _csv(text: str, name: str) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+def _sdmx(text: str, name: str) -> Response:
+    return Response(
+        text,
+        media_type=SDMX_CSV,
+        headers={"Content-Disposition": f'attachment; filename="{name}.sdmx.csv"'},
+    )
+
+
+def _add_releases(ev: Evidence, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each record's ``release``: the imported release its values come from, ``bundled`` for
+    the package's data, None for published survey estimates (see ``equals data releases``)."""
+    names = ev.cached(("release-names",), lambda: current_release_names(ev.store))
+    origins = {s.id: s.origin for s in ev.sources().values()}
+    for rec in records:
+        src, ind = rec["source"], rec["indicator"]
+        default = "bundled" if origins.get(src) == "bundled" else None
+        if "sex" in rec:  # an observation
+            rec["release"] = names.get((src, ind, rec["sex"]), default)
+            continue
+        by_sex = {
+            sex: names.get((src, ind, sex), default)
+            for sex in ("female", "male", "total")
+            if rec.get(sex) is not None
+        }  # a gap row: its values may come from different releases
+        distinct = set(by_sex.values())
+        if len(distinct) <= 1:
+            rec["release"] = next(iter(distinct), default)
+        else:
+            rec["release"] = "; ".join(f"{k}: {v}" for k, v in by_sex.items())
+    return records
+
+
+def _units(ev: Evidence) -> dict[str, str]:
+    return {ind.id: ind.unit for ind in ev.catalogue}
 
 
 @router.get("/indicators", summary="All indicators with coverage, source and licence")
@@ -138,8 +178,12 @@ async def observations(
     )
     headers = _page_headers(request, len(rows), offset, limit)
     records = [observation_record(r) for r in rows[offset : offset + limit]]
+    records = _add_releases(ev, records)
     if format is Format.csv:
         response = _csv(to_csv(records, OBSERVATION_COLUMNS), f"observations-{indicator or 'all'}")
+    elif format is Format.sdmx_csv:
+        name = f"observations-{indicator or 'all'}"
+        response = _sdmx(observations_csv(records, _units(ev)), name)
     else:
         response = _json(records)
     response.headers.update(headers)
@@ -165,7 +209,9 @@ async def gaps(
         breakdown=breakdown,
         include_aggregates=include_aggregates,
     )
-    records = [gap_record(r) for r in rows]
+    records = _add_releases(ev, [gap_record(r) for r in rows])
     if format is Format.csv:
         return _csv(to_csv(records, GAP_COLUMNS), f"gaps-{indicator}")
+    if format is Format.sdmx_csv:
+        return _sdmx(gaps_csv(records, _units(ev)), f"gaps-{indicator}")
     return _json(records)
