@@ -65,7 +65,10 @@ def test_every_source_is_its_own_dataflow_with_unique_keys(client: TestClient) -
 
 
 def test_breakdowns_are_their_own_series(client: TestClient) -> None:
-    q = "/api/v1/observations?indicator=internet_use&source=itu-urban-rural&breakdown=location=urban"
+    q = (
+        "/api/v1/observations?indicator=internet_use&source=itu-urban-rural"
+        "&breakdown=location=urban"
+    )
     (ds,) = read_back(client.get(q + "&format=sdmx-csv").text)
     assert {obs_key(o)[4] for o in ds.obs} == {"LOCATION_URBAN"}
     assert breakdown_code("") == "_T" and sdmx_id("WB:WLD") == "WB_WLD"
