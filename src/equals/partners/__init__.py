@@ -23,13 +23,8 @@ from equals.partners.coalitions import (
     update_coalition,
 )
 from equals.partners.freshness import FreshnessRule, freshness
-from equals.partners.initiatives import (
-    InitiativeFilter,
-    create_initiative,
-    get_initiative,
-    list_initiatives,
-    update_initiative,
-)
+from equals.partners.initiative_read import InitiativeFilter, get_initiative, list_initiatives
+from equals.partners.initiatives import create_initiative, update_initiative
 from equals.partners.progress import add_progress, list_progress
 from equals.partners.registry import (
     PartnerFilter,

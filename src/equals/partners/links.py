@@ -17,7 +17,7 @@ from equals.archive.repository import SessionSummary, summaries_by_id
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import NotFoundError
-from equals.partners.initiatives import read_initiative
+from equals.partners.initiative_read import read_initiative
 from equals.partners.permissions import Action, require
 from equals.store import Store
 from equals.store.tables import partners as t

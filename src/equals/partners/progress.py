@@ -12,7 +12,7 @@ from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import ValidationError
 from equals.partners.common import parse
-from equals.partners.initiatives import read_initiative
+from equals.partners.initiative_read import read_initiative
 from equals.partners.model import Actual, ProgressIn, ProgressReport
 from equals.partners.permissions import Action, require
 from equals.store import Store
@@ -29,59 +29,71 @@ def add_progress(
 ) -> ProgressReport:
     data = parse(ProgressIn, data)
     with store.transaction() as conn:
-        ini = read_initiative(conn, initiative_id)
-        require(user, Action.REPORT_PROGRESS, ini.lead.id)
-        own = {x.id for x in ini.targets}
-        seen: set[int] = set()
-        for i, v in enumerate(data.values):
-            if v.target_id not in own:
-                raise ValidationError(
-                    f"target {v.target_id} is not a target of initiative {initiative_id}",
-                    location=f"values[{i}].target_id",
-                )
-            if v.target_id in seen:
-                raise ValidationError("one value per target", location=f"values[{i}].target_id")
-            seen.add(v.target_id)
-        if ini.start_date and data.date.isoformat() < ini.start_date:
+        return insert_progress(conn, initiative_id, data, actor=actor, user=user)
+
+
+def insert_progress(
+    conn: Connection,
+    initiative_id: int,
+    data: ProgressIn,
+    *,
+    actor: Actor,
+    user: User | None = None,
+) -> ProgressReport:
+    """:func:`add_progress` inside the caller's transaction."""
+    ini = read_initiative(conn, initiative_id)
+    require(user, Action.REPORT_PROGRESS, ini.lead.id)
+    own = {x.id for x in ini.targets}
+    seen: set[int] = set()
+    for i, v in enumerate(data.values):
+        if v.target_id not in own:
             raise ValidationError(
-                f"the report date is before the initiative's start ({ini.start_date})",
-                location="date",
+                f"target {v.target_id} is not a target of initiative {initiative_id}",
+                location=f"values[{i}].target_id",
             )
-        rid = int(
-            conn.execute(
-                t.progress_reports.insert().values(
-                    initiative_id=initiative_id,
-                    date=data.date.isoformat(),
-                    narrative=data.narrative,
-                    links=json.dumps(data.links),
-                    actor=actor.name,
-                    created_at=now(),
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+        if v.target_id in seen:
+            raise ValidationError("one value per target", location=f"values[{i}].target_id")
+        seen.add(v.target_id)
+    if ini.start_date and data.date.isoformat() < ini.start_date:
+        raise ValidationError(
+            f"the report date is before the initiative's start ({ini.start_date})",
+            location="date",
         )
-        ti = t.initiatives  # the freshness of the record moves with its newest report
+    rid = int(
         conn.execute(
-            ti.update()
-            .where(ti.c.id == initiative_id, ti.c.as_of < data.date.isoformat())
-            .values(as_of=data.date.isoformat())
-        )
-        if data.values:
-            conn.execute(
-                t.progress_values.insert(),
-                [
-                    {"report_id": rid, "target_id": v.target_id, "value": v.value, "year": v.year}
-                    for v in data.values
-                ],
+            t.progress_reports.insert().values(
+                initiative_id=initiative_id,
+                date=data.date.isoformat(),
+                narrative=data.narrative,
+                links=json.dumps(data.links),
+                actor=actor.name,
+                created_at=now(),
             )
-        report = _reports(conn, initiative_id, rid)[0]
-        record_audit(
-            conn,
-            actor,
-            "progress.create",
-            "initiative",
-            initiative_id,
-            {"before": None, "after": report.model_dump(mode="json")},
+        ).inserted_primary_key[0]  # type: ignore[index]
+    )
+    ti = t.initiatives  # the freshness of the record moves with its newest report
+    conn.execute(
+        ti.update()
+        .where(ti.c.id == initiative_id, ti.c.as_of < data.date.isoformat())
+        .values(as_of=data.date.isoformat())
+    )
+    if data.values:
+        conn.execute(
+            t.progress_values.insert(),
+            [
+                {"report_id": rid, "target_id": v.target_id, "value": v.value, "year": v.year}
+                for v in data.values
+            ],
         )
+    report = _reports(conn, initiative_id, rid)[0]
+    record_audit(
+        conn,
+        actor,
+        "progress.create",
+        "initiative",
+        initiative_id,
+        {"before": None, "after": report.model_dump(mode="json")},
+    )
     return report
 
 

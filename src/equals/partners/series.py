@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from equals.core.errors import NotFoundError
 from equals.core.vocabulary import Sex
 from equals.evidence.queries import Evidence
-from equals.partners.initiatives import get_initiative
+from equals.partners.initiative_read import get_initiative
 from equals.partners.progress import list_progress
 
 
