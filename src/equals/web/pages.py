@@ -25,6 +25,7 @@ from equals.evidence.profile import country_profile
 from equals.evidence.queries import Evidence, GapRow, IndicatorSummary, ObservationRow
 from equals.indicators.catalogue import Indicator
 from equals.indicators.gaps import PARITY_HIGH, PARITY_LOW, ParityStatus
+from equals.releases import current_release_names
 from equals.web.deps import get_evidence
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -297,6 +298,20 @@ def indicators(request: Request, ev: Ev) -> HTMLResponse:
     )
 
 
+def _release_line(ev: Evidence, indicator: str, source: str, origin: str) -> str:
+    """Which release the indicator's values from ``source`` come from (``equals data``)."""
+    if origin != "bundled":
+        return ""
+    names = ev.cached(("release-names",), lambda: current_release_names(ev.store))
+    by_sex = {sex: names.get((source, indicator, sex), "bundled data") for sex in SEXES}
+    if len(set(by_sex.values())) == 1:
+        return by_sex["female"]
+    return "; ".join(f"{sex}: {name}" for sex, name in by_sex.items())
+
+
+SEXES = ("female", "male", "total")
+
+
 @router.get("/indicator/{indicator_id}", response_class=HTMLResponse)
 def indicator_page(
     request: Request,
@@ -323,6 +338,7 @@ def indicator_page(
         summary=summary,
         source=src,
         source_param=source or "",
+        release=_release_line(ev, ind.id, src.id, src.origin),
         breakdowns=breakdowns,
         breakdown=chosen,
         breakdown_ignored=breakdown if breakdown != chosen else None,
