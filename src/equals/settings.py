@@ -32,6 +32,8 @@ def _flag(text: str | None) -> bool | None:
     if value in {"0", "false", "no", "off"}:
         return False
     return None
+
+
 ENV_DUCKDB_MEMORY = "EQUALS_DUCKDB_MEMORY"
 ENV_SPARK_MASTER = "EQUALS_SPARK_MASTER"
 ENV_LOG_LEVEL = "EQUALS_LOG_LEVEL"
@@ -90,6 +92,21 @@ SETTINGS: tuple[SettingDoc, ...] = (
         "sign-ins end when the server restarts.",
     ),
     SettingDoc(
+        "secure_cookies",
+        ENV_SECURE_COOKIES,
+        "auto; on when `equals serve` binds a host other than loopback",
+        "`1`: cookies get the `Secure` flag (sent over HTTPS only); `0`: never; `auto`: when "
+        "the request came over HTTPS (directly, or through a proxy uvicorn trusts). Set `0` "
+        "only for a plain-HTTP test deployment on a trusted network.",
+    ),
+    SettingDoc(
+        "max_request_bytes",
+        ENV_MAX_REQUEST,
+        "`2097152` (2 MiB)",
+        "The largest request body any endpoint accepts; a larger one gets 413 before it is "
+        "read.",
+    ),
+    SettingDoc(
         "duckdb_memory",
         ENV_DUCKDB_MEMORY,
         "`500MB`",
@@ -142,13 +159,28 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, env: Mapping[str, str] | None = None, *, db_url: str | None = None
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        db_url: str | None = None,
+        host: str | None = None,
     ) -> Settings:
-        """Settings from ``EQUALS_*`` environment variables (``db_url`` overrides ``EQUALS_DB``)."""
+        """Settings from ``EQUALS_*`` environment variables (``db_url`` overrides ``EQUALS_DB``).
+
+        ``host`` is the address the server binds: any host but loopback turns Secure cookies
+        on unless ``EQUALS_SECURE_COOKIES`` says otherwise.
+        """
         env = os.environ if env is None else env
+        raw_secure = (env.get(ENV_SECURE_COOKIES) or "").strip().lower()
+        secure = _flag(raw_secure)
+        if raw_secure == "" and host is not None and host not in LOOPBACK_HOSTS:
+            secure = True
+        max_bytes = (env.get(ENV_MAX_REQUEST) or "").strip()
         return cls(
             db_url=db_url or default_db_url(env),
             secret_key=env.get(ENV_SECRET) or None,
+            secure_cookies=secure,
+            max_request_bytes=int(max_bytes) if max_bytes.isdigit() else 2 * 1024 * 1024,
             duckdb_memory=env.get(ENV_DUCKDB_MEMORY) or None,
             spark_master=env.get(ENV_SPARK_MASTER) or None,
             log_level=(env.get(ENV_LOG_LEVEL) or "info").lower(),

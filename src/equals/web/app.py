@@ -69,7 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
             "Leadership). Every value carries its source, year and licence."
         ),
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc: equals.web.api_docs (vendored, CSP-safe)
+        redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
@@ -147,6 +148,8 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     from equals.web.api import router as api_router
+    from equals.web.api_docs import router as api_docs_router
+    from equals.web.login import router as login_router
     from equals.web.pages import router as pages_router
     from equals.web.partners_api import router as partners_api_router
     from equals.web.sessions_api import router as sessions_api_router
@@ -156,6 +159,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sessions_api_router)
     app.include_router(partners_api_router)
     app.include_router(pages_router)
+    app.include_router(login_router)  # before sessions_pages: its /login, /logout win
+    app.include_router(api_docs_router)
     app.include_router(sessions_pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    from equals.web.security import SecurityMiddleware
+
+    app.add_middleware(SecurityMiddleware, max_request_bytes=settings.max_request_bytes)
     return app

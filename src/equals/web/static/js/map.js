@@ -170,7 +170,12 @@
         return vegaEmbed(el, spec(el, rows), {
           renderer: "svg",
           actions: false,
-          tooltip: { theme: "light" },
+          tooltip: { theme: "light", disableDefaultStyle: true },
+          // Strict CSP: no eval (expressions interpreted) and no injected <style> elements
+          // (vendor/vega-embed/vega-embed.css carries those styles).
+          ast: true,
+          expr: vegaInterpreter.expressionInterpreter,
+          defaultStyle: false,
         }).then(function (result) {
           result.view.addEventListener("click", function (_event, item) {
             var row = item && item.datum && item.datum.row;

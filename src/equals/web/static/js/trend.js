@@ -204,7 +204,15 @@
           }
           el.innerHTML = "";
           jobs.push(
-            vegaEmbed(el, spec(el, pts, kind), { renderer: "svg", actions: false })
+            vegaEmbed(el, spec(el, pts, kind), {
+              renderer: "svg",
+              actions: false,
+              tooltip: { theme: "light", disableDefaultStyle: true },
+              // Strict CSP: expressions interpreted (no eval), styles from vega-embed.css.
+              ast: true,
+              expr: vegaInterpreter.expressionInterpreter,
+              defaultStyle: false,
+            })
               .then(function () {
                 var svg = el.querySelector("svg");
                 if (svg) {

@@ -1,0 +1,95 @@
+"""Sign-in and sign-out pages: throttled (429 with ``Retry-After``), audited, server-side sessions.
+
+Thin: :func:`equals.auth.sign_in` does the work; this module renders and sets cookies.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from equals.auth import LoginFailedError, TooManyAttemptsError, sign_in
+from equals.web import auth_deps as auth
+from equals.web.pages import templates as jinja
+
+router = APIRouter(include_in_schema=False)
+
+HTTPS_NEEDED = (
+    "Sign-in needs HTTPS here: this server marks its cookies Secure, and browsers do not keep "
+    "them over plain HTTP. Open the site with https://, or (for a test deployment on a trusted "
+    "network) start the server with EQUALS_SECURE_COOKIES=0."
+)
+
+
+def _render(request: Request, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    ctx.setdefault("user", auth.cookie_user(request))
+    ctx.setdefault("csrf", auth.csrf_for(request))
+    response = jinja.TemplateResponse(request, "sessions/login.html", ctx, status_code=status_code)
+    auth.session_id(request, response)
+    return response
+
+
+def safe_next(target: str) -> str:
+    """A same-site path to go to after signing in (anything else: the sessions list)."""
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and len(target) <= 2000
+        and target.isprintable()
+    ):
+        return target
+    return "/sessions"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/sessions") -> HTMLResponse:
+    error = HTTPS_NEEDED if _https_needed(request) else None
+    return _render(request, next=safe_next(next), error=error)
+
+
+def _https_needed(request: Request) -> bool:
+    """Secure cookies over plain HTTP: the browser would drop them and sign-in could not work."""
+    return auth.cookies_secure(request) and request.url.scheme != "https"
+
+
+@router.post("/login", response_class=HTMLResponse, response_model=None)
+def login_submit(
+    request: Request,
+    name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/sessions",
+) -> Response:
+    target = safe_next(next)
+    if _https_needed(request):  # before the CSRF check, which cannot pass without the cookie
+        return _render(request, 400, next=target, error=HTTPS_NEEDED)
+    auth.check_csrf(request, csrf_token)
+    try:
+        signed = sign_in(
+            auth.store_of(request),
+            name,
+            password,
+            address=auth.client_address(request),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+    except TooManyAttemptsError as exc:
+        refused = _render(
+            request, 429, next=target, error=f"{exc.message[0].upper()}{exc.message[1:]}."
+        )
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
+    except LoginFailedError:
+        return _render(request, 401, next=target, error="Wrong name or password.")
+    response = RedirectResponse(target, status_code=303)
+    auth.start_browser_session(request, response, signed)
+    return response
+
+
+@router.post("/logout")
+def logout_submit(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    auth.check_csrf(request, csrf_token)
+    response = RedirectResponse("/sessions", status_code=303)
+    auth.end_browser_session(request, response)
+    return response
