@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
+from equals.archive.access import check_may_revise
+from equals.archive.errors import ArchiveBusyError, ReportNotFiledError, UnknownSessionError
+from equals.archive.identity import IdentityCache, assign, name_key, previous_identities
+from equals.archive.participation_stated import stated_participation
+from equals.archive.rules import check_text, check_texts, check_year
+from equals.archive.sql import insert_ignore, is_transient
 from equals.auth.audit import record_audit
-from equals.auth.model import Actor, now
-from equals.core.errors import EqualsError, NotFoundError
-from equals.sessions.analysis import action_areas, gender_balance
+from equals.auth.model import Actor, User, now
+from equals.core.errors import EditConflictError
+from equals.sessions.analysis import action_areas
 from equals.sessions.entities import Organization
 from equals.sessions.model import ParsedReport, Person, to_record
 from equals.sessions.text import compact_key
@@ -28,7 +36,6 @@ from equals.store import Store
 from equals.store.tables.sessions import (
     events,
     organizations,
-    people,
     report_revisions,
     session_areas,
     session_roles,
@@ -37,16 +44,15 @@ from equals.store.tables.sessions import (
     sessions,
 )
 
-
-class ReportNotFiledError(EqualsError):
-    code = "report-not-filed"
-
-
-class UnknownSessionError(NotFoundError):
-    code = "unknown-session"
-
-    def __init__(self, value: int | str) -> None:
-        super().__init__("session", str(value))
+__all__ = [
+    "ArchiveBusyError",
+    "EventRef",
+    "FiledReport",
+    "ReportNotFiledError",
+    "UnknownSessionError",
+    "file_report",
+    "search_document",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,7 @@ class FiledReport:
     created: bool  # a new session
     unchanged: bool  # identical to the current revision: nothing written
     validation: ValidationReport
+    version: int = 1  # the session's version after this filing (its ETag)
 
 
 def session_key(title: str, date: str | None) -> str:
@@ -79,15 +86,21 @@ def org_id(org: Organization) -> str | None:
     return f"x:{key[:120]}" if key else None
 
 
-def person_key(name: str) -> str:
-    return " ".join(name.casefold().split())[:255]
-
-
 def content_hash(report: ParsedReport, source: bytes | None) -> str:
     if source is not None:
         return hashlib.sha256(source).hexdigest()
     data = json.dumps(to_record(report), sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+ATTEMPTS = 6
+
+
+def _check_input(report: ParsedReport, event: EventRef | None) -> None:
+    check_texts(to_record(report), "report")
+    if event is not None:
+        check_text(event.name, "event")
+        check_year(event.year, "year")
 
 
 def file_report(
@@ -100,9 +113,17 @@ def file_report(
     source: bytes | None = None,
     validation: ValidationReport | None = None,
     strict: bool = False,
+    user: User | None = None,
+    expected_version: int | None = None,
 ) -> FiledReport:
     """File ``report`` under ``event`` (new or matching session), or as a new revision of
-    ``session_id``. ``strict`` refuses a report with validation errors."""
+    ``session_id``. ``strict`` refuses a report with validation errors.
+
+    ``user`` is checked against the session's owner and editors when the filing revises an
+    existing session (None: the command-line operator, who may revise any). With
+    ``expected_version`` the revision is refused (:class:`EditConflictError`, nothing written)
+    unless the session is still at that version — checked under the session's row lock.
+    """
     validation = validation or validate_report(report)
     if strict and not validation.valid:
         codes = ", ".join(sorted({f.code for f in validation.errors}))
@@ -111,39 +132,90 @@ def file_report(
         raise ReportNotFiledError("an event (or an existing session) is needed to file a report")
     if session_id is None and not (report.title or "").strip():
         raise ReportNotFiledError("the report has no session title, so it cannot be filed")
-    for attempt in (1, 2):
+    _check_input(report, event)
+    for attempt in range(1, ATTEMPTS + 1):
         try:
             with store.transaction() as conn:
-                return _file(conn, report, actor, event, session_id, source, validation)
-        except IntegrityError:  # a concurrent writer added the same person/organisation
-            if attempt == 2:
+                if conn.dialect.name == "sqlite":
+                    # Take the write lock first: a read-then-write transaction would fail
+                    # at once (a busy snapshot) when another writer commits in between.
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return _file(
+                    conn, report, actor, event, session_id, source, validation, user,
+                    expected_version,
+                )  # fmt: skip
+        except DBAPIError as exc:
+            # A concurrent writer won a race (SQLite: a busy snapshot; PostgreSQL: a
+            # serialisation failure or a unique key): try again from the start.
+            if not is_transient(exc):
                 raise
+            if attempt == ATTEMPTS:
+                raise ArchiveBusyError(
+                    "the archive is busy with other writers and this report could not be "
+                    "filed; nothing was written, try again"
+                ) from exc
+            time.sleep(0.02 * attempt * random.random())
     raise AssertionError("unreachable")
 
 
 def _event_id(conn: Connection, event: EventRef) -> int:
     e = events
+    values = {
+        "name": event.name,
+        "kind": event.kind,
+        "year": event.year,
+        "place": event.place,
+        "dates": event.dates,
+    }
+    insert_ignore(conn, e, values, ["name", "year"])
     found = conn.execute(
         select(e.c.id).where(e.c.name == event.name, e.c.year == event.year)
-    ).scalar_one_or_none()
-    if found is not None:
-        return int(found)
-    return int(
-        conn.execute(
-            e.insert().values(
-                name=event.name,
-                kind=event.kind,
-                year=event.year,
-                place=event.place,
-                dates=event.dates,
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
-    )
+    ).scalar_one()
+    return int(found)
 
 
 def _extra_text(report: ParsedReport, field_id: str) -> str | None:
     e = report.extra_field(field_id)
     return (e.text or None) if e is not None else None
+
+
+def _locked(conn: Connection, sid: int) -> Any:
+    s = sessions
+    return conn.execute(
+        select(s.c.id, s.c.version, s.c.owner_id, s.c.current_revision_id)
+        .where(s.c.id == sid)
+        .with_for_update()
+    ).first()
+
+
+def _session(
+    conn: Connection,
+    report: ParsedReport,
+    actor: Actor,
+    event: EventRef | None,
+    session_id: int | None,
+    stamp: str,
+) -> tuple[int, bool]:
+    """The session to file into (created if new) and whether it was created."""
+    if session_id is not None:
+        return session_id, False
+    assert event is not None
+    s = sessions
+    eid = _event_id(conn, event)
+    key = session_key(report.title or "", report.date)
+    values = {
+        "event_id": eid,
+        "key": key,
+        "template_id": report.template,
+        "title": report.title or "",
+        "created_at": stamp,
+        "updated_at": stamp,
+        "version": 0,
+        "owner_id": actor.user_id,
+    }
+    created = insert_ignore(conn, s, values, ["event_id", "key"])
+    sid = conn.execute(select(s.c.id).where(s.c.event_id == eid, s.c.key == key)).scalar_one()
+    return int(sid), created
 
 
 def _file(
@@ -154,47 +226,35 @@ def _file(
     session_id: int | None,
     source: bytes | None,
     validation: ValidationReport,
+    user: User | None,
+    expected_version: int | None,
 ) -> FiledReport:
     s, r = sessions, report_revisions
     sha = content_hash(report, source)
     stamp = now()
-    created = False
-    if session_id is not None:
-        row = conn.execute(select(s.c.id).where(s.c.id == session_id)).first()
-        if row is None:
-            raise UnknownSessionError(session_id)
-        sid = session_id
-    else:
-        assert event is not None
-        eid = _event_id(conn, event)
-        key = session_key(report.title or "", report.date)
-        found = conn.execute(
-            select(s.c.id).where(s.c.event_id == eid, s.c.key == key)
-        ).scalar_one_or_none()
-        if found is None:
-            sid = int(
-                conn.execute(
-                    s.insert().values(
-                        event_id=eid,
-                        key=key,
-                        template_id=report.template,
-                        title=report.title or "",
-                        created_at=stamp,
-                        updated_at=stamp,
-                    )
-                ).inserted_primary_key[0]  # type: ignore[index]
-            )
-            created = True
-        else:
-            sid = int(found)
+    sid, created = _session(conn, report, actor, event, session_id, stamp)
+    row = _locked(conn, sid)
+    if row is None:
+        raise UnknownSessionError(sid)
     if not created:
+        check_may_revise(conn, user, sid)
         current = conn.execute(
-            select(r.c.id, r.c.number, r.c.source_sha256)
-            .join(s, s.c.current_revision_id == r.c.id)
-            .where(s.c.id == sid)
+            select(r.c.id, r.c.number, r.c.source_sha256).where(r.c.id == row.current_revision_id)
         ).first()
         if current is not None and current.source_sha256 == sha:
-            return FiledReport(sid, current.id, current.number, False, True, validation)
+            return FiledReport(
+                sid, current.id, current.number, False, True, validation, int(row.version)
+            )
+        if expected_version is not None and expected_version != row.version:
+            raise EditConflictError(
+                f"session {sid}", based_on=expected_version, current=int(row.version)
+            )
+    version = int(row.version) + 1
+    bumped = conn.execute(
+        s.update().where(s.c.id == sid, s.c.version == row.version).values(version=version)
+    ).rowcount
+    if bumped != 1:  # cannot happen under the row lock; never write on a lost race
+        raise EditConflictError(f"session {sid}", based_on=int(row.version), current=-1)
     number = (
         conn.execute(select(func.max(r.c.number)).where(r.c.session_id == sid)).scalar() or 0
     ) + 1
@@ -238,9 +298,16 @@ def _file(
         "session.create" if created else "session.revise",
         "session",
         sid,
-        {"revision": number, "source": report.source, "sha256": sha, "valid": validation.valid},
+        {
+            "revision": number,
+            "version": version,
+            "based_on": expected_version,
+            "source": report.source,
+            "sha256": sha,
+            "valid": validation.valid,
+        },
     )
-    return FiledReport(sid, rid, number, created, False, validation)
+    return FiledReport(sid, rid, number, created, False, validation, version)
 
 
 def _ensure_org(conn: Connection, org: Organization | None) -> str | None:
@@ -249,36 +316,21 @@ def _ensure_org(conn: Connection, org: Organization | None) -> str | None:
     oid = org_id(org)
     if oid is None:
         return None
-    o = organizations
-    if conn.execute(select(o.c.id).where(o.c.id == oid)).first() is None:
-        conn.execute(
-            o.insert().values(
-                id=oid, name=org.name, full_name=org.full_name, known=org.id is not None
-            )
-        )
+    values = {"id": oid, "name": org.name, "full_name": org.full_name, "known": org.id is not None}
+    insert_ignore(conn, organizations, values, ["id"])
     return oid
 
 
-def _ensure_person(conn: Connection, name: str) -> int | None:
-    key = person_key(name)
-    if not key:
-        return None
-    p = people
-    found = conn.execute(select(p.c.id).where(p.c.key == key)).scalar_one_or_none()
-    if found is not None:
-        return int(found)
-    return int(
-        conn.execute(p.insert().values(name=name.strip(), key=key)).inserted_primary_key[0]  # type: ignore[index]
-    )
-
-
-def _role_row(conn: Connection, sid: int, role: str, i: int, p: Person) -> dict[str, Any]:
+def _role_row(
+    conn: Connection, cache: IdentityCache, sid: int, role: str, i: int, p: Person
+) -> dict[str, Any]:
+    oid = org_id(p.organization) if p.organization else None
     return {
         "session_id": sid,
         "role": role,
         "position": i,
-        "person_id": _ensure_person(conn, p.name),
-        "organization_id": _ensure_org(conn, p.organization),
+        "person_id": assign(conn, cache, p.name, oid) if p.name else None,
+        "organization_id": oid,
         "stakeholder_group": p.stakeholder_group.value if p.stakeholder_group else None,
         "title": p.title or None,
         "country": p.country or None,
@@ -306,8 +358,20 @@ def search_document(report: ParsedReport) -> dict[str, str]:
 
 
 def _replace_derived(conn: Connection, sid: int, report: ParsedReport) -> None:
+    cache = IdentityCache(previous=previous_identities(conn, sid))
     for table in (session_roles, session_stats, session_areas, session_search):
         conn.execute(table.delete().where(table.c.session_id == sid))
+    # Shared rows (organisations, then people) in sorted key order: no deadlock between
+    # concurrent filings that name the same people in a different order.
+    everyone = (*report.moderators, *report.rapporteurs, *report.speakers)
+    orgs = {org_id(o): o for o in (*report.organizers, *(p.organization for p in everyone
+                                                          if p.organization))}  # fmt: skip
+    for oid in sorted(k for k in orgs if k):
+        _ensure_org(conn, orgs[oid])
+    for p in sorted(everyone, key=lambda p: (name_key(p.name), org_id(p.organization) or "")
+                    if p.organization else (name_key(p.name), "")):  # fmt: skip
+        if p.name:
+            assign(conn, cache, p.name, org_id(p.organization) if p.organization else None)
     rows: list[dict[str, Any]] = []
     for i, org in enumerate(report.organizers):
         rows.append(
@@ -329,16 +393,12 @@ def _replace_derived(conn: Connection, sid: int, report: ParsedReport) -> None:
         ("rapporteur", report.rapporteurs),
         ("speaker", report.speakers),
     ):
-        rows += [_role_row(conn, sid, role, i, p) for i, p in enumerate(group)]
+        rows += [_role_row(conn, cache, sid, role, i, p) for i, p in enumerate(group)]
     if rows:
         conn.execute(session_roles.insert(), rows)
-    stated = gender_balance(report)
-    if stated.participants is not None or stated.women is not None:
-        conn.execute(
-            session_stats.insert().values(
-                session_id=sid, participants=stated.participants, women=stated.women
-            )
-        )
+    stated = stated_participation(report)
+    if stated.any:
+        conn.execute(session_stats.insert().values(session_id=sid, **stated.columns()))
     tags = action_areas(report)
     if tags:
         conn.execute(

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, exists, func, select
 
-from equals.archive.filing import UnknownSessionError
+from equals.archive.errors import UnknownSessionError
+from equals.archive.rules import check_text, check_year
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions.analysis import Diversity, diversity
 from equals.sessions.model import ParsedReport
@@ -40,6 +41,11 @@ class SessionFilter:
     area: Pillar | None = None
     stakeholder: StakeholderGroup | None = None  # a speaker/moderator of this group
     organization: str | None = None  # organisation id (an organiser or an affiliation)
+
+    def __post_init__(self) -> None:
+        check_text(self.event, "event")
+        check_text(self.organization, "organization")
+        check_year(self.year, "year")
 
     def apply(self, q: Select[Any]) -> Select[Any]:
         s, e, r = sessions, events, session_roles
@@ -79,6 +85,7 @@ class SessionSummary:
     speakers: int = 0
     revisions: int = 0
     valid: bool = False
+    version: int = 1  # raised by every revision: the ETag of the session
 
     def to_record(self) -> dict[str, Any]:
         rec = asdict(self)
@@ -97,6 +104,8 @@ class RoleEntry:
     title: str | None
     country: str | None
     raw: str
+    person_id: int | None = None  # the identity (see equals.archive.people)
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +131,7 @@ class SessionDetail:
     revisions: tuple[RevisionInfo, ...]
     report: ParsedReport
     validation: dict[str, Any] = field(default_factory=dict)
+    stated: dict[str, Any] = field(default_factory=dict)  # women speakers/moderators, reflection
 
     def people(self, role: str) -> tuple[RoleEntry, ...]:
         return tuple(r for r in self.roles if r.role == role)
@@ -131,7 +141,7 @@ class SessionDetail:
             **self.summary.to_record(),
             "roles": [asdict(r) for r in self.roles],
             "action_areas": list(self.areas),
-            "stated": {"participants": self.participants, "women": self.women},
+            "stated": {"participants": self.participants, "women": self.women, **self.stated},
             "diversity": diversity([self.report]).to_record(),
             "revisions": [asdict(r) for r in self.revisions],
             "validation": self.validation,
@@ -152,6 +162,7 @@ def base_query() -> Select[Any]:
             s.c.template_id,
             s.c.theme,
             s.c.updated_at,
+            s.c.version,
             r.c.valid,
         )
         .join(e, e.c.id == s.c.event_id)
@@ -200,6 +211,7 @@ def _summaries(conn: Connection, rows: Sequence[Any]) -> list[SessionSummary]:
             speakers=int(speakers.get(row.id, 0)),
             revisions=int(revisions.get(row.id, 0)),
             valid=bool(row.valid),
+            version=int(row.version),
         )
         for row in rows
     ]
@@ -253,6 +265,8 @@ def get_session(store: Store, session_id: int) -> SessionDetail:
                 x.title,
                 x.country,
                 x.raw,
+                x.person_id,
+                x.region,
             )
             for x in conn.execute(
                 select(
@@ -265,6 +279,8 @@ def get_session(store: Store, session_id: int) -> SessionDetail:
                     ro.c.title,
                     ro.c.country,
                     ro.c.raw,
+                    ro.c.person_id,
+                    ro.c.region,
                 )
                 .outerjoin(p, p.c.id == ro.c.person_id)
                 .outerjoin(o, o.c.id == ro.c.organization_id)
@@ -315,6 +331,11 @@ def get_session(store: Store, session_id: int) -> SessionDetail:
         revisions=revisions,
         report=from_record(json.loads(current.record)),
         validation=json.loads(current.validation),
+        stated={
+            "women_speakers": stats.women_speakers if stats else None,
+            "women_moderators": stats.women_moderators if stats else None,
+            "gender_reflection": stats.gender_reflection if stats else None,
+        },
     )
 
 

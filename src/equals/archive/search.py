@@ -24,6 +24,8 @@ from equals.archive.repository import (
     base_query,
     summaries_by_id,
 )
+from equals.archive.rules import MAX_SEARCH_TERMS
+from equals.core.errors import ValidationError
 from equals.store import Store
 from equals.store.tables.sessions import FTS_TABLE, PG_TSVECTOR, session_search
 
@@ -50,6 +52,7 @@ class Query:
 
 
 def parse_query(text: str) -> Query:
+    """The query language above; more than :data:`MAX_SEARCH_TERMS` terms is an error."""
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     pending_or = False
@@ -75,6 +78,14 @@ def parse_query(text: str) -> Query:
         else:
             groups.append([term])
         pending_or = False
+    terms = sum(len(g) for g in groups) + len(excluded)
+    if terms > MAX_SEARCH_TERMS:
+        raise ValidationError(
+            f"the search has {terms} terms; use at most {MAX_SEARCH_TERMS} words, phrases or "
+            "exclusions",
+            location="q",
+            code="too-many-terms",
+        )
     return Query(tuple(tuple(g) for g in groups), tuple(excluded))
 
 

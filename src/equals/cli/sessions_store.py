@@ -19,8 +19,9 @@ from rich.text import Text
 from equals.archive.filing import EventRef, file_report
 from equals.archive.importer import ImportItem, ImportStatus, import_folder
 from equals.archive.repository import SessionFilter, get_session, list_sessions
+from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_year, report_year
 from equals.archive.search import search_sessions
-from equals.auth import Actor, get_user
+from equals.auth import Actor, User, get_user
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, fail, out
 from equals.cli.sessions import sessions_app
 from equals.core.errors import EqualsError
@@ -42,16 +43,24 @@ def _store(db: str | None) -> Store:
     return store
 
 
-def _actor(store: Store, user: str | None) -> Actor:
+def _actor(store: Store, user: str | None) -> tuple[Actor, User | None]:
+    """Who writes: the OS operator (no user: may revise any session) or a named user."""
     if user is None:
-        return Actor.cli()
+        return Actor.cli(), None
     try:
         u = get_user(store, user)
     except EqualsError as exc:
         raise fail(str(exc)) from exc
     if not u.can_file_sessions:
         raise fail(f"user {user!r} may not file reports (needs admin or rapporteur)")
-    return Actor.of(u)
+    return Actor.of(u), u
+
+
+def _year(year: int | None) -> None:
+    try:
+        check_year(year, "--year")
+    except EqualsError as exc:
+        raise fail(str(exc), 2) from exc
 
 
 def _json(data: Any) -> None:
@@ -72,13 +81,14 @@ def file_cmd(
     db: DbOption = None,
 ) -> None:
     """File a report in the store: a new session, or a new revision of the same session."""
+    _year(year)
     store = _store(db)
-    actor = _actor(store, user)
+    actor, as_user = _actor(store, user)
     try:
         report = parse_report(file)
-        the_year = year or (int(report.date[:4]) if report.date else None)
+        the_year = year or report_year(report.date)
         if the_year is None:
-            raise fail("the report has no date: give --year")
+            raise fail(f"the report has no date: give --year ({YEAR_MIN}–{YEAR_MAX})")
         filed = file_report(
             store,
             report,
@@ -86,6 +96,7 @@ def file_cmd(
             event=EventRef(event, the_year),
             source=file.read_bytes(),
             strict=strict,
+            user=as_user,
         )
     except EqualsError as exc:
         raise fail(str(exc), 1 if exc.code == "report-not-filed" else 2) from exc
@@ -129,8 +140,9 @@ def import_cmd(
     """Import every report in a folder; each file is all-or-nothing. Exit 1 if any failed."""
     if not folder.is_dir():
         raise fail(f"{folder} is not a folder")
+    _year(year)
     store = _store(db)
-    actor = _actor(store, user)
+    actor, _ = _actor(store, user)
 
     def show(path: Path, item: ImportItem) -> None:
         if format is OutputFormat.table:
@@ -170,6 +182,7 @@ def import_cmd(
 def _filters(
     event: str | None, year: int | None, area: str | None, stakeholder: str | None
 ) -> SessionFilter:
+    _year(year)
     try:
         return SessionFilter(
             event=event,
@@ -179,6 +192,8 @@ def _filters(
             if stakeholder
             else None,
         )
+    except EqualsError as exc:
+        raise fail(str(exc), 2) from exc
     except ValueError as exc:
         raise fail(
             f"{exc}; areas: {', '.join(Pillar)}; stakeholder groups: {', '.join(StakeholderGroup)}"
@@ -225,7 +240,12 @@ def search_cmd(
     db: DbOption = None,
 ) -> None:
     """Full-text search of filed reports, best match first, with highlighted snippets."""
-    hits = search_sessions(_store(db), query, _filters(event, year, area, stakeholder), limit=limit)
+    try:
+        hits = search_sessions(
+            _store(db), query, _filters(event, year, area, stakeholder), limit=limit
+        )
+    except EqualsError as exc:
+        raise fail(str(exc), 2) from exc
     if format is not OutputFormat.table:
         emit(
             [h.to_record() for h in hits],

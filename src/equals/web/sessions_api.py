@@ -3,12 +3,14 @@ filing (POST) or revising (PUT) with a bearer token. Thin: every route calls the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.routing import APIRoute
 
+from equals.archive.errors import ReportNotFiledError
 from equals.archive.filing import EventRef, FiledReport, file_report
 from equals.archive.repository import (
     SessionFilter,
@@ -16,68 +18,121 @@ from equals.archive.repository import (
     list_sessions,
     session_report,
 )
+from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_year, report_year
 from equals.archive.search import search_sessions
-from equals.auth import Actor
-from equals.core.errors import EqualsError
+from equals.auth import Actor, User
+from equals.core.errors import PermissionDeniedError, ValidationError
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions import parse_report, report_record, to_docx, to_json, to_markdown
 from equals.sessions.form import report_from_fields
 from equals.sessions.model import ParsedReport
 from equals.sessions.template import load_template, templates
 from equals.sessions.validate import validate_report
-from equals.web.auth_deps import BearerUser, store_of
+from equals.web.auth_deps import BearerUser, bearer_user, cookie_user, store_of
+from equals.web.concurrency import if_match_version, set_etag
+from equals.web.sessions_models import (
+    MAX_BODY,
+    FiledOut,
+    FileIn,
+    ReportIn,
+    SearchHitOut,
+    SessionDetailOut,
+    SessionOut,
+    ValidateOut,
+)
 
-router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
+
+def _too_large() -> JSONResponse:
+    message = f"the request body is larger than {MAX_BODY:,} bytes; send a shorter report"
+    return JSONResponse(
+        {"error": {"code": "payload-too-large", "message": message}}, status_code=413
+    )
+
+
+class LimitedRoute(APIRoute):
+    """Refuses (413) a request body over :data:`MAX_BODY` before it is parsed."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            if request.method in ("POST", "PUT", "PATCH"):
+                length = request.headers.get("content-length", "")
+                if length and (not length.isdigit() or int(length) > MAX_BODY):
+                    return _too_large()
+                body = bytearray()
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > MAX_BODY:
+                        return _too_large()
+                request._body = bytes(body)
+            return await handler(request)
+
+        return limited
+
+
+router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], route_class=LimitedRoute)
 SessionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Session id.")]
-
-
-class ReportIn(BaseModel):
-    """A report as text (txt or Markdown) or as one text per template field."""
-
-    template: str | None = Field(None, description="Template id (default: detected).")
-    text: str | None = Field(None, max_length=500_000, description="The report's text.")
-    fields: dict[str, str] | None = Field(None, description="Field id → text (form input).")
-
-
-class FileIn(ReportIn):
-    event: str = Field("IGF", min_length=1, max_length=200)
-    year: int | None = Field(None, ge=1990, le=2100)
-    strict: bool = False
+Year = Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX, description="Event year.")]
+Text = Annotated[str | None, Query(max_length=200)]
 
 
 def _report(body: ReportIn) -> ParsedReport:
     if body.template is not None and body.template not in templates():
-        raise HTTPException(422, f"unknown template {body.template!r}")
+        raise ValidationError(
+            f"unknown template {body.template!r} (templates: {', '.join(sorted(templates()))})",
+            location="template",
+            code="unknown-template",
+        )
     if body.fields is not None:
         return report_from_fields(body.template or "igf-2016-workshop", body.fields)
     if body.text is not None and body.text.strip():
         return parse_report(body.text, template=body.template)
-    raise HTTPException(422, "give the report as 'text' or 'fields'")
+    raise ValidationError("give the report as 'text' or 'fields'", code="no-report")
 
 
-def _filed(filed: FiledReport) -> dict[str, Any]:
-    return {
-        "session_id": filed.session_id,
-        "revision": filed.revision,
-        "created": filed.created,
-        "unchanged": filed.unchanged,
-        "validation": filed.validation.to_record(),
-        "url": f"/sessions/{filed.session_id}",
-    }
+def _filed(filed: FiledReport) -> FiledOut:
+    return FiledOut.model_validate(
+        {
+            "session_id": filed.session_id,
+            "revision": filed.revision,
+            "version": filed.version,
+            "created": filed.created,
+            "unchanged": filed.unchanged,
+            "validation": filed.validation.to_record(),
+            "url": f"/sessions/{filed.session_id}",
+        }
+    )
+
+
+def _not_filed(exc: ReportNotFiledError) -> ValidationError:
+    return ValidationError(str(exc), code=exc.code)
+
+
+def writer(request: Request) -> User:
+    """A signed-in user who may file reports: a bearer token, else the login cookie."""
+    if request.headers.get("authorization"):
+        return bearer_user(request)
+    user = cookie_user(request)
+    if user is None:
+        raise HTTPException(401, "sign in (or send a bearer token) to validate reports")
+    if not user.can_file_sessions:
+        raise PermissionDeniedError("this user may not file session reports")
+    return user
 
 
 Area = Annotated[Pillar | None, Query(description="Action area.")]
 Group = Annotated[StakeholderGroup | None, Query(description="Stakeholder group of a speaker.")]
 
 
-@router.get("")
+@router.get("", response_model=list[SessionOut])
 def sessions_list(
     request: Request,
-    event: str | None = None,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    event: Text = None,
+    year: Year = None,
     area: Area = None,
     stakeholder: Group = None,
-    organization: str | None = None,
+    organization: Text = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[dict[str, Any]]:
@@ -85,12 +140,12 @@ def sessions_list(
     return [s.to_record() for s in list_sessions(store_of(request), f, limit=limit, offset=offset)]
 
 
-@router.get("/search")
+@router.get("/search", response_model=list[SearchHitOut])
 def sessions_search(
     request: Request,
     q: Annotated[str, Query(max_length=500, description='Words, "phrases", prefix*, OR, -not')],
-    event: str | None = None,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    event: Text = None,
+    year: Year = None,
     area: Area = None,
     stakeholder: Group = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -99,9 +154,11 @@ def sessions_search(
     return [h.to_record() for h in search_sessions(store_of(request), q, f, limit=limit)]
 
 
-@router.post("/validate")
-def sessions_validate(body: ReportIn) -> dict[str, Any]:
-    """Parse and validate without storing anything (the form calls this as you type)."""
+@router.post("/validate", response_model=ValidateOut)
+def sessions_validate(request: Request, body: ReportIn) -> dict[str, Any]:
+    """Parse and validate without storing anything (the form calls this as you type).
+    Needs a signed-in rapporteur or admin (cookie or bearer token)."""
+    writer(request)
     report = _report(body)
     tmpl = load_template(body.template) if body.template else None
     return {
@@ -110,12 +167,30 @@ def sessions_validate(body: ReportIn) -> dict[str, Any]:
     }
 
 
-@router.get("/{session_id}")
-def sessions_get(request: Request, session_id: SessionId) -> dict[str, Any]:
-    return get_session(store_of(request), session_id).to_record()
+@router.get("/{session_id}", response_model=SessionDetailOut)
+def sessions_get(request: Request, response: Response, session_id: SessionId) -> dict[str, Any]:
+    """One session; the ``ETag`` header is its version (send it back as ``If-Match``)."""
+    detail = get_session(store_of(request), session_id)
+    set_etag(response, detail.summary.version)
+    return detail.to_record()
 
 
-@router.get("/{session_id}/export")
+@router.get(
+    "/{session_id}/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report as JSON, Markdown or Word.",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/markdown": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+        }
+    },
+)
 def sessions_export(
     request: Request,
     session_id: SessionId,
@@ -135,12 +210,21 @@ def sessions_export(
     return Response(to_json(report), media_type="application/json")
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    response_model=FiledOut,
+    responses={200: {"model": FiledOut, "description": "A revision of an existing session."}},
+)
 def sessions_file(request: Request, body: FileIn, user: BearerUser) -> JSONResponse:
+    """File a report: 201 for a new session; 200 when it revises (or repeats) the session of
+    the same title and date, which needs the session's owner, an editor or an admin."""
     report = _report(body)
-    year = body.year or (int(report.date[:4]) if report.date else None)
+    year = check_year(body.year) or report_year(report.date)
     if year is None:
-        raise HTTPException(422, "the report has no date: give 'year'")
+        raise ValidationError(
+            f"the report has no date: give 'year' ({YEAR_MIN}–{YEAR_MAX})", location="year"
+        )
     try:
         filed = file_report(
             store_of(request),
@@ -148,23 +232,35 @@ def sessions_file(request: Request, body: FileIn, user: BearerUser) -> JSONRespo
             actor=Actor.of(user),
             event=EventRef(body.event, year),
             strict=body.strict,
+            user=user,
         )
-    except EqualsError as exc:
-        if exc.code == "report-not-filed":
-            raise HTTPException(422, str(exc)) from exc
-        raise
-    return JSONResponse(_filed(filed), status_code=201 if not filed.unchanged else 200)
+    except ReportNotFiledError as exc:
+        raise _not_filed(exc) from exc
+    out = JSONResponse(
+        _filed(filed).model_dump(mode="json"), status_code=201 if filed.created else 200
+    )
+    set_etag(out, filed.version)
+    return out
 
 
-@router.put("/{session_id}")
+@router.put("/{session_id}", response_model=FiledOut)
 def sessions_revise(
-    request: Request, session_id: SessionId, body: ReportIn, user: BearerUser
-) -> dict[str, Any]:
+    request: Request, response: Response, session_id: SessionId, body: ReportIn, user: BearerUser
+) -> FiledOut:
+    """A new revision. Needs ``If-Match`` with the ETag you read (428 without; 409 when the
+    session changed since), and the session's owner, an editor or an admin (403)."""
+    based_on = if_match_version(request)
     report = _report(body)
     try:
-        filed = file_report(store_of(request), report, actor=Actor.of(user), session_id=session_id)
-    except EqualsError as exc:
-        if exc.code == "report-not-filed":
-            raise HTTPException(422, str(exc)) from exc
-        raise
+        filed = file_report(
+            store_of(request),
+            report,
+            actor=Actor.of(user),
+            session_id=session_id,
+            user=user,
+            expected_version=based_on,
+        )
+    except ReportNotFiledError as exc:
+        raise _not_filed(exc) from exc
+    set_etag(response, filed.version)
     return _filed(filed)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from equals.archive.access import may_revise
 from equals.archive.filing import EventRef, file_report
 from equals.archive.repository import (
     SessionFilter,
@@ -18,18 +19,27 @@ from equals.archive.repository import (
     list_sessions,
     session_report,
 )
+from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_texts, parse_year, report_year
 from equals.archive.search import search_sessions
-from equals.auth import Actor, authenticate
-from equals.core.errors import EqualsError
+from equals.auth import Actor, User, authenticate
+from equals.core.errors import (
+    EditConflictError,
+    EqualsError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions.export import field_values
 from equals.sessions.form import report_from_fields
-from equals.sessions.template import load_template, templates
+from equals.sessions.model import ParsedReport
+from equals.sessions.template import ReportTemplate, load_template, templates
 from equals.sessions.validate import validate_report
 from equals.web import auth_deps as auth
 from equals.web.pages import templates as jinja
+from equals.web.sessions_models import MAX_FIELD
 
 router = APIRouter(include_in_schema=False)
+DEFAULT_TEMPLATE = "igf-2016-workshop"
 
 
 def _render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
@@ -40,11 +50,22 @@ def _render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> 
     return response
 
 
+def _message(request: Request, status: int, message: str) -> HTMLResponse:
+    return _render(request, "sessions/message.html", status, message=message)
+
+
 def _choice(enum: Any, value: str | None) -> Any:
     try:
         return enum(value) if value else None
     except ValueError:
         return None
+
+
+def _session_id(text: str) -> int | None:
+    """A session id from the URL: 1 to 2³¹−1 in ASCII digits, else None (a 404 page)."""
+    if text.isascii() and text.isdigit() and len(text) <= 10 and 1 <= int(text) < 2**31:
+        return int(text)
+    return None
 
 
 @router.get("/sessions", response_class=HTMLResponse)
@@ -57,17 +78,23 @@ def sessions_page(
     stakeholder: str = "",
 ) -> HTMLResponse:
     store = auth.store_of(request)
-    f = SessionFilter(
-        event=event or None,
-        year=int(year) if year.isdigit() else None,
-        area=_choice(Pillar, area),
-        stakeholder=_choice(StakeholderGroup, stakeholder),
-    )
-    hits = search_sessions(store, q, f) if q.strip() else None
-    rows = list_sessions(store, f) if hits is None else [h.session for h in hits]
+    error, hits, rows, status = None, None, [], 200
+    try:
+        check_texts({"q": q, "event": event}, "")
+        f = SessionFilter(
+            event=event[:200] or None,
+            year=parse_year(year),
+            area=_choice(Pillar, area),
+            stakeholder=_choice(StakeholderGroup, stakeholder),
+        )
+        hits = search_sessions(store, q[:500], f) if q.strip() else None
+        rows = list_sessions(store, f) if hits is None else [h.session for h in hits]
+    except ValidationError as exc:
+        error, status = str(exc), 422
     return _render(
         request,
         "sessions/list.html",
+        status,
         nav="sessions",
         q=q,
         filters={"event": event, "year": year, "area": area, "stakeholder": stakeholder},
@@ -76,86 +103,218 @@ def sessions_page(
         events=list_events(store),
         areas=list(Pillar),
         groups=list(StakeholderGroup),
-    )
-
-
-@router.get("/sessions/new", response_class=HTMLResponse, response_model=None)
-def new_session_form(request: Request, template: str = "igf-2016-workshop") -> Response:
-    if auth.cookie_user(request) is None:
-        return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
-    tmpl = load_template(template if template in templates() else "igf-2016-workshop")
-    return _render(
-        request,
-        "sessions/form.html",
-        nav="sessions",
-        template=tmpl,
-        templates=list(templates().values()),
-        values={},
-        event="IGF",
-        year="",
-        findings=None,
-    )
-
-
-@router.post("/sessions/new", response_class=HTMLResponse, response_model=None)
-async def new_session_submit(request: Request) -> Response:
-    form = await request.form()
-    auth.check_csrf(request, str(form.get("csrf_token") or ""))
-    user = auth.cookie_user(request)
-    if user is None:
-        return RedirectResponse("/login?next=/sessions/new", status_code=303)
-    if not user.can_file_sessions:
-        return _render(request, "sessions/message.html", 403, message="You may not file reports.")
-    template_id = str(form.get("template") or "igf-2016-workshop")
-    tmpl = load_template(template_id if template_id in templates() else "igf-2016-workshop")
-    values = {f.id: str(form.get(f"field_{f.id}") or "") for f in tmpl.fields}
-    event, year = str(form.get("event") or "IGF").strip() or "IGF", str(form.get("year") or "")
-    report = report_from_fields(tmpl.id, values)
-    validation = validate_report(report, tmpl)
-    the_year = int(year) if year.isdigit() else (int(report.date[:4]) if report.date else None)
-    error = None
-    if the_year is None:
-        error = "Give the event's year (or a date in the report)."
-    else:
-        try:
-            filed = file_report(
-                auth.store_of(request),
-                report,
-                actor=Actor.of(user),
-                event=EventRef(event, the_year),
-                validation=validation,
-            )
-            return RedirectResponse(f"/sessions/{filed.session_id}", status_code=303)
-        except EqualsError as exc:
-            error = str(exc)
-    return _render(
-        request,
-        "sessions/form.html",
-        422,
-        nav="sessions",
-        template=tmpl,
-        templates=list(templates().values()),
-        values=values,
-        event=event,
-        year=year,
-        findings=validation.to_record()["findings"],
         error=error,
     )
 
 
-@router.get("/sessions/{session_id}", response_class=HTMLResponse)
-def session_page(
-    request: Request, session_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> HTMLResponse:
+def _template(template_id: str) -> ReportTemplate:
+    return load_template(template_id if template_id in templates() else DEFAULT_TEMPLATE)
+
+
+def _form(request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
+    ctx.setdefault("values", {})
+    ctx.setdefault("findings", None)
+    ctx.setdefault("session", None)
+    ctx.setdefault("version", None)
+    ctx.setdefault("conflict", None)
+    ctx.setdefault("event", "IGF")
+    ctx.setdefault("year", "")
+    ctx.setdefault("year_range", (YEAR_MIN, YEAR_MAX))
+    return _render(
+        request,
+        "sessions/form.html",
+        status,
+        nav="sessions",
+        templates=list(templates().values()),
+        **ctx,
+    )
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+
+
+@router.get("/sessions/new", response_class=HTMLResponse, response_model=None)
+def new_session_form(request: Request, template: str = DEFAULT_TEMPLATE) -> Response:
+    if auth.cookie_user(request) is None:
+        return _login_redirect(request)
+    return _form(request, template=_template(template))
+
+
+async def _submitted(request: Request) -> tuple[User | None, dict[str, str], ReportTemplate]:
+    form = await request.form()
+    auth.check_csrf(request, str(form.get("csrf_token") or ""))
+    tmpl = _template(str(form.get("template") or DEFAULT_TEMPLATE))
+    values = {f.id: str(form.get(f"field_{f.id}") or "")[:MAX_FIELD] for f in tmpl.fields}
+    values["__event"] = str(form.get("event") or "IGF").strip()[:200] or "IGF"
+    values["__year"] = str(form.get("year") or "")[:40]
+    values["__version"] = str(form.get("version") or "")[:12]
+    return auth.cookie_user(request), values, tmpl
+
+
+def _fields(values: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in values.items() if not k.startswith("__")}
+
+
+@router.post("/sessions/new", response_class=HTMLResponse, response_model=None)
+async def new_session_submit(request: Request) -> Response:
+    user, values, tmpl = await _submitted(request)
+    if user is None:
+        return RedirectResponse("/login?next=/sessions/new", status_code=303)
+    if not user.can_file_sessions:
+        return _message(request, 403, "You may not file reports.")
+    event, year = values["__event"], values["__year"]
+    error, findings, status = None, None, 422
+    try:
+        check_texts(values, "")
+        report = report_from_fields(tmpl.id, _fields(values))
+        validation = validate_report(report, tmpl)
+        findings = validation.to_record()["findings"]
+        the_year = parse_year(year) or report_year(report.date)
+        if the_year is None:
+            raise ValidationError(
+                f"give the event's year ({YEAR_MIN}–{YEAR_MAX}) or a date in the report",
+                location="year",
+            )
+        filed = file_report(
+            auth.store_of(request),
+            report,
+            actor=Actor.of(user),
+            event=EventRef(event, the_year),
+            validation=validation,
+            user=user,
+        )
+        return RedirectResponse(f"/sessions/{filed.session_id}", status_code=303)
+    except PermissionDeniedError as exc:
+        error, status = str(exc), 403
+    except EqualsError as exc:
+        error = str(exc)
+    return _form(
+        request,
+        status,
+        template=tmpl,
+        values=_fields(values),
+        event=event,
+        year=year,
+        findings=findings,
+        error=error,
+    )
+
+
+def _values(report: ParsedReport, tmpl: ReportTemplate) -> dict[str, str]:
+    """The report's fields as the form shows them (one item per line, blank line between
+    paragraphs)."""
+    out = {}
+    for f in tmpl.fields:
+        items = field_values(report, f)
+        out[f.id] = ("\n\n" if f.kind.value == "paragraphs" else "\n").join(items)
+    return out
+
+
+@router.get("/sessions/{session_id}/edit", response_class=HTMLResponse, response_model=None)
+def edit_session_form(request: Request, session_id: str) -> Response:
+    sid = _session_id(session_id)
+    user = auth.cookie_user(request)
+    if user is None:
+        return _login_redirect(request)
     store = auth.store_of(request)
     try:
-        detail = get_session(store, session_id)
+        if sid is None:
+            raise ValidationError("no such session")
+        detail = get_session(store, sid)
+        with store.connect() as conn:
+            allowed = may_revise(conn, user, sid)
     except EqualsError:
-        return _render(request, "not_found.html", 404, kind="session", value=str(session_id))
-    report = session_report(store, session_id)
+        return _render(request, "not_found.html", 404, kind="session", value=session_id[:40])
+    if not allowed:
+        return _message(request, 403, "You may revise only the reports you filed or were granted.")
+    tmpl = _template(detail.summary.template_id)
+    return _form(
+        request,
+        template=tmpl,
+        values=_values(detail.report, tmpl),
+        event=detail.summary.event,
+        year=str(detail.summary.year),
+        session=detail.summary,
+        version=detail.summary.version,
+    )
+
+
+@router.post("/sessions/{session_id}/edit", response_class=HTMLResponse, response_model=None)
+async def edit_session_submit(request: Request, session_id: str) -> Response:
+    sid = _session_id(session_id)
+    user, values, tmpl = await _submitted(request)
+    if user is None:
+        return _login_redirect(request)
+    store = auth.store_of(request)
+    if sid is None:
+        return _render(request, "not_found.html", 404, kind="session", value=session_id[:40])
+    try:
+        detail = get_session(store, sid)
+    except EqualsError:
+        return _render(request, "not_found.html", 404, kind="session", value=session_id[:40])
+    based_on = int(values["__version"]) if values["__version"].isdigit() else None
+    ctx: dict[str, Any] = {
+        "template": tmpl,
+        "values": _fields(values),
+        "event": detail.summary.event,
+        "year": str(detail.summary.year),
+        "session": detail.summary,
+        "version": based_on,
+    }
+    try:
+        if based_on is None:
+            raise ValidationError("the form lost its version; reload the page", location="version")
+        check_texts(values, "")
+        report = report_from_fields(tmpl.id, _fields(values))
+        validation = validate_report(report, tmpl)
+        ctx["findings"] = validation.to_record()["findings"]
+        file_report(
+            store,
+            report,
+            actor=Actor.of(user),
+            session_id=sid,
+            validation=validation,
+            user=user,
+            expected_version=based_on,
+        )
+        return RedirectResponse(f"/sessions/{sid}", status_code=303)
+    except EditConflictError as exc:
+        now = get_session(store, sid)
+        theirs = _values(now.report, _template(now.summary.template_id))
+        ctx["conflict"] = [
+            (f.label, values.get(f.id, ""), theirs.get(f.id, ""))
+            for f in tmpl.fields
+            if values.get(f.id, "").strip() != theirs.get(f.id, "").strip()
+        ]
+        ctx["version"] = now.summary.version  # submitting again replaces their revision
+        ctx["latest"] = now.revisions[-1] if now.revisions else None
+        return _form(request, 409, error=str(exc), **ctx)
+    except PermissionDeniedError as exc:
+        return _message(request, 403, str(exc))
+    except EqualsError as exc:
+        return _form(request, 422, error=str(exc), **ctx)
+
+
+@router.get("/sessions/{session_id}", response_class=HTMLResponse)
+def session_page(request: Request, session_id: str) -> HTMLResponse:
+    store = auth.store_of(request)
+    sid = _session_id(session_id)
+    try:
+        if sid is None:
+            raise ValidationError("no such session")
+        detail = get_session(store, sid)
+        report = session_report(store, sid)
+    except EqualsError:
+        return _render(request, "not_found.html", 404, kind="session", value=session_id[:40])
     tmpl = load_template(detail.summary.template_id)
     sections = [(f.label, f.kind.value, field_values(report, f)) for f in tmpl.fields]
     sections += [(e.label, e.kind, [e.text]) for e in report.extra if tmpl.field(e.id) is None]
+    user = auth.cookie_user(request)
+    can_edit = False
+    if user is not None:
+        with store.connect() as conn:
+            can_edit = may_revise(conn, user, sid)
     return _render(
         request,
         "sessions/session.html",
@@ -164,6 +323,7 @@ def session_page(
         d=detail,
         rec=detail.to_record(),
         sections=sections,
+        can_edit=can_edit,
     )
 
 

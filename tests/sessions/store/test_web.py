@@ -73,7 +73,8 @@ def test_api_writes_need_a_bearer_token(web: tuple[TestClient, Store]) -> None:
     sid = r.json()["session_id"]
     assert r.json()["revision"] == 1 and not r.json()["validation"]["valid"]
     fixed = report_text("EQUALS revised")
-    r = client.put(f"/api/v1/sessions/{sid}", json={"text": fixed}, headers=bearer(store))
+    h = {**bearer(store), "If-Match": '"v1"'}
+    r = client.put(f"/api/v1/sessions/{sid}", json={"text": fixed}, headers=h)
     assert r.status_code == 200 and r.json()["revision"] == 2
     rec = client.get(f"/api/v1/sessions/{sid}").json()
     assert [x["actor"] for x in rec["revisions"]] == ["amina", "amina"]
@@ -82,7 +83,7 @@ def test_api_writes_need_a_bearer_token(web: tuple[TestClient, Store]) -> None:
         "session.create",
         "session.revise",
     }
-    r = client.put("/api/v1/sessions/999", json={"text": fixed}, headers=bearer(store))
+    r = client.put("/api/v1/sessions/999", json={"text": fixed}, headers=h)
     assert r.status_code == 404
     r = client.post("/api/v1/sessions", json={"text": " "}, headers=bearer(store))
     assert r.status_code == 422
@@ -123,6 +124,7 @@ def test_validate_endpoint_stores_nothing(web: tuple[TestClient, Store]) -> None
     client, store = web
     r = client.post(
         "/api/v1/sessions/validate",
+        headers=bearer(store),
         json={
             "template": "igf-2016-workshop",
             "fields": {"title": "Draft", "key_issues": "Access is low. Skills are lacking too."},
@@ -134,7 +136,8 @@ def test_validate_endpoint_stores_nothing(web: tuple[TestClient, Store]) -> None
     assert ("key-issue-not-one-sentence", "key_issues") in codes
     assert r.json()["report"]["title"] == "Draft"
     assert list_sessions(store) == []
-    assert client.post("/api/v1/sessions/validate", json={"template": "nope"}).status_code == 422
+    r = client.post("/api/v1/sessions/validate", json={"template": "nope"}, headers=bearer(store))
+    assert r.status_code == 422
 
 
 def test_pages_list_search_and_session(web: tuple[TestClient, Store]) -> None:

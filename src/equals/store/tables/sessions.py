@@ -64,7 +64,21 @@ sessions = Table(
     Column("current_revision_id", Integer),  # report_revisions.id (no FK: cycle)
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
+    # Optimistic concurrency (web/concurrency.py): raised by every new revision (0007).
+    Column("version", Integer, nullable=False, server_default="1"),
+    # The user who filed the first revision (NULL: filed at the command line) (0007).
+    Column("owner_id", Integer),  # users.id
     UniqueConstraint("event_id", "key", name="uq_session_event_key"),
+)
+
+session_editors = Table(
+    "session_editors",
+    metadata,
+    # Users granted the right to revise a session they did not file (0007).
+    Column("session_id", Integer, ForeignKey("sessions.id"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("granted_by", Text, nullable=False),
+    Column("granted_at", String(32), nullable=False),
 )
 
 
@@ -100,9 +114,26 @@ organizations = Table(
 people = Table(
     "people",
     metadata,
+    # One row per identity: namesakes get rows of their own (0007).
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", Text, nullable=False),
-    Column("key", String(255), nullable=False, unique=True),  # casefolded, spaces collapsed
+    # Unique identity key: the name key, then "<name key>~<n>" for the n-th namesake.
+    Column("key", String(255), nullable=False, unique=True),
+    # The folded name (casefolded, accents and punctuation dropped), shared by namesakes.
+    Column("name_key", String(255), nullable=False, server_default=""),
+    # Set when an admin merged this identity into another (reversible: clear it to split).
+    Column("merged_into", Integer),
+    Index("ix_people_name_key", "name_key"),
+)
+
+person_distinct = Table(
+    "person_distinct",
+    metadata,
+    # Pairs an admin confirmed are different people: never offered for merging again (0007).
+    Column("person_a", Integer, ForeignKey("people.id"), primary_key=True),
+    Column("person_b", Integer, ForeignKey("people.id"), primary_key=True),
+    Column("actor", Text, nullable=False),
+    Column("at", String(32), nullable=False),
 )
 
 session_roles = Table(
@@ -131,6 +162,11 @@ session_stats = Table(
     # Only as stated in the report: never inferred.
     Column("participants", Integer),
     Column("women", Integer),
+    # Women among the speakers / moderators, where the report states it (0007).
+    Column("women_speakers", Integer),
+    Column("women_moderators", Integer),
+    # The report has a gender-reflection section with text (IGF 2018 template onwards).
+    Column("gender_reflection", Boolean),
 )
 
 session_areas = Table(
