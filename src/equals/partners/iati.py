@@ -51,9 +51,21 @@ DONE = "Done"
 
 @dataclass(frozen=True, slots=True)
 class OrgInfo:
+    id: str
     name: str
     iati_org_id: str | None = None
     iati_org_type: str | None = None
+    group: str | None = None  # stakeholder group, for partners
+
+
+GROUP_TYPE = {
+    "government": "10",  # Government
+    "private_sector": "70",  # Private Sector
+    "intergovernmental": "40",  # Multilateral
+    "academia": "80",  # Academic, Training and Research
+}
+"""IATI OrganisationType by stakeholder group, used only when a partner has no type of its own
+(civil society and the technical community are too broad to say: 90, Other)."""
 
 
 @dataclass
@@ -74,12 +86,19 @@ def _narrative(parent: etree._Element, text: str) -> None:
     etree.SubElement(parent, "narrative").text = text
 
 
-def _org(parent: etree._Element, tag: str, org: OrgInfo, **attrs: str) -> None:
+def _org(
+    parent: etree._Element, tag: str, org: OrgInfo, *, required: bool = False, **attrs: str
+) -> None:
+    """An organisation element; ``required`` (reporting-org) fills in ``ref`` and ``type`` when
+    the registry has none: ``EQUALS-HUB-<organisation id>`` and the type that follows from the
+    stakeholder group (:data:`GROUP_TYPE`)."""
     el = etree.SubElement(parent, tag)
-    if org.iati_org_id:
-        el.set("ref", org.iati_org_id)
-    if org.iati_org_type:
-        el.set("type", org.iati_org_type)
+    ref = org.iati_org_id or (f"EQUALS-HUB-{org.id.replace(':', '-')}" if required else None)
+    kind = org.iati_org_type or (GROUP_TYPE.get(org.group or "", "90") if required else None)
+    if ref:
+        el.set("ref", ref)
+    if kind:
+        el.set("type", kind)
     for k, v in attrs.items():
         el.set(k, v)
     _narrative(el, org.name)
@@ -113,7 +132,7 @@ def activity(
     if ini.currency:
         act.set("default-currency", ini.currency)
     etree.SubElement(act, "iati-identifier").text = identifier(ini, lead)
-    _org(act, "reporting-org", lead)
+    _org(act, "reporting-org", lead, required=True)
     _narrative(etree.SubElement(act, "title"), ini.title)
     desc = etree.SubElement(act, "description")
     desc.set("type", "1")
@@ -253,11 +272,15 @@ def export_iati(store: Store, f: InitiativeFilter | None = None) -> IatiExport:
         inis = read_initiatives(conn, ids)
         o, p = organizations, tables.partners
         orgs = {
-            str(r.id): OrgInfo(str(r.name), r.iati_org_id, r.iati_org_type)
+            str(r.id): OrgInfo(str(r.id), str(r.name), r.iati_org_id, r.iati_org_type, r.group)
             for r in conn.execute(
-                select(o.c.id, o.c.name, p.c.iati_org_id, p.c.iati_org_type).outerjoin(
-                    p, p.c.organization_id == o.c.id
-                )
+                select(
+                    o.c.id,
+                    o.c.name,
+                    p.c.iati_org_id,
+                    p.c.iati_org_type,
+                    p.c.stakeholder_group.label("group"),
+                ).outerjoin(p, p.c.organization_id == o.c.id)
             )
         }
         reports = {ini.id: _reports(conn, ini.id) for ini in inis}

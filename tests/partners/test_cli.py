@@ -1,0 +1,114 @@
+"""``equals partners|initiatives|action-gaps`` through Typer's CliRunner on a copy of the loaded
+database (``open_store`` adds the example content, as ``equals init`` does)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from equals.cli import app
+
+runner = CliRunner()
+IATI = Path("/work/shared/data/iati")
+
+
+@pytest.fixture(scope="module")
+def db(loaded_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("partners-cli") / "equals.db"
+    shutil.copy(loaded_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    from equals.bootstrap import initialise
+    from equals.store import Store
+
+    store = Store(url)
+    initialise(store)
+    store.dispose()
+    return url
+
+
+def run(db: str, *args: str) -> tuple[int, str, str]:
+    r = runner.invoke(app, [*args, "--db", db])
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_partners_list_and_show(db: str) -> None:
+    code, out, _ = run(db, "partners", "list", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["organization_id"] for r in rows} >= {"apc", "gsma", "microsoft", "un-women"}
+    assert all(r["example"] for r in rows)
+    code, out, _ = run(db, "partners", "show", "microsoft", "--format", "json")
+    rec = json.loads(out)
+    assert code == 0 and {i["title"] for i in rec["initiatives"]} == {
+        "Pink Cloud Initiative",
+        "Youth SPARK",
+    }
+    code, _, err = run(db, "partners", "show", "nobody")
+    assert code == 2 and "unknown partner 'nobody'" in err
+
+
+def test_initiatives(db: str) -> None:
+    code, out, _ = run(db, "initiatives", "list", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and any(r["title"] == "Youth SPARK" for r in rows)
+    iid = next(r["id"] for r in rows if r["title"] == "Youth SPARK")
+    code, out, _ = run(db, "initiatives", "show", iid, "--format", "json")
+    assert code == 0 and json.loads(out)["lead"]["id"] == "microsoft"
+    assert run(db, "initiatives", "show", "999999")[0] == 2
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_action_gaps_formats(db: str, fmt: str) -> None:
+    code, out, _ = run(db, "action-gaps", "--pillar", "skills", "--format", fmt, "--limit", "5")
+    assert code == 0
+    if fmt == "json":
+        rows = json.loads(out)
+        assert len(rows) == 5 and [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
+        assert {"country", "pillar", "gap", "initiatives", "score"} <= set(rows[0])
+    elif fmt == "csv":
+        assert out.splitlines()[0].startswith("rank,country,country_name,gap,initiatives,score")
+    else:
+        assert "Under-served: Skills" in out
+
+
+def test_bad_pillar_is_exit_2(db: str) -> None:
+    assert run(db, "action-gaps", "--pillar", "money")[0] == 2
+    code, _, err = run(db, "action-gaps", "--pillar", "access", "--target-group", "girls")
+    assert code == 2 and "target_group" in err
+
+
+def test_iati_export_and_import(db: str, tmp_path: Path) -> None:
+    code, _, err = run(db, "partners", "import-iati", str(IATI / "samples" / "worked-example.xml"))
+    assert code == 2 and "--lead" in err
+    code, out, _ = run(
+        db,
+        "partners",
+        "import-iati",
+        str(IATI / "samples" / "worked-example.xml"),
+        "--lead",
+        "gsma",
+    )
+    assert code == 0 and "1 created" in out and "not imported: worked-example.xml:" in out
+    target = tmp_path / "out.xml"
+    code, _, err = run(db, "partners", "export-iati", "--out", str(target))
+    assert code == 0 and "1 activities exported" in err  # the examples have no start date
+    schema = etree.XMLSchema(etree.parse(str(IATI / "iati-activities-schema.xsd")))
+    assert schema.validate(etree.parse(str(target))), schema.error_log
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"<iati-activities><oops")
+    code, _, err = run(db, "partners", "import-iati", str(bad))
+    assert code == 2 and "bad.xml:1" in err
+
+
+def test_remove_examples_last(db: str) -> None:
+    code, out, _ = run(db, "partners", "remove-examples")
+    assert code == 0 and "11 partners" in out
+    code, out, _ = run(db, "partners", "list", "--format", "json")
+    assert json.loads(out) == []
