@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from equals.cli.common import out
+from equals.cli.common import ProblemGroup, out
 from equals.cli.context import cli_settings
 from equals.core.version import __version__
 from equals.logs import configure_logging
@@ -25,6 +25,7 @@ app = typer.Typer(
     help="EQUALS Hub: evidence on the gender digital divide (Access, Skills, Leadership).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=ProblemGroup,  # library errors end in one `error: …` line, never a traceback
 )
 
 

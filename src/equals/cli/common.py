@@ -1,4 +1,11 @@
-"""Shared pieces of the CLI: consoles, options, output formats, errors, progress."""
+"""Shared pieces of the CLI: consoles, options, output formats, errors, progress.
+
+Text that comes from users or data is never interpreted as Rich markup: messages go out as
+:class:`rich.text.Text` (``say``, ``fail``), table cells and titles too. Errors raised by the
+library reach the user through one path (:func:`report`, installed on the root command by
+:class:`ProblemGroup`): ``error: <message>`` on stderr and an exit code chosen by the error's
+type — 2 for bad input, 3 when the database cannot be reached or is not ready.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +18,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
 
 from equals.bootstrap import SetupReport, initialise
+from equals.core.errors import DatabaseUnavailableError, EqualsError
+from equals.evidence.database import DatabaseState, database_state
 from equals.evidence.queries import Evidence
 from equals.evidence.records import to_csv
 from equals.settings import ENV_DB, default_db_url
-from equals.store import Store
+from equals.store import Store, StoreError
 
 out = Console()
 err = Console(stderr=True)
@@ -43,9 +54,56 @@ DbOption = Annotated[
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
+EXIT_BAD_INPUT = 2
+EXIT_DATABASE = 3
+
+EXIT_CODES: dict[type[EqualsError], int] = {
+    DatabaseUnavailableError: EXIT_DATABASE,
+    StoreError: EXIT_DATABASE,
+}
+"""Exit code by error type (nearest base class); every other library error is bad input."""
+
+
+def exit_code(exc: EqualsError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_BAD_INPUT
+
+
+def say(message: str, *, console: Console | None = None, style: str = "") -> None:
+    """Print text as it is: brackets in names, titles or paths are never markup."""
+    (console or out).print(Text(message, style=style), highlight=False, soft_wrap=True)
+
+
+def fail(message: str | EqualsError, code: int | None = None) -> typer.Exit:
+    """Print ``error: <message>`` (never interpreted as markup) and return the Exit to raise.
+
+    Given a library error, its exit code follows its type (:data:`EXIT_CODES`)."""
+    if isinstance(message, EqualsError):
+        text, default = str(message), exit_code(message)
+    else:
+        text, default = message, EXIT_BAD_INPUT
+    line = Text("error:", style="bold red")
+    line.append(" " + text)
+    err.print(line, highlight=False, soft_wrap=True)
+    return typer.Exit(default if code is None else code)
+
+
+def report(exc: EqualsError) -> typer.Exit:
+    """The one error path for library errors a command did not handle itself."""
+    return fail(exc)
+
+
+class ProblemGroup(TyperGroup):
+    """The root command group: a library error anywhere below it ends in :func:`report`,
+    never in a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
+        try:
+            return super().invoke(ctx)
+        except EqualsError as exc:
+            raise report(exc) from exc
 
 
 def progress_init(store: Store, *, force: bool = False, examples: bool = True) -> SetupReport:
@@ -67,13 +125,21 @@ def progress_init(store: Store, *, force: bool = False, examples: bool = True) -
         return initialise(store, force=force, examples=examples, progress=step)
 
 
-def open_evidence(db: str | None) -> Evidence:
-    """Open the store, loading the bundled data first if it has never been loaded."""
+def open_store(db: str | None) -> Store:
+    """The store of ``--db``, loaded with the bundled data first if it has never been (or is
+    on an older schema); a database that cannot be reached is reported as such (exit 3)."""
     store = Store(db or default_db_url())
-    if not store.is_initialised():
-        err.print("Database not initialised: loading the bundled data first…")
+    state = database_state(store)
+    if state is not DatabaseState.READY:
+        what = "not initialised" if state is DatabaseState.NOT_INITIALISED else "outdated"
+        say(f"Database {what}: loading the bundled data first…", console=err)
         progress_init(store)
-    return Evidence(store)
+    return store
+
+
+def open_evidence(db: str | None) -> Evidence:
+    """Open the store (see :func:`open_store`) and its evidence queries."""
+    return Evidence(open_store(db))
 
 
 def emit(
@@ -84,11 +150,11 @@ def emit(
     elif fmt is OutputFormat.csv:
         sys.stdout.write(to_csv(records, columns))
     else:
-        table = Table(title=title or None, show_lines=False)
+        table = Table(title=Text(title) if title else None, show_lines=False)
         for i, c in enumerate(columns):
-            table.add_column(c, overflow="fold", no_wrap=(i == 0))
+            table.add_column(Text(c), overflow="fold", no_wrap=(i == 0))
         for r in records:
-            table.add_row(*(cell(r.get(c)) for c in columns))
+            table.add_row(*(Text(cell(r.get(c))) for c in columns))
         # Piped or captured output has no terminal width: print tables wide rather than
         # folding every cell into 80 columns.
         console = out if out.is_terminal else Console(width=max(out.width, 200))

@@ -18,11 +18,13 @@ from equals.cli.common import (
     emit,
     fail,
     open_evidence,
-    out,
+    open_store,
     progress_init,
+    say,
 )
 from equals.cli.context import cli_settings
 from equals.core.errors import EqualsError
+from equals.evidence.database import database_state
 from equals.evidence.profile import country_profile
 from equals.evidence.records import (
     GAP_COLUMNS,
@@ -56,14 +58,15 @@ def init(
     """Create the database and load the bundled data (idempotent: safe to run again)."""
     store = Store(db or default_db_url())
     try:
+        database_state(store)  # an unreachable database is reported as such (exit 3)
         setup = progress_init(store, force=force, examples=examples)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(exc) from exc
     report = setup.init
     for line in setup.examples:
-        out.print(line, markup=False)
+        say(line)
     verb = "Loaded" if report.loaded else "Already up to date:"
-    out.print(
+    say(
         f"{verb} {report.observations:,} observations, {report.indicators} indicators, "
         f"{report.areas} areas, {report.sources} sources into {report.url}"
     )
@@ -81,11 +84,8 @@ def serve(
     from equals.web.app import create_app
 
     url = db or default_db_url()
-    store = Store(url)
-    if not store.is_initialised():
-        progress_init(store)
-    store.dispose()
-    out.print(f"EQUALS Hub on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    open_store(url).dispose()
+    say(f"EQUALS Hub on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     settings = replace(cli_settings(), db_url=url)
     uvicorn.run(
         create_app(settings), host=host, port=port, log_config=None, log_level=settings.log_level
@@ -122,7 +122,7 @@ def indicators_show(
     try:
         summary = ev.indicator_summary(indicator_id)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(exc) from exc
     rec = indicator_record(summary.indicator, summary)
     rec["years"] = ev.years(indicator_id)
     if format is OutputFormat.json:
@@ -153,7 +153,7 @@ def gaps(
     try:
         rows = ev.gaps(indicator_id, year=year, source=source, breakdown=breakdown)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(exc) from exc
     ind = ev.indicator(indicator_id)
 
     def key(r: Any) -> tuple[int, float]:
@@ -184,7 +184,7 @@ def country(
     try:
         profile = country_profile(ev, code)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(exc) from exc
     if format is OutputFormat.json:
         sys.stdout.write(json.dumps(profile_record(profile), ensure_ascii=False, indent=2) + "\n")
         return

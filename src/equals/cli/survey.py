@@ -206,7 +206,9 @@ def estimate_cmd(
             options=options,
             engine=open_engine(engine, file, **engine_options(engine, spark_master)),
         )
-    except (EqualsError, ValueError) as exc:
+    except EqualsError as exc:
+        raise fail(exc) from exc
+    except ValueError as exc:  # an option out of range (e.g. --level 1.5)
         raise fail(str(exc)) from exc
     records = [r.to_record() for r in results]
     if format is not OutputFormat.json:
@@ -252,7 +254,9 @@ def gap_cmd(
             by=_by(by),
             engine=open_engine(engine, file, **engine_options(engine, spark_master)),
         )
-    except (EqualsError, ValueError) as exc:
+    except EqualsError as exc:
+        raise fail(exc) from exc
+    except ValueError as exc:  # an option out of range (e.g. --level 1.5)
         raise fail(str(exc)) from exc
     records = [r.to_record() for r in results]
     if format is OutputFormat.json:

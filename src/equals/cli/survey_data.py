@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from equals.cli.common import DbOption, err, fail, open_evidence, out
+from equals.cli.common import DbOption, err, fail, open_evidence, say
 from equals.cli.survey import survey_app
 from equals.core.errors import EqualsError
 from equals.evidence.queries import Evidence
@@ -93,12 +93,12 @@ def simulate_cmd(
         area = ev.area(country)
         known = published_targets(ev, area.code)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(exc) from exc
     targets = default_targets(known)
-    err.print(f"[bold]{SYNTHETIC_NOTE}[/]", highlight=False)
-    err.print(f"Calibration figures for {area.name} ({area.code}), female / male:")
+    say(SYNTHETIC_NOTE, console=err, style="bold")
+    say(f"Calibration figures for {area.name} ({area.code}), female / male:", console=err)
     for var, t in targets.items():
-        err.print(f"  {var:28} {t.female:6.1%} / {t.male:6.1%}  ← {t.source}", highlight=False)
+        say(f"  {var:28} {t.female:6.1%} / {t.male:6.1%}  ← {t.source}", console=err)
     spec = SimulationSpec(area.code, persons, seed, targets)
     with Progress(
         TextColumn("{task.description}"),
@@ -111,14 +111,10 @@ def simulate_cmd(
     ) as bar:
         task = bar.add_task("simulating", total=persons)
         simulate(spec, out_file, progress=lambda done: bar.update(task, completed=done))
-    out.print(
-        f"wrote {persons:,} synthetic person records to {out_file}", highlight=False, soft_wrap=True
-    )
+    say(f"wrote {persons:,} synthetic person records to {out_file}")
     mapping = mapping_path(out_file)
     mapping.write_text(simulated_mapping(area.code, seed=seed), encoding="utf-8")
-    out.print(
+    say(  # soft-wrapped: a command to copy is never folded
         f"wrote its variable mapping to {mapping}; try:\n"
-        f"  equals survey indicators {out_file} --mapping {mapping}",
-        highlight=False,
-        soft_wrap=True,  # a command to copy: never folded
+        f"  equals survey indicators {out_file} --mapping {mapping}"
     )

@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, progress_init
+from equals.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    emit,
+    err,
+    fail,
+    open_store,
+    say,
+)
 from equals.cli.context import engine_options
 from equals.cli.survey import DfOpt, EngineOpt, FileArg, LevelOpt, survey_app
 from equals.core.errors import EqualsError
@@ -32,18 +40,11 @@ from equals.indicators.microdata import (
 from equals.indicators.microdata.mapping import SourceInfo
 from equals.indicators.microdata.publish import check_publishable
 from equals.indicators.microdata.runner import RECORD_COLUMNS
-from equals.settings import default_db_url
-from equals.store import Store
 from equals.survey import DfRule, EstimationOptions, open_engine
 from equals.survey.results import TABLE_STAT_COLUMNS
 
 OUT_SUFFIXES = (".csv", ".json", ".parquet")
 TABLE_COLUMNS = ["itu_code", "statistic", "sex", "breakdown", *TABLE_STAT_COLUMNS, "flags"]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _document(run: IndicatorRun, published: dict[str, Any] | None) -> dict[str, Any]:
@@ -79,11 +80,8 @@ def _publish(
     allow_synthetic: bool,
 ) -> tuple[Publication, dict[str, Any]]:
     source = survey_source(info, data=Path(run.data).name, country=country, year=year)
-    store = Store(db or default_db_url())
+    store = open_store(db)
     try:
-        if not store.is_initialised():
-            err.print("Database not initialised: loading the bundled data first…")
-            progress_init(store)
         pub = to_observations(
             run, source, country=country, year=year, allow_synthetic=allow_synthetic
         )
@@ -168,11 +166,11 @@ def indicators_cmd(
     counted in `missing`.
     """
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise _fail(f"--out must end in {', '.join(OUT_SUFFIXES)}, got {out.name!r}")
+        raise fail(f"--out must end in {', '.join(OUT_SUFFIXES)}, got {out.name!r}")
     try:
         m = load_mapping(mapping)
     except MappingError as exc:
-        raise _fail(exc.report.render()) from exc
+        raise fail(exc.report.render()) from exc
     info = _source_info(
         m,
         {
@@ -189,14 +187,14 @@ def indicators_cmd(
         try:  # before the run: a refusal should not wait for the estimates
             check_publishable(file, allow_synthetic=allow_synthetic)
         except EqualsError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(exc) from exc
         missing = [n for n, v in (("--country", iso3), ("--year", yr)) if not v]
         if missing:
-            raise _fail(f"--publish needs {' and '.join(missing)} (or the mapping's country/year)")
+            raise fail(f"--publish needs {' and '.join(missing)} (or the mapping's country/year)")
         try:
             survey_source(info, data=Path(file).name, country=iso3, year=int(yr or 0))
         except EqualsError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(exc) from exc
     try:
         eng = open_engine(engine, file, **engine_options(engine, spark_master))
         run = run_indicators(
@@ -207,9 +205,9 @@ def indicators_cmd(
             options=EstimationOptions(level=level, df=df),
         )
     except MappingError as exc:
-        raise _fail(exc.report.render()) from exc
-    except (EqualsError, ValueError, KeyError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(exc.report.render()) from exc
+    except EqualsError as exc:
+        raise fail(exc) from exc
     published: dict[str, Any] | None = None
     if publish:
         try:
@@ -217,20 +215,20 @@ def indicators_cmd(
                 run, db, info, iso3, int(yr or 0), allow_synthetic=allow_synthetic
             )
         except EqualsError as exc:
-            raise _fail(f"nothing was published: {exc}") from exc
+            raise fail(f"nothing was published: {exc}") from exc
     if out is not None:
         _write(run, out, published)
     for s in run.skipped:
-        err.print(f"skipped {s.indicator.itu_code}: {escape(s.reason)}", highlight=False)
+        say(f"skipped {s.indicator.itu_code}: {s.reason}", console=err)
     if published is not None:
-        err.print(
+        say(
             f"published {published['observations']} observations of "
             f"{', '.join(published['indicators']) or 'no indicator'} as source "
             f"{published['source']} (replaced {published['replaced']})",
-            highlight=False,
+            console=err,
         )
         for n in published["not_published"]:
-            err.print(f"not published {n['itu_code']}: {escape(n['reason'])}", highlight=False)
+            say(f"not published {n['itu_code']}: {n['reason']}", console=err)
     if format is OutputFormat.json:
         sys.stdout.write(json.dumps(_document(run, published), ensure_ascii=False, indent=2) + "\n")
         return

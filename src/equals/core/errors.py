@@ -1,42 +1,98 @@
 """Errors with stable codes (a catalogue, as in frictionless).
 
 Every error a user can cause has a ``code`` that stays the same across releases, a
-human message, and optional suggestions. Adapters map them to exit codes and HTTP status.
+human message, optional suggestions and a location. Each exception class registers its code
+in :data:`equals.core.problems.REGISTRY` (its docstring is the code's meaning), and
+:attr:`EqualsError.problem` gives the one problem shape that reports and the API use.
+Adapters map exception *types* to exit codes and HTTP status, never code strings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+from equals.core.problems import (
+    NOWHERE,
+    Location,
+    Problem,
+    Severity,
+    define,
+    register_class,
+)
+
+SHOWN_MAX = 80
+"""Longest user value echoed in a message (longer ones are cut, with their length)."""
+
+
+def shown(value: str, limit: int = SHOWN_MAX) -> str:
+    """``repr`` of a user value for a message, cut to ``limit`` characters."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[: limit - 1]!r}… ({len(value):,} characters)"
+
+
+def _area(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) < 2 or parts[1] == "core":
+        return "general"
+    if parts[1:3] == ["indicators", "microdata"]:
+        return "survey mapping"
+    return parts[1]
 
 
 class EqualsError(Exception):
-    """Base class: ``code`` is stable, ``message`` is for people."""
+    """Base class of the platform's errors: ``code`` is stable, ``message`` is for people."""
 
     code: str = "equals-error"
+    severity: Severity = Severity.ERROR
 
-    def __init__(self, message: str, *, suggestions: Sequence[str] = ()) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            register_class(cls.code, cls.__qualname__, cls.__doc__, _area(cls.__module__))
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        suggestions: Sequence[str] = (),
+        location: Location | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.suggestions = tuple(suggestions)
+        self.where: Location = location or NOWHERE
+        self.detail = message  # the message without its location prefix
 
     def __str__(self) -> str:
         if self.suggestions:
             return f"{self.message} (did you mean: {', '.join(self.suggestions)}?)"
         return self.message
 
+    @property
+    def problem(self) -> Problem:
+        """This error as a :class:`Problem` (code, severity, message, location, suggestions)."""
+        return Problem(self.code, self.detail, self.severity, self.where, self.suggestions)
+
+
+register_class(EqualsError.code, "EqualsError", EqualsError.__doc__, "general")
+
 
 class NotFoundError(EqualsError):
-    """A named thing (indicator, country, source) does not exist."""
+    """A named thing (indicator, country, source, record) does not exist."""
 
     code = "not-found"
 
     def __init__(self, kind: str, value: str, *, suggestions: Sequence[str] = ()) -> None:
-        super().__init__(f"unknown {kind} {value!r}", suggestions=suggestions)
+        super().__init__(f"unknown {kind} {shown(value)}", suggestions=suggestions)
         self.kind = kind
         self.value = value
 
 
 class UnknownIndicatorError(NotFoundError):
+    """No indicator of the catalogue has this id."""
+
     code = "unknown-indicator"
 
     def __init__(self, value: str, *, suggestions: Sequence[str] = ()) -> None:
@@ -44,6 +100,8 @@ class UnknownIndicatorError(NotFoundError):
 
 
 class UnknownCountryError(NotFoundError):
+    """No country, territory or aggregate has this code (ISO3, ISO2 or e.g. WB:WLD)."""
+
     code = "unknown-country"
 
     def __init__(self, value: str, *, suggestions: Sequence[str] = ()) -> None:
@@ -51,20 +109,43 @@ class UnknownCountryError(NotFoundError):
 
 
 class UnknownSourceError(NotFoundError):
+    """No data source has this id (or the indicator has no data from it)."""
+
     code = "unknown-source"
 
     def __init__(self, value: str, *, suggestions: Sequence[str] = ()) -> None:
         super().__init__("source", value, suggestions=suggestions)
 
 
+class UnknownItuIndicatorError(NotFoundError):
+    """No ITU household/individual ICT indicator has this code or id (e.g. HH7)."""
+
+    code = "unknown-itu-indicator"
+
+    def __init__(self, value: str, *, suggestions: Sequence[str] = ()) -> None:
+        super().__init__("ITU indicator", value, suggestions=suggestions)
+
+
 class ValidationError(EqualsError):
-    """Input that cannot be used as given; ``location`` names file/row/field."""
+    """Input that cannot be used as given; ``location`` names the file, row or field."""
 
     code = "invalid"
 
-    def __init__(self, message: str, *, location: str = "", code: str | None = None) -> None:
-        super().__init__(f"{location}: {message}" if location else message)
-        self.location = location
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: str | Location = "",
+        code: str | None = None,
+        suggestions: Sequence[str] = (),
+    ) -> None:
+        where = Location.parse(location) if isinstance(location, str) else location
+        text = location if isinstance(location, str) else str(location)
+        super().__init__(
+            f"{text}: {message}" if text else message, suggestions=suggestions, location=where
+        )
+        self.location = text
+        self.detail = message
         if code is not None:
             self.code = code
 
@@ -102,3 +183,26 @@ class EditConflictError(EqualsError):
         )
         self.based_on = based_on
         self.current = current
+
+
+class DatabaseUnavailableError(EqualsError):
+    """The database cannot be reached (server down, wrong host or credentials, unreadable
+    file): nothing is wrong with the request, and nothing was written (HTTP 503, CLI exit 3)."""
+
+    code = "database-unavailable"
+
+
+# Codes given at run time (``ValidationError(..., code=...)``) rather than by a class.
+define(
+    "invalid-parameter",
+    "A request parameter or header has a value the API does not accept; the message names it.",
+    area="api",
+)
+define("bad-range", "A range whose start is after its end (e.g. from > to).", area="evidence")
+define(
+    "invalid-setting",
+    "A setting (environment variable or option) has a value that cannot be used.",
+    area="general",
+)
+
+from equals.core import codes as _codes  # noqa: E402,F401  (fallback meanings; see that module)

@@ -11,20 +11,24 @@ import difflib
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from threading import Lock
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from equals.core.areas import Area, AreaKind, closest_codes
 from equals.core.errors import (
+    DatabaseUnavailableError,
     UnknownCountryError,
+    UnknownIndicatorError,
     UnknownSourceError,
     ValidationError,
 )
 from equals.core.vocabulary import Sex
+from equals.evidence.database import require_schema
 from equals.evidence.rows import (
     GapRow,
     IndicatorSummary,
@@ -35,7 +39,7 @@ from equals.evidence.rows import (
 from equals.indicators.catalogue import Catalogue, Indicator, load_catalogue
 from equals.indicators.model import Source
 from equals.store import schema
-from equals.store.store import Store, StoreError
+from equals.store.store import Store
 
 __all__ = ["Evidence", "GapRow", "IndicatorSummary", "ObservationRow"]
 
@@ -44,6 +48,9 @@ T = TypeVar("T")
 
 _NONE = Source(id="", organisation="", title="", licence="", retrieved_from="", origin="")
 """Stands for an unknown source in ``_resolve_source``."""
+
+NAME_MAX = 64
+"""Longest name (indicator id, area code, source id) worth a "did you mean" search."""
 
 VERSION_TTL = 1.0
 """Seconds between checks of the database's data version (see ``Evidence._version``)."""
@@ -62,25 +69,24 @@ class Evidence:
         self._schema_ok = False
 
     # -- connections ----------------------------------------------------------------------
-    def _connect(self) -> AbstractContextManager[Connection]:
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
         """A connection, after checking once that the database is on this version's schema
-        (a database from an older release gives one clear error, not SQL errors)."""
+        (a database from an older release gives one clear error, not SQL errors); a lost
+        connection is reported as such (``DatabaseUnavailableError``, HTTP 503)."""
         if not self._schema_ok:
             self._check_schema()
-        return self.store.connect()
+        try:
+            with self.store.connect() as conn:
+                yield conn
+        except (OperationalError, InterfaceError) as exc:
+            raise DatabaseUnavailableError(
+                f"{self.store.safe_url}: the database connection failed: "
+                f"{' '.join(str(exc.orig).split())[:300]}"
+            ) from exc
 
     def _check_schema(self) -> None:
-        try:
-            current, head = self.store.schema_revision(), self.store.head_revision()
-        except Exception as exc:
-            raise StoreError(f"{self.store.safe_url}: cannot open the database: {exc}") from exc
-        if current != head:
-            state = f"at schema revision {current}" if current else "not initialised"
-            raise StoreError(
-                f"{self.store.safe_url}: the database is {state}; this version of EQUALS Hub "
-                f"needs revision {head}. Run `equals init --db URL` (or Store(url).init()) to "
-                "migrate it and load the bundled data; nothing is lost."
-            )
+        require_schema(self.store)  # unreachable: DatabaseUnavailableError; old: StoreError
         self._schema_ok = True
 
     # -- caching ------------------------------------------------------------------------
@@ -95,7 +101,8 @@ class Evidence:
         now = time.monotonic()
         with self._lock:
             if now - self._version_checked > VERSION_TTL:
-                self._db_version = self.store.data_version()
+                with self._connect() as conn:
+                    self._db_version = int(self.store.get_meta("data_version", conn) or 0)
                 self._version_checked = now
             return (self.store.local_version, self._db_version)
 
@@ -145,7 +152,11 @@ class Evidence:
     def source(self, source_id: str) -> Source:
         sources = self.sources()
         if source_id not in sources:
-            close = difflib.get_close_matches(source_id, list(sources), n=3, cutoff=0.4)
+            close = (
+                difflib.get_close_matches(source_id, list(sources), n=3, cutoff=0.4)
+                if len(source_id) <= NAME_MAX
+                else []
+            )
             raise UnknownSourceError(source_id, suggestions=close)
         return sources[source_id]
 
@@ -163,6 +174,8 @@ class Evidence:
 
     # -- indicators ---------------------------------------------------------------------
     def indicator(self, indicator_id: str) -> Indicator:
+        if len(indicator_id) > NAME_MAX:  # no id is this long: skip the costly suggestions
+            raise UnknownIndicatorError(indicator_id)
         return self.catalogue.get(indicator_id)
 
     def indicator_summaries(self) -> list[IndicatorSummary]:
@@ -245,7 +258,8 @@ class Evidence:
         for a in areas.values():
             if a.iso2 and a.iso2 == key.upper() and a.is_country:
                 return a
-        raise UnknownCountryError(code, suggestions=closest_codes(code, areas.values()))
+        close = closest_codes(code, areas.values()) if len(code) <= NAME_MAX else []
+        raise UnknownCountryError(code, suggestions=close)
 
     # -- observations -------------------------------------------------------------------
     def observations(

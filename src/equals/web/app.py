@@ -12,24 +12,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equals.bootstrap import initialise
-from equals.core.errors import (
-    EditConflictError,
-    EqualsError,
-    NotFoundError,
-    PermissionDeniedError,
-    PreconditionRequiredError,
-    ValidationError,
-)
 from equals.core.version import __version__
 from equals.evidence.queries import Evidence
 from equals.settings import Settings
-from equals.store import Store, StoreError
+from equals.store import Store
+from equals.web.errors import ERROR_RESPONSES, error_body, install_error_handlers
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
@@ -38,10 +29,6 @@ SERVER_ERROR_PAGE = (
     "</title><h1>Something went wrong on our side</h1><p>The error was logged. "
     '<a href="/">Back to the start page</a>.</p></html>'
 )
-
-
-def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, **extra}}
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -69,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
             "Leadership). Every value carries its source, year and licence."
         ),
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
         docs_url=None,  # /docs and /redoc: equals.web.api_docs (vendored, CSP-safe)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
@@ -88,64 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
             status_code=500,
         )
 
-    @app.exception_handler(NotFoundError)
-    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse(
-            error_body(exc.code, str(exc), suggestions=list(exc.suggestions)), status_code=404
-        )
-
-    @app.exception_handler(ValidationError)
-    async def _invalid(_: Request, exc: ValidationError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc), parameter=exc.location), status_code=422)
-
-    @app.exception_handler(StoreError)
-    async def _store(_: Request, exc: StoreError) -> JSONResponse:
-        # The database, not the request, is at fault (e.g. an older schema): 503.
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=503)
-
-    @app.exception_handler(PermissionDeniedError)
-    async def _forbidden(_: Request, exc: PermissionDeniedError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=403)
-
-    @app.exception_handler(PreconditionRequiredError)
-    async def _precondition(_: Request, exc: PreconditionRequiredError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=428)
-
-    @app.exception_handler(EditConflictError)
-    async def _conflict(_: Request, exc: EditConflictError) -> JSONResponse:
-        return JSONResponse(
-            error_body(exc.code, str(exc), current_version=exc.current), status_code=409
-        )
-
-    @app.exception_handler(EqualsError)
-    async def _other(_: Request, exc: EqualsError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=400)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
-            from equals.web.pages import page_not_found
-
-            return page_not_found(request)
-        code = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
-        return JSONResponse(
-            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def _bad_param(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = []
-        names = []
-        for err in exc.errors():
-            loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
-            name = ".".join(loc) or "request"
-            names.append(name)
-            problems.append({"parameter": name, "message": err.get("msg", "invalid")})
-        message = "; ".join(f"{p['parameter']}: {p['message']}" for p in problems)
-        return JSONResponse(
-            error_body("invalid-parameter", message, parameters=names, problems=problems),
-            status_code=422,
-        )
+    install_error_handlers(app)
 
     from equals.web.api import router as api_router
     from equals.web.api_docs import router as api_docs_router

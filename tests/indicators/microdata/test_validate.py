@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from equals.core.problems import Location
 from equals.indicators.microdata import (
     CODES,
     MappingError,
@@ -60,7 +61,8 @@ def test_unknown_column_without_close_names(
     bad = replace(mapping, design=replace(mapping.design, weight="pondération"))
     (problem,) = check(survey_frame, bad, tmp_path)
     assert problem.code == "unknown-column"
-    assert problem.location == "mapping.yaml: design.weight"
+    assert problem.location == Location(file="mapping.yaml", field="design.weight")
+    assert str(problem.location) == "mapping.yaml: design.weight"
     assert problem.message == (
         "no column 'pondération' in survey.csv (columns: stratum, cluster, hhid, rel, wt, "
         "hhwt, b4, b5, ur, edu, lfs, q7, q10, q18, s_copa, s_email, h6)"

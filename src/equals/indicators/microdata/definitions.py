@@ -7,7 +7,8 @@ population scope, its breakdowns, and the platform catalogue indicator it publis
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from equals.core.errors import DataFileError
+from equals.core.errors import DataFileError, UnknownItuIndicatorError
 
 FILE = "itu_indicators.yaml"
 BREAKDOWNS = ("sex", "age_group", "location", "education", "labour_force")
@@ -145,10 +146,14 @@ class ItuIndicators:
         return len(self.indicators)
 
     def get(self, indicator_id: str) -> ItuIndicator:
+        """An indicator by id or ITU code (any case); unknown ones get "did you mean"."""
+        key = indicator_id.strip().casefold()
         for ind in self.indicators:
-            if indicator_id in (ind.id, ind.itu_code):
+            if key in (ind.id.casefold(), ind.itu_code.casefold()):
                 return ind
-        raise KeyError(indicator_id)
+        raise UnknownItuIndicatorError(
+            indicator_id, suggestions=closest_itu(indicator_id, self.indicators)
+        )
 
     @property
     def concepts(self) -> tuple[str, ...]:
@@ -160,6 +165,15 @@ class ItuIndicators:
 
     def to_descriptor(self) -> list[dict[str, Any]]:
         return [i.to_descriptor() for i in self.indicators]
+
+
+def closest_itu(name: str, indicators: Iterable[ItuIndicator]) -> list[str]:
+    """Up to three ITU codes or ids close to ``name`` (codes first: ``HH99`` → HH9, HH6…)."""
+    items = list(indicators)
+    by_key = {i.itu_code.casefold(): i.itu_code for i in items}
+    by_key.update({i.id.casefold(): i.id for i in items})
+    close = difflib.get_close_matches(name.strip().casefold(), list(by_key), n=3, cutoff=0.5)
+    return [by_key[c] for c in close]
 
 
 @cache

@@ -38,7 +38,7 @@ from typing import Any
 import yaml
 
 from equals.indicators.microdata.definitions import Unit, load_itu_indicators
-from equals.indicators.microdata.problems import MappingError, Problem
+from equals.indicators.microdata.problems import MappingError, Problem, problem
 from equals.survey.design import LonelyPSU
 
 Code = str | int | float | bool
@@ -308,7 +308,7 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def bad(self, path: str, message: str) -> None:
-        self.problems.append(Problem("mapping-invalid", message, f"{self.name}: {path}"))
+        self.problems.append(problem("mapping-invalid", message, self.name, path))
 
     def block(self, d: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any] | None:
         if not isinstance(d, Mapping):
@@ -562,11 +562,17 @@ def load_mapping(path: str | Path) -> SurveyMapping:
         data = yaml.safe_load(p.read_text("utf-8"))
     except OSError as exc:
         raise MappingError.of(
-            p.name, "", [Problem("mapping-invalid", f"cannot read: {exc.strerror}", p.name)]
+            p.name, "", [problem("mapping-invalid", f"cannot read: {exc.strerror}", p.name)]
         ) from exc
     except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        col = None if mark is None else mark.column + 1
+        what = getattr(exc, "problem", None) or str(exc)
         raise MappingError.of(
-            p.name, "", [Problem("mapping-invalid", f"not valid YAML: {exc}", p.name)]
+            p.name,
+            "",
+            [problem("mapping-invalid", f"not valid YAML: {what}", p.name, line=line, column=col)],
         ) from exc
     mapping, problems = parse_mapping(data, name=p.name)
     if mapping is None or problems:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from equals.core.errors import ValidationError
+from equals.core.problems import Location, Problem, define, make
 
+AREA = "survey mapping"
 CODES: dict[str, str] = {
     "mapping-invalid": "the mapping file is not shaped as documented (missing or unknown key, "
     "wrong value type)",
@@ -26,24 +28,29 @@ CODES: dict[str, str] = {
     "missing-design-value": "a design column (weight, strata, PSU, fpc) has missing values",
     "negative-weight": "the weight column has negative values",
 }
-"""Every problem code with what it means (stable across releases)."""
+"""Every problem code of a mapping report with what it means (stable across releases);
+registered in :data:`equals.core.problems.REGISTRY`."""
+
+for _code, _meaning in CODES.items():
+    define(_code, _meaning[0].upper() + _meaning[1:] + ".", area=AREA)
+
+__all__ = ["CODES", "MappingError", "MappingReport", "Problem", "problem"]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    code: str
-    message: str
-    location: str  # "mapping.yaml: concepts.internet_use.column"
-
-    def __post_init__(self) -> None:
-        if self.code not in CODES:
-            raise ValueError(f"unknown problem code {self.code!r}")
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message} [{self.code}]"
-
-    def to_record(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "location": self.location}
+def problem(
+    code: str,
+    message: str,
+    file: str,
+    field: str | None = None,
+    *,
+    line: int | None = None,
+    column: int | None = None,
+) -> Problem:
+    """A mapping problem at ``file`` (and ``field``, a dotted path such as
+    ``concepts.internet_use.column``, or a 1-based ``line``/``column`` of the YAML text)."""
+    if code not in CODES:
+        raise ValueError(f"unknown mapping problem code {code!r}")
+    return make(code, message, location=Location(file=file, line=line, column=column, field=field))
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ class MappingReport:
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not any(p.is_error for p in self.problems)
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)

@@ -23,9 +23,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from equals.core.errors import ValidationError
+from equals.core.problems import define
 from equals.core.vocabulary import Sex
 from equals.indicators.catalogue import Catalogue, load_catalogue
 from equals.indicators.microdata.mapping import SourceInfo
+from equals.indicators.microdata.problems import AREA
 from equals.indicators.microdata.runner import IndicatorRun, breakdown_of
 from equals.indicators.model import Observation, Source
 from equals.survey.simulate import is_synthetic
@@ -34,7 +36,18 @@ REQUIRED_SOURCE = ("id", "organisation", "title", "licence")
 
 
 class SyntheticDataError(ValidationError):
+    """The data was written by `equals survey simulate`: it is not published unless
+    explicitly allowed (--allow-synthetic), and then under a SYNTHETIC title."""
+
     code = "synthetic-data"
+
+
+MISSING_SOURCE_FIELD = define(
+    "missing-source-field",
+    "Publishing needs the survey's source id, organisation, title and licence (options or "
+    "the mapping's source: block).",
+    area=AREA,
+)
 
 
 def check_publishable(data: str | Path, *, allow_synthetic: bool = False) -> bool:
@@ -77,7 +90,7 @@ def survey_source(info: SourceInfo, *, data: str, country: str, year: int) -> So
             f"publishing needs the survey's {', '.join(missing)} ({flags}, or the mapping's "
             "source: block)",
             location="source",
-            code="missing-source-field",
+            code=MISSING_SOURCE_FIELD.code,
         )
     return Source(
         id=info.id,

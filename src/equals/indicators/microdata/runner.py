@@ -20,7 +20,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from equals.indicators.microdata.definitions import ItuIndicator, Unit, load_itu_indicators
+from equals.core.errors import EqualsError, NotFoundError, UnknownItuIndicatorError
+from equals.indicators.microdata.definitions import (
+    ItuIndicator,
+    Unit,
+    closest_itu,
+    load_itu_indicators,
+)
 from equals.indicators.microdata.harmonise import (
     age_scope_sql,
     codes_scope_sql,
@@ -91,6 +97,20 @@ def breakdown_of(domain: dict[str, Any] | Any) -> tuple[str, str]:
     return sex, ";".join(sorted(rest))
 
 
+class SkippedIndicatorError(NotFoundError):
+    """The indicator exists but this run could not compute it (the mapping lacks a concept,
+    or no respondent is in scope); the message gives the reason."""
+
+    code = "indicator-skipped"
+
+    def __init__(self, skipped: Skipped) -> None:
+        EqualsError.__init__(
+            self, f"{skipped.indicator.itu_code} was not computed in this run: {skipped.reason}"
+        )
+        self.kind = "ITU indicator"
+        self.value = skipped.indicator.itu_code
+
+
 @dataclass(frozen=True)
 class IndicatorRun:
     """Everything one run computed (``results``) and could not (``skipped``)."""
@@ -101,10 +121,16 @@ class IndicatorRun:
     skipped: tuple[Skipped, ...]
 
     def result(self, indicator: str) -> IndicatorResult:
+        key = indicator.strip().casefold()
         for r in self.results:
-            if indicator in (r.indicator.id, r.indicator.itu_code):
+            if key in (r.indicator.id.casefold(), r.indicator.itu_code.casefold()):
                 return r
-        raise KeyError(indicator)
+        for s in self.skipped:
+            if key in (s.indicator.id.casefold(), s.indicator.itu_code.casefold()):
+                raise SkippedIndicatorError(s)
+        raise UnknownItuIndicatorError(
+            indicator, suggestions=closest_itu(indicator, (r.indicator for r in self.results))
+        )
 
     def records(self) -> list[dict[str, Any]]:
         """Tidy rows: ``statistic`` proportion (sex female/male/total) or a gap measure

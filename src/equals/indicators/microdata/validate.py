@@ -19,7 +19,7 @@ from pathlib import Path
 
 from equals.indicators.microdata.harmonise import normalise, value_key
 from equals.indicators.microdata.mapping import Categorical, Code, SurveyMapping
-from equals.indicators.microdata.problems import MappingReport, Problem
+from equals.indicators.microdata.problems import MappingReport, Problem, problem
 from equals.survey.domains import native
 from equals.survey.engine import ColumnKind, Engine
 from equals.survey.sql import TABLE
@@ -95,7 +95,7 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
     problems: list[Problem] = []
 
     def add(code: str, path: str, message: str) -> None:
-        problems.append(Problem(code, message, f"{name}: {path}"))
+        problems.append(problem(code, message, name, path))
 
     present: set[str] = set()
     for path, column in _columns(mapping):
