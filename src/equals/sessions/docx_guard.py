@@ -70,13 +70,18 @@ def check_docx(data: bytes, name: str, limits: DocxLimits = LIMITS) -> None:
             if info.flag_bits & 0x1:
                 raise _fail(name, f"DOCX part {info.filename} is encrypted; remove the password")
             total += info.file_size
-            if info.file_size > limits.max_part_bytes or total > limits.max_total_bytes:
+            if info.file_size > limits.max_part_bytes:
                 raise _fail(
                     name,
-                    f"DOCX inflates to more than {limits.max_total_bytes // _MB} MB "
-                    f"({info.filename} alone is {info.file_size / _MB:.1f} MB; limit "
-                    f"{limits.max_part_bytes // _MB} MB per part): a zip bomb, or a report far "
-                    "larger than any session report",
+                    f"DOCX part {info.filename} inflates to {info.file_size / _MB:.1f} MB, over "
+                    f"the limit of {limits.max_part_bytes // _MB} MB per part: a zip bomb, or "
+                    "a report far larger than any session report",
+                )
+            if total > limits.max_total_bytes:
+                raise _fail(
+                    name,
+                    f"DOCX inflates to more than {limits.max_total_bytes // _MB} MB in all: a "
+                    "zip bomb, or a report far larger than any session report",
                 )
             ratio = info.file_size // max(info.compress_size, 1)
             if info.file_size > _MB and ratio > limits.max_ratio:

@@ -81,7 +81,7 @@ def field_values(report: ParsedReport, f: TemplateField) -> list[str]:
 
 
 def _as_list(f: TemplateField) -> bool:
-    return f.kind in (FieldKind.SENTENCES, FieldKind.ORGANIZATIONS)
+    return f.kind in (FieldKind.SENTENCES, FieldKind.ORGANIZATIONS, FieldKind.LINES)
 
 
 def to_markdown(report: ParsedReport, template: ReportTemplate | None = None) -> str:

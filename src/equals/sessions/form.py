@@ -10,7 +10,13 @@ from equals.sessions.model import ParsedReport
 from equals.sessions.parser import parse_report
 from equals.sessions.template import FieldKind, load_template
 
-_LISTS = (FieldKind.SENTENCES, FieldKind.PEOPLE, FieldKind.SPEAKERS, FieldKind.ORGANIZATIONS)
+_LISTS = (
+    FieldKind.SENTENCES,
+    FieldKind.PEOPLE,
+    FieldKind.SPEAKERS,
+    FieldKind.ORGANIZATIONS,
+    FieldKind.LINES,
+)
 
 
 def form_markdown(template_id: str, fields: Mapping[str, str]) -> str:

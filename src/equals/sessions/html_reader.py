@@ -75,6 +75,11 @@ _MAX_DEPTH = 150
 _ACTIVE = ("script", "iframe", "object", "embed")
 
 
+def _inline(text: str) -> str:
+    """Source line breaks inside HTML text are spaces; only ``<br>`` breaks a line."""
+    return text.replace("\r", " ").replace("\n", " ")
+
+
 class _Walker:
     def __init__(self) -> None:
         self.lines: list[Line] = []
@@ -158,14 +163,14 @@ class _Walker:
             if tag == "hr":
                 self.lines.append(Line(text=""))
         if el.text:
-            self.buffer.append(el.text)
+            self.buffer.append(_inline(el.text))
         if depth >= _MAX_DEPTH:
             self.buffer.append(" ".join(self.text_of(el).split()))
         else:
             for child in el:
                 self.walk(child, depth + 1)
                 if child.tail:
-                    self.buffer.append(child.tail)
+                    self.buffer.append(_inline(child.tail))
         if block:
             self.flush()
             if tag in ("p", "div", "section", "ul", "ol", "dl", "blockquote"):
@@ -190,6 +195,10 @@ def lines_from_html(text: str, name: str) -> tuple[tuple[Line, ...], int]:
     walker.flush()
     dropped = sum(1 for el in root.iter(*_ACTIVE))
     lines = walker.lines
+    title = root.find(".//title")
+    if not any(ln.heading for ln in lines) and title is not None and title.text_content():
+        text = " ".join(title.text_content().split()).split(" | ")[0]
+        lines.insert(0, Line(text=text, heading=1))
     while lines and not lines[-1].text:
         lines.pop()
     return tuple(lines), dropped

@@ -30,7 +30,13 @@ from equals.sessions.template import (
     TemplateField,
     templates,
 )
-from equals.sessions.text import assemble_paragraphs, clean, normalize_label, slug
+from equals.sessions.text import (
+    assemble_paragraphs,
+    clean,
+    normalize_label,
+    slug,
+    strip_bullet,
+)
 
 
 def parse_report(
@@ -72,6 +78,8 @@ def _extra_value(kind: FieldKind, values: list[tuple[str, bool]], wrapped: bool)
     if kind is FieldKind.COUNT:
         count = first_count(_text(values))
         return count.value if count else None
+    if kind is FieldKind.LINES:
+        return tuple(t for v, _ in values if (t := _SYMBOL_BULLET.sub("", v).strip()))
     if kind in (FieldKind.PARAGRAPHS, FieldKind.SENTENCES):
         return tuple(assemble_paragraphs(values, wrapped=wrapped))
     if kind in (FieldKind.PEOPLE, FieldKind.SPEAKERS):
@@ -85,6 +93,7 @@ def _extra_value(kind: FieldKind, values: list[tuple[str, bool]], wrapped: bool)
 
 
 Chunk = tuple[str, list[tuple[str, bool]]]  # (label as written, value lines)
+_SYMBOL_BULLET = re.compile(r"^\s*[-*•●▪◦+]\s+")
 _YEAR = re.compile(r"\b(20[0-4]\d)\b")
 
 
@@ -99,7 +108,7 @@ def _flat(chunks: list[Chunk]) -> list[tuple[str, bool]]:
 
 def _role_label(label: str) -> str:
     """``"Speaker 3"`` → ``"Speaker"``; ``"2. Online Moderator:"`` → ``"Online Moderator"``."""
-    text = re.sub(r"^\s*(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+", "", clean(label))
+    text, _ = strip_bullet(clean(label))
     return re.sub(r"\s+#?\d{1,3}$", "", text).strip(" :")
 
 
@@ -226,6 +235,8 @@ def _preamble(
     slots = list(tmpl.preamble) if known and igf_found else []
     unplaced: list[str] = []
     igf_line = igf_found[0].text if igf_found else None
+    if seg.heading and igf_found and igf_line == " ".join(seg.heading.split()):
+        title, need_title_next = igf_found[1] or None, not igf_found[1]
     for ln in seg.preamble:
         text = ln.text
         if not text:
@@ -242,12 +253,10 @@ def _preamble(
         if ln.heading == 1 and title is None:
             title = text
             continue
-        if title is not None and slots:
+        if (title is not None or igf_found) and slots:
             fills.append((slots.pop(0), text))
             continue
         unplaced.append(text)
-    if seg.heading and igf_found and igf_line == " ".join(seg.heading.split()) and title is None:
-        title = igf_found[1] or None
     return title, fills, unplaced
 
 

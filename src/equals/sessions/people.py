@@ -32,6 +32,10 @@ _ROLE_PREFIX = re.compile(
     r"\s*\d*\s*[:.)–—-]\s*",
     re.IGNORECASE,
 )
+_HONORIFIC = re.compile(
+    r"^(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|H\.\s?E|Hon|Amb|Ambassador|Sir|Dame|Eng)\.?\s+)+"
+    r"(?=\S+\s+\S)"
+)
 _SEPARATORS = re.compile(r"\s*[,;]\s*|\s*[–—]\s*|\s+-\s*|(?<=[^\W\d])-\s+")
 _ORG_WORDS = frozenset(
     [
@@ -246,6 +250,8 @@ def _person(parts: _Parts, name_first: bool) -> Person:
     title = next((p for p in ps if is_title(p) and org_score(p) < 2), "")
     if title:
         ps.remove(title)
+    if m := _HONORIFIC.match(name):  # "Dr. Hana Kovačević": the honorific is not the name
+        name, title = name[m.end() :], title or m.group(0).strip()
     country = ""
     countries = [p for p in ps if country_name(p)]
     if countries and (len(ps) > 1 or parts.group is not StakeholderGroup.GOVERNMENT):

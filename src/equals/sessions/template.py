@@ -46,6 +46,7 @@ class FieldKind(StrEnum):
     ORGANIZATIONS = "organizations"  # organisation names, normalised as entities
     PEOPLE = "people"  # one person per line: name, optional organisation
     SPEAKERS = "speakers"  # name, organisation, stakeholder group per line
+    LINES = "lines"  # a short list, one item per line (subthemes, SDGs)
     SENTENCES = "sentences"  # one item per issue/message, each meant to be a sentence
     PARAGRAPHS = "paragraphs"  # free prose in paragraphs
     COUNT = "count"  # a whole number (e.g. participants present)
