@@ -7,6 +7,7 @@ from typing import Any
 
 from equals.analysis.audit import AuditCell, AuditSummary, CountryCoverage
 from equals.analysis.index import IndexResult
+from equals.analysis.trends import ParityTrend
 
 INDEX_KEYS = ("country", "score", "access", "skills", "leadership", "rank", "rank_low", "rank_high")
 INDEX_TABLE_KEYS = (
@@ -118,3 +119,83 @@ def coverage_records(rows: Iterable[CountryCoverage]) -> list[dict[str, Any]]:
         | {"recent_share": r.recent_share}
         for r in rows
     ]
+
+
+TREND_ROW_KEYS = (
+    "year",
+    "kind",
+    "female",
+    "male",
+    "parity",
+    "parity_fitted",
+    "parity_low",
+    "parity_high",
+)
+
+
+def trend_summary(t: ParityTrend) -> dict[str, Any]:
+    """The years-to-parity answer of one country × indicator, with the method stated."""
+    m = t.method
+    return {
+        "country": t.country,
+        "indicator": t.indicator,
+        "source": t.source,
+        "licence": t.licence,
+        "status": t.status.value,
+        "message": t.message,
+        "points": len(t.points),
+        "first_year": t.first_year,
+        "last_year": t.last_year,
+        "parity_year": t.parity_year,
+        "years_to_parity": t.years_to_parity,
+        "parity_year_low": t.parity_year_low,
+        "parity_year_high": t.parity_year_high,
+        "annual_change_pct": t.annual_change,
+        "method": {
+            "id": m.id,
+            "version": m.version,
+            "fit": "OLS of log(F/M) on the year; F and M on logit(v/100) (log if not a %)",
+            "parity_band": list(m.band),
+            "prediction_level": m.level,
+            "min_points": m.min_points,
+            "min_span_years": m.min_span_years,
+            "horizon_years": m.horizon,
+        },
+    }
+
+
+def trend_rows(t: ParityTrend) -> list[dict[str, Any]]:
+    """Observed years (with the fitted parity) then projected years (with the interval)."""
+    fitted = dict(t.parity.fitted) if t.parity is not None else {}
+    rows: list[dict[str, Any]] = [
+        {
+            "year": p.year,
+            "kind": "observed",
+            "female": p.female,
+            "male": p.male,
+            "parity": p.female / p.male if p.male else None,
+            "parity_fitted": fitted.get(p.year),
+            "parity_low": None,
+            "parity_high": None,
+        }
+        for p in t.points
+    ]
+    if t.parity is not None and t.female is not None and t.male is not None:
+        for pp, fp, mp in zip(
+            t.parity.projection, t.female.projection, t.male.projection, strict=True
+        ):
+            rows.append(
+                {
+                    "year": pp.year,
+                    "kind": "projected",
+                    "female": fp.estimate,
+                    "male": mp.estimate,
+                    "parity": None,
+                    "parity_fitted": pp.estimate,
+                    "parity_low": pp.low,
+                    "parity_high": pp.high,
+                }
+            )
+            if t.parity_year is not None and pp.year >= max(t.parity_year, t.parity_year_high or 0):
+                break
+    return rows

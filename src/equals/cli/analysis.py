@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +14,7 @@ from equals.analysis import records
 from equals.analysis.audit import data_gap_audit
 from equals.analysis.index import compute_index
 from equals.analysis.method import Aggregation, WeightScheme, load_method
+from equals.analysis.trends import country_trend
 from equals.cli.app import app
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, open_evidence
 from equals.core.errors import EqualsError
@@ -127,3 +130,33 @@ def data_gaps_command(
         flat = format is not OutputFormat.json
         rows = records.data_gap_records(cells, detail=detail, flat=flat)
     emit(rows, format, list(keys), title=title)
+
+
+@app.command("parity-years")
+def parity_years_command(
+    country: Annotated[str, typer.Argument(metavar="ISO3")],
+    indicator: Annotated[str, typer.Argument(metavar="INDICATOR")],
+    db: DbOption = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Trend of one country's gender gap and the years until parity at the current pace.
+
+    Fits log(F/M) on the year (OLS, the method in trend_method.yaml), projects it with a 95%
+    prediction interval and gives the first year in the ITU parity band 0.98-1.02, or
+    'diverging' / 'not at current pace'; never from fewer than the stated minimum of points.
+    """
+    ev = open_evidence(db)
+    try:
+        trend = country_trend(ev, country, indicator)
+    except EqualsError as exc:
+        raise fail(str(exc), 2) from exc
+    summary = records.trend_summary(trend)
+    if format is OutputFormat.json:
+        summary["series"] = records.trend_rows(trend)
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        return
+    title = f"{trend.country} {trend.indicator}: {trend.message}"
+    if trend.parity_year_low is not None and trend.status.value != "at_parity":
+        high = trend.parity_year_high or f"after {trend.last_year + trend.method.horizon}"  # type: ignore[operator]
+        title += f" (95% prediction interval: {trend.parity_year_low}-{high})"
+    emit(records.trend_rows(trend), format, list(records.TREND_ROW_KEYS), title=title)

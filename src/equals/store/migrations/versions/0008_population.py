@@ -1,4 +1,9 @@
-"""Population (filled in by the analysis work).
+"""Population: no schema change (a no-op revision kept so the chain stays 0007 -> 0008 -> ...).
+
+The analysis layer's population denominators (World Bank WDI population by sex, all ages and
+aged 0-14) are bundled reference data read from the package files by
+``equals.indicators.sources.wdi_population``, like the indicator catalogue; they are not stored
+in the database.
 
 Revision ID: 0008
 Revises: 0007
