@@ -115,7 +115,7 @@ def _form(request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
     ctx.setdefault("values", {})
     ctx.setdefault("findings", None)
     ctx.setdefault("session", None)
-    ctx.setdefault("version", None)
+    ctx.setdefault("edit_version", None)
     ctx.setdefault("conflict", None)
     ctx.setdefault("event", "IGF")
     ctx.setdefault("year", "")
@@ -236,7 +236,7 @@ def edit_session_form(request: Request, session_id: str) -> Response:
         event=detail.summary.event,
         year=str(detail.summary.year),
         session=detail.summary,
-        version=detail.summary.version,
+        edit_version=detail.summary.version,
     )
 
 
@@ -253,14 +253,15 @@ async def edit_session_submit(request: Request, session_id: str) -> Response:
         detail = get_session(store, sid)
     except EqualsError:
         return _render(request, "not_found.html", 404, kind="session", value=session_id[:40])
-    based_on = int(values["__version"]) if values["__version"].isdigit() else None
+    v = values["__version"]
+    based_on = int(v) if v.isascii() and v.isdigit() and len(v) <= 9 else None
     ctx: dict[str, Any] = {
         "template": tmpl,
         "values": _fields(values),
         "event": detail.summary.event,
         "year": str(detail.summary.year),
         "session": detail.summary,
-        "version": based_on,
+        "edit_version": based_on,
     }
     try:
         if based_on is None:
@@ -287,7 +288,7 @@ async def edit_session_submit(request: Request, session_id: str) -> Response:
             for f in tmpl.fields
             if values.get(f.id, "").strip() != theirs.get(f.id, "").strip()
         ]
-        ctx["version"] = now.summary.version  # submitting again replaces their revision
+        ctx["edit_version"] = now.summary.version  # submitting again replaces their revision
         ctx["latest"] = now.revisions[-1] if now.revisions else None
         return _form(request, 409, error=str(exc), **ctx)
     except PermissionDeniedError as exc:

@@ -4,6 +4,7 @@ each written as a failing test first, through the real app and the real CLI."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 import equals.cli.sessions_store  # noqa: F401  (registers the commands)
 from equals.archive.access import grant_editor
-from equals.archive.repository import list_sessions
+from equals.archive.repository import get_session, list_sessions
 from equals.auth import Actor, Role, audit_entries, create_user, issue_token
 from equals.cli import app as cli_app
 from equals.settings import Settings
@@ -247,3 +248,67 @@ def test_the_openapi_document_describes_every_sessions_body(
                 assert schema != {} and (
                     "$ref" in schema or "items" in schema or "properties" in schema
                 ), (method, path, schema)
+
+
+def test_nul_and_surrogates_on_either_database(store: Store) -> None:
+    """On PostgreSQL a NUL in a query parameter or a field used to be a 500."""
+    create_user(store, "amina", "correct horse battery", roles=[Role.RAPPORTEUR])
+    h = {"Authorization": f"Bearer {issue_token(store, 'amina')}"}
+    with TestClient(create_app(Settings(db_url=store.url, init_on_start=False))) as client:
+        assert (
+            client.post(
+                "/api/v1/sessions", json={"text": report_text("Fine title")}, headers=h
+            ).status_code
+            == 201
+        )
+        for raw in ("%00", "%ED%A0%80"):
+            for url in (
+                f"/api/v1/sessions?event=IGF{raw}",
+                f"/api/v1/sessions?organization=itu{raw}",
+                f"/api/v1/sessions/search?q=fine{raw}&event=IGF{raw}",
+                f"/sessions?q=fine{raw}&event=IGF{raw}",
+            ):
+                r = client.get(url)
+                assert r.status_code in (200, 422), (url, r.status_code, r.text[:200])
+        for bad in ("\x00", "\ud800"):
+            r = client.post(
+                "/api/v1/sessions",
+                content=json.dumps({"text": report_text(f"T{bad}"), "event": f"E{bad}"}),
+                headers={**h, "Content-Type": "application/json"},
+            )
+            assert r.status_code == 422 and error(r)["code"] == "invalid-parameter"
+        assert len(list_sessions(store)) == 1
+
+
+def test_the_form_shows_a_conflict_with_both_texts(web: tuple[TestClient, Store]) -> None:
+    client, store = web
+    sid = _filed(client, store)
+    login = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+    creds = {"name": "amina", "password": "correct horse battery", "csrf_token": token}
+    assert client.post("/login", data=creds, follow_redirects=False).status_code == 303
+    form = client.get(f"/sessions/{sid}/edit")
+    assert form.status_code == 200 and 'name="version" value="1"' in form.text
+    fields = dict(re.findall(r'<textarea id="field_(\w+)" name="field_\w+"[^>]*>([^<]*)</textarea>',
+                             form.text))  # fmt: skip
+    assert "Women need affordable access" in fields["key_issues"]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+    # Someone else revises the report meanwhile (through the API, based on version 1).
+    other = {"text": report_text("Mobile access for women", key_issues=["Their new issue."])}
+    r = client.put(
+        f"/api/v1/sessions/{sid}", json=other, headers={**bearer(store), "If-Match": '"v1"'}
+    )
+    assert r.status_code == 200
+    mine = {
+        "csrf_token": csrf, "template": "igf-2016-workshop", "version": "1",
+        "field_title": "Mobile access for women", "field_date": "9 December 2016",
+        "field_key_issues": "My own new issue.",
+    }  # fmt: skip
+    r = client.post(f"/sessions/{sid}/edit", data=mine, follow_redirects=False)
+    assert r.status_code == 409 and "changed since you opened it" in r.text
+    assert "My own new issue." in r.text and "Their new issue." in r.text
+    assert 'name="version" value="2"' in r.text  # saving again is based on what is there now
+    assert len(get_session(store, sid).revisions) == 2
+    r = client.post(f"/sessions/{sid}/edit", data={**mine, "version": "2"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert get_session(store, sid).report.key_issues == ("My own new issue.",)
