@@ -7,6 +7,7 @@ against the source files in tests/indicators): the SDMX file must carry exactly 
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
@@ -100,3 +101,19 @@ def test_json_records_carry_the_release(client: TestClient) -> None:
     rec = client.get("/api/v1/gaps?indicator=internet_use").json()[0]
     assert rec["release"] == "bundled"
     assert client.get("/api/v1/observations?format=sdmx").status_code == 422
+
+
+def test_cli_gaps_sdmx_csv(loaded_db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from equals.cli import app
+
+    args = ["gaps", "internet_use", "--year", "2019", "--db", loaded_db_url, "--format"]
+    result = CliRunner().invoke(app, [*args, "sdmx-csv"])
+    assert result.exit_code == 0, result.output
+    (ds,) = read_back(result.stdout, "gaps")
+    keys = {obs_key(o) for o in ds.obs}
+    assert ("internet_use", "KEN", "2019", "_Z", "_T", "PARITY") in keys
+    assert {attrs(o)["RELEASE"] for o in ds.obs} == {"bundled"}
+    js = CliRunner().invoke(app, [*args, "json"])
+    assert len(json.loads(js.stdout)) == len({k[1] for k in keys})

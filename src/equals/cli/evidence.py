@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -33,7 +34,9 @@ from equals.evidence.records import (
     profile_record,
     source_record,
 )
+from equals.evidence.sdmx import gaps_csv
 from equals.indicators.gaps import GapMetric
+from equals.releases import add_release_keys, current_release_names
 from equals.settings import default_db_url
 from equals.store import Store
 
@@ -133,6 +136,15 @@ def indicators_show(
     emit(rows, format, ["field", "value"], title=summary.indicator.title)
 
 
+class GapsFormat(StrEnum):
+    """``equals gaps`` output: the common formats and SDMX-CSV 2.0 (docs/data-refresh.md)."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    sdmx_csv = "sdmx-csv"
+
+
 @app.command()
 def gaps(
     indicator_id: Annotated[str, typer.Argument(metavar="ID")],
@@ -146,7 +158,9 @@ def gaps(
     breakdown: Annotated[str, typer.Option(help="e.g. location=urban")] = "",
     limit: Annotated[int | None, typer.Option(help="Show only the first N rows.")] = None,
     db: DbOption = None,
-    format: FormatOption = OutputFormat.table,
+    format: Annotated[
+        GapsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = GapsFormat.table,
 ) -> None:
     """Gender gap of every country for one indicator, largest gap against women first."""
     ev = open_evidence(db)
@@ -165,12 +179,17 @@ def gaps(
 
     rows = sorted(rows, key=key)[:limit]
     records = [gap_record(r) for r in rows]
+    if format is GapsFormat.sdmx_csv:
+        names = current_release_names(ev.store)
+        origins = {s.id: s.origin for s in ev.sources().values()}
+        sys.stdout.write(gaps_csv(add_release_keys(records, names, origins), {ind.id: ind.unit}))
+        return
     cols = (
         list(GAP_COLUMNS)
         if format is not OutputFormat.table
         else ["country", "country_name", "year", "female", "male", metric.value, "status", "source"]
     )
-    emit(records, format, cols, title=f"{ind.title}: {metric.value} gap")
+    emit(records, OutputFormat(format.value), cols, title=f"{ind.title}: {metric.value} gap")
 
 
 @app.command()

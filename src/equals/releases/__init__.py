@@ -8,6 +8,7 @@ newer release replaced. The package's own data files are never touched.
 
 from __future__ import annotations
 
+from equals.releases.labels import add_release_keys, release_of
 from equals.releases.model import ImportReport, ParsedRelease, Release, ReleaseDiff, Revision
 from equals.releases.readers import detect_format, importable_sources, read_release
 from equals.releases.service import (
@@ -27,6 +28,7 @@ __all__ = [
     "Release",
     "ReleaseDiff",
     "Revision",
+    "add_release_keys",
     "current_release_names",
     "detect_format",
     "diff_release",
@@ -38,4 +40,5 @@ __all__ = [
     "read_release",
     "reapply",
     "release_observations_of",
+    "release_of",
 ]

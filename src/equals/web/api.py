@@ -29,7 +29,7 @@ from equals.evidence.records import (
 )
 from equals.evidence.sdmx import MEDIA_TYPE as SDMX_CSV
 from equals.evidence.sdmx import gaps_csv, observations_csv
-from equals.releases import current_release_names
+from equals.releases import add_release_keys, current_release_names
 from equals.web.deps import get_evidence
 
 router = APIRouter(prefix="/api/v1", tags=["evidence"])
@@ -70,27 +70,10 @@ def _sdmx(text: str, name: str) -> Response:
 
 
 def _add_releases(ev: Evidence, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each record's ``release``: the imported release its values come from, ``bundled`` for
-    the package's data, None for published survey estimates (see ``equals data releases``)."""
+    """Each record's ``release`` (see :func:`equals.releases.add_release_keys`)."""
     names = ev.cached(("release-names",), lambda: current_release_names(ev.store))
     origins = {s.id: s.origin for s in ev.sources().values()}
-    for rec in records:
-        src, ind = rec["source"], rec["indicator"]
-        default = "bundled" if origins.get(src) == "bundled" else None
-        if "sex" in rec:  # an observation
-            rec["release"] = names.get((src, ind, rec["sex"]), default)
-            continue
-        by_sex = {
-            sex: names.get((src, ind, sex), default)
-            for sex in ("female", "male", "total")
-            if rec.get(sex) is not None
-        }  # a gap row: its values may come from different releases
-        distinct = set(by_sex.values())
-        if len(distinct) <= 1:
-            rec["release"] = next(iter(distinct), default)
-        else:
-            rec["release"] = "; ".join(f"{k}: {v}" for k, v in by_sex.items())
-    return records
+    return add_release_keys(records, names, origins)
 
 
 def _units(ev: Evidence) -> dict[str, str]:
