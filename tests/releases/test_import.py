@@ -170,3 +170,33 @@ def test_reload_of_bundle_reapplies_current_release(store: Store, tmp_path: Path
         for o in ev.observations(indicator="internet_use", country="KEN", sex="female")
     }  # type: ignore[arg-type]
     assert ken[2019] == 30.5 and ken[2025] == 41.25
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "missing column(s) economy, year"),
+        (bytes(range(256)) * 4, "not UTF-8 text"),
+        (
+            "economy,year,it_net_user_fe_zs\nken,2020,4\xe9\n".encode("latin-1"),
+            "save the file as UTF-8",
+        ),
+        (b"economy,year,it_net_user_fe_zs\nken,2020,1e400\n", "inf (allowed 0 to 100"),
+        (b"economy,year,it_net_user_fe_zs\nken,2020,nan\n", "nan (allowed 0 to 100"),
+        (b"economy,year,it_net_user_fe_zs\nken,2020,4\x00\n", "odd.csv:2: not a number"),
+        (b"economy,year,it_net_user_fe_zs\nken,99999999999999999999,4\n", "outside 1900-2100"),
+        (b"economy,year,it_net_user_fe_zs\n", "no observation of source 'wdi'"),
+        (b"economy,year,foo\nken,2020,4\n", "unknown WDI series 'foo'"),
+        (b"<?xml version='1.0'?><foo/>", "not readable as SDMX-ML"),
+        (b"DATAFLOW,SERIES,REF_AREA\nX,IT_MOB_OWN,404\n", "no OBS_VALUE column"),
+    ],
+)
+def test_odd_files_get_a_clear_error_and_write_nothing(
+    store: Store, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError) as info:
+        import_release(store, path, "wdi", actor=ACTOR)
+    assert message in str(info.value)
+    assert list_releases(store) == []

@@ -6,6 +6,7 @@ column ``STRUCTURE``/``DATAFLOW``), else the source's bundled CSV layout. It nev
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 from collections.abc import Mapping
@@ -79,7 +80,16 @@ def read_release(path: Path, source: str, data_dir: Path | None = None) -> Parse
     label = release_date = ""
     if fmt == "csv":
         fmt = CSV_FORMATS[source]
-        load, rows_read, label = _read_csv(path, source, data_dir, countries)
+        try:
+            load, rows_read, label = _read_csv(path, source, data_dir, countries)
+        except UnicodeDecodeError as exc:
+            raise DataFileError(
+                f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8 "
+                "(CSV UTF-8 in spreadsheet programs) and try again",
+                location=str(path),
+            ) from exc
+        except csv.Error as exc:
+            raise DataFileError(f"not a readable CSV file: {exc}", location=str(path)) from exc
     else:
         from equals.releases import sdmx_input
 
