@@ -24,6 +24,9 @@ ExampleLoader = Callable[[Store], str | None]
 def example_loaders() -> list[tuple[str, ExampleLoader]]:
     """The features' example-content loaders, in dependency order (imported lazily)."""
     loaders: list[tuple[str, ExampleLoader]] = []
+    from equals.archive.examples import load_examples as archive_examples
+
+    loaders.append(("session archive", archive_examples))
     from equals.partners.examples import load_examples as partnership_examples
 
     loaders.append(("partnership registry", partnership_examples))

@@ -33,6 +33,8 @@ from equals.store.tables.sessions import (
     sessions,
 )
 
+EXAMPLE_ACTOR_NAME = "example-content"  # the actor of example content's first revision
+
 
 @dataclass(frozen=True, slots=True)
 class SessionFilter:
@@ -86,6 +88,7 @@ class SessionSummary:
     revisions: int = 0
     valid: bool = False
     version: int = 1  # raised by every revision: the ETag of the session
+    example: bool = False  # labelled example content (filed by ``equals init``)
 
     def to_record(self) -> dict[str, Any]:
         rec = asdict(self)
@@ -195,6 +198,13 @@ def _summaries(conn: Connection, rows: Sequence[Any]) -> list[SessionSummary]:
             .group_by(rv.c.session_id)
         ).all()
     )
+    examples = set(
+        conn.execute(
+            select(rv.c.session_id).where(
+                rv.c.session_id.in_(ids), rv.c.number == 1, rv.c.actor == EXAMPLE_ACTOR_NAME
+            )
+        ).scalars()
+    )
     return [
         SessionSummary(
             id=row.id,
@@ -212,6 +222,7 @@ def _summaries(conn: Connection, rows: Sequence[Any]) -> list[SessionSummary]:
             revisions=int(revisions.get(row.id, 0)),
             valid=bool(row.valid),
             version=int(row.version),
+            example=row.id in examples,
         )
         for row in rows
     ]

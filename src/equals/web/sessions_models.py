@@ -114,6 +114,7 @@ class _Session(BaseModel):
     speakers: int
     valid: bool
     version: int
+    example: bool = Field(description="Labelled example content (filed by equals init).")
 
 
 class SessionOut(_Session):
