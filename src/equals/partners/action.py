@@ -236,3 +236,71 @@ def who_does_what(
     ]
     overlaps.sort(key=lambda o: (o.action_area, o.target_group))
     return who, overlaps
+
+
+class PillarAction(BaseModel):
+    pillar: str
+    indicator: str
+    gap: ActionGap | None = Field(description="None when the headline indicator has no comparison.")
+    initiatives: list[int] = Field(description="Active initiatives in the country and area.")
+    partners: list[str] = Field(description="Their lead and participating organisations.")
+    budgets: dict[str, float]
+
+
+def country_action(
+    evidence: Evidence, country: str, method: GapMethod | None = None
+) -> list[PillarAction]:
+    """Per action area: the country's gap (its row of the ranking) beside the active
+    initiatives working there, their organisations and budgets."""
+    method = method or GapMethod()
+    code = codes.check_country(country, "country")
+    out = []
+    i, c, a, p = (
+        t.initiatives,
+        t.initiative_countries,
+        t.initiative_areas,
+        t.initiative_participants,
+    )
+    for pillar in Pillar:
+        row = next(
+            (r for r in action_gaps(evidence, pillar, method=method) if r.country == code), None
+        )
+        with evidence.store.connect() as conn:
+            ids = sorted(
+                int(x)
+                for x in conn.execute(
+                    select(i.c.id)
+                    .join(c, and_(c.c.initiative_id == i.c.id, c.c.country == code))
+                    .join(a, and_(a.c.initiative_id == i.c.id, a.c.area == pillar.value))
+                    .where(*_active(method))  # type: ignore[arg-type]
+                ).scalars()
+            )
+            orgs = {
+                str(x)
+                for x in conn.execute(
+                    select(i.c.lead_organization_id).where(i.c.id.in_(ids))
+                ).scalars()
+            } | {
+                str(x)
+                for x in conn.execute(
+                    select(p.c.organization_id).where(p.c.initiative_id.in_(ids))
+                ).scalars()
+            }
+            names = sorted(
+                str(n)
+                for n in conn.execute(
+                    select(organizations.c.name).where(organizations.c.id.in_(orgs))
+                ).scalars()
+            )
+            counts = active_counts(conn, pillar, method).get(code, (0, {}))
+        out.append(
+            PillarAction(
+                pillar=pillar.value,
+                indicator=method.headline[pillar],
+                gap=row,
+                initiatives=ids,
+                partners=names,
+                budgets=counts[1],
+            )
+        )
+    return out

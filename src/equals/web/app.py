@@ -83,6 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
     from equals.web.login import router as login_router
     from equals.web.pages import router as pages_router
     from equals.web.partners_api import router as partners_api_router
+    from equals.web.partners_pages import router as partners_pages_router
     from equals.web.sessions_api import router as sessions_api_router
     from equals.web.sessions_pages import router as sessions_pages_router
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(login_router)  # before sessions_pages: its /login, /logout win
     app.include_router(api_docs_router)
     app.include_router(sessions_pages_router)
+    app.include_router(partners_pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from equals.web.security import SecurityMiddleware
 

@@ -1,0 +1,162 @@
+"""The web form of an initiative: field guidance (shown beside each field), reading the posted
+fields into the service's input, filling the form from a record, and pointing an error's
+location at the field it concerns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from equals.partners.model import Initiative
+
+ROWS = 3  # target and deliverable rows in the form
+
+GUIDANCE: dict[str, str] = {
+    "title": "A short, specific name, as the initiative is known (e.g. 'Coding clubs for girls in "
+    "Kenyan secondary schools').",
+    "description": "What it does, for whom, where and how: two or three sentences.",
+    "lead_organization_id": "The partner accountable for the initiative. Editors may only choose "
+    "their own organisation.",
+    "action_areas": "The EQUALS action areas it works on: Access, Skills, Leadership.",
+    "target_groups": "Who it is for; used to find initiatives that could coordinate.",
+    "countries": "ISO 3166-1 alpha-3 codes, separated by commas (e.g. KEN, MEX).",
+    "regions": "Optional OECD DAC region codes for regional work (e.g. 298 Africa, regional).",
+    "status": "IATI activity status: pipeline, implementation, finalisation, closed, cancelled, "
+    "suspended.",
+    "dates": "Start and planned end (ISO dates). The end cannot be before the start.",
+    "budget": "The total budget and its ISO 4217 currency (e.g. 250000 USD); not negative.",
+    "gender_marker": "OECD DAC gender-equality policy marker: 0 not targeted, 1 significant, "
+    "2 principal objective.",
+    "sectors": "OECD DAC 5-digit sector codes, comma-separated (22040 = ICT).",
+    "deliverables": "SMART deliverables: Specific, Measurable (how you will know), Achievable, "
+    "Relevant, Time-bound (a due date).",
+    "targets": "A target on an indicator of the catalogue, in one country: baseline (value and "
+    "year) and target (value and year). Progress is then drawn against the published series.",
+    "website": "The initiative's web page (https://…).",
+}
+
+
+def _list(value: str) -> list[str]:
+    return [x.strip() for x in re.split(r"[,;\s]+", value) if x.strip()]
+
+
+def _num(value: str) -> str | None:
+    return value.strip() or None
+
+
+def initiative_fields(
+    form: Mapping[str, str], multi: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """The posted form as the input of ``create_initiative``/``update_initiative``."""
+    body: dict[str, Any] = {
+        "title": form.get("title", ""),
+        "description": form.get("description", ""),
+        "lead_organization_id": form.get("lead_organization_id", ""),
+        "action_areas": list(multi.get("action_areas", [])),
+        "target_groups": list(multi.get("target_groups", [])),
+        "countries": [c.upper() for c in _list(form.get("countries", ""))],
+        "regions": _list(form.get("regions", "")),
+        "sectors": _list(form.get("sectors", "")),
+        "status": form.get("status", "2") or "2",
+        "start_date": _num(form.get("start_date", "")),
+        "end_date": _num(form.get("end_date", "")),
+        "budget": _num(form.get("budget", "")),
+        "currency": (form.get("currency", "").strip().upper() or None),
+        "gender_marker": _num(form.get("gender_marker", "")),
+        "website": form.get("website", "").strip(),
+        "deliverables": [],
+        "targets": [],
+    }
+    for n in range(ROWS):
+        title = form.get(f"deliverable_title_{n}", "").strip()
+        if title:
+            body["deliverables"].append(
+                {
+                    "title": title,
+                    "measure": form.get(f"deliverable_measure_{n}", ""),
+                    "due": _num(form.get(f"deliverable_due_{n}", "")),
+                    "done": form.get(f"deliverable_done_{n}") == "on",
+                }
+            )
+        indicator = form.get(f"target_indicator_{n}", "").strip()
+        if indicator:
+            target: dict[str, Any] = {
+                "indicator": indicator,
+                "country": form.get(f"target_country_{n}", "").strip().upper(),
+                "sex": form.get(f"target_sex_{n}", "female") or "female",
+                "baseline_value": _num(form.get(f"target_baseline_value_{n}", "")),
+                "baseline_year": _num(form.get(f"target_baseline_year_{n}", "")),
+                "target_value": _num(form.get(f"target_value_{n}", "")),
+                "target_year": _num(form.get(f"target_year_{n}", "")),
+            }
+            tid = form.get(f"target_id_{n}", "").strip()
+            if tid.isdigit():
+                target["id"] = int(tid)
+            body["targets"].append(target)
+    return body
+
+
+def form_values(ini: Initiative) -> dict[str, Any]:
+    """A record as the form's values (for editing)."""
+    values: dict[str, Any] = {
+        "title": ini.title,
+        "description": ini.description,
+        "lead_organization_id": ini.lead.id,
+        "action_areas": list(ini.action_areas),
+        "target_groups": [g.code for g in ini.target_groups],
+        "countries": ", ".join(c.code for c in ini.countries),
+        "regions": ", ".join(r.code for r in ini.regions),
+        "sectors": ", ".join(s.code for s in ini.sectors),
+        "status": ini.status.code,
+        "start_date": ini.start_date or "",
+        "end_date": ini.end_date or "",
+        "budget": "" if ini.budget is None else f"{ini.budget:g}",
+        "currency": ini.currency or "",
+        "gender_marker": ini.gender_marker.code if ini.gender_marker else "",
+        "website": ini.website,
+    }
+    for n, d in enumerate(ini.deliverables[:ROWS]):
+        values.update(
+            {
+                f"deliverable_title_{n}": d.title,
+                f"deliverable_measure_{n}": d.measure,
+                f"deliverable_due_{n}": d.due or "",
+                f"deliverable_done_{n}": d.done,
+            }
+        )
+    for n, t in enumerate(ini.targets[:ROWS]):
+        values.update(
+            {
+                f"target_id_{n}": t.id,
+                f"target_indicator_{n}": t.indicator,
+                f"target_country_{n}": t.country.code,
+                f"target_sex_{n}": t.sex,
+                f"target_baseline_value_{n}": ""
+                if t.baseline_value is None
+                else f"{t.baseline_value:g}",
+                f"target_baseline_year_{n}": t.baseline_year or "",
+                f"target_value_{n}": f"{t.target_value:g}",
+                f"target_year_{n}": t.target_year,
+            }
+        )
+    return values
+
+
+_TARGET = re.compile(r"^targets[\[.](\d+)\]?\.(\w+)")
+_DELIV = re.compile(r"^deliverables[\[.](\d+)\]?\.(\w+)")
+_LIST = re.compile(r"^(\w+)[\[.]\d+\]?$")
+
+
+def field_of(location: str) -> str:
+    """The form field an error names (``targets[0].indicator`` → ``target_indicator_0``)."""
+    loc = location.strip()
+    if m := _TARGET.match(loc):
+        n, name = m.groups()
+        name = {"target_value": "value", "target_year": "year"}.get(name, name)
+        return f"target_{name}_{n}"
+    if m := _DELIV.match(loc):
+        return f"deliverable_{m.group(2)}_{m.group(1)}"
+    if m := _LIST.match(loc):
+        return m.group(1)
+    return loc.split(".")[0] or "form"
