@@ -22,7 +22,7 @@ from sqlalchemy import Connection, and_, or_, select
 from equals.auth.audit import record_audit
 from equals.auth.model import Actor
 from equals.core.areas import Area, AreaKind
-from equals.core.errors import DataFileError, UnknownSourceError, ValidationError
+from equals.core.errors import NotFoundError, UnknownSourceError, ValidationError
 from equals.core.vocabulary import Sex
 from equals.indicators.catalogue import load_catalogue
 from equals.indicators.model import Observation
@@ -457,7 +457,7 @@ def get_release(store: Store, release_id: int) -> Release:
             select(data_releases).where(data_releases.c.id == release_id)
         ).one_or_none()
         if row is None:
-            raise DataFileError(f"no release with id {release_id}", location="release")
+            raise NotFoundError("release", str(release_id))
         return _release(row, _current_ids(conn))
 
 

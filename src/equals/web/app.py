@@ -80,17 +80,21 @@ def create_app(settings: Settings) -> FastAPI:
 
     from equals.web.api import router as api_router
     from equals.web.api_docs import router as api_docs_router
+    from equals.web.downloads import router as downloads_router
     from equals.web.login import router as login_router
     from equals.web.pages import router as pages_router
     from equals.web.partners_api import router as partners_api_router
     from equals.web.partners_pages import router as partners_pages_router
+    from equals.web.releases_api import router as releases_api_router
     from equals.web.sessions_api import router as sessions_api_router
     from equals.web.sessions_pages import router as sessions_pages_router
 
     app.include_router(api_router)
+    app.include_router(releases_api_router)
     app.include_router(sessions_api_router)
     app.include_router(partners_api_router)
     app.include_router(pages_router)
+    app.include_router(downloads_router)
     app.include_router(login_router)  # before sessions_pages: its /login, /logout win
     app.include_router(api_docs_router)
     app.include_router(sessions_pages_router)
