@@ -12,6 +12,7 @@ and Stata ``.dta`` / SPSS ``.sav`` through pyreadstat.
 from __future__ import annotations
 
 import atexit
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -186,7 +187,7 @@ class DuckDBEngine:
         except SurveyFileError:
             raise
         except Exception as exc:  # reader errors from DuckDB or pyreadstat
-            raise SurveyFileError(f"cannot read file: {exc}", location=self.location) from exc
+            raise SurveyFileError(_reader_message(exc, path), location=self.location) from exc
         if kind == "csv":  # other connections read the CSV with the types found once
             columns = ", ".join(
                 f"{_sql_string(str(n))}: {_sql_string(str(t))}" for n, t, *_ in types
@@ -234,6 +235,35 @@ class DuckDBEngine:
 
 
 _SPILL: list[str] = []
+
+
+def _reader_message(exc: Exception, path: Path) -> str:
+    """One line for a reader error: DuckDB's CSV errors run to 25 lines of reader settings."""
+    text = str(exc)
+    if "not utf-8 encoded" in text.lower() or "invalid unicode" in text.lower():
+        line = _first_non_utf8_line(path)
+        where = f"line {line}" if line else "the file"
+        return (
+            f"{where} is not UTF-8 text; save the file as UTF-8 "
+            "(e.g. iconv -f latin1 -t utf-8 in.csv > out.csv)"
+        )
+    found = re.search(r"CSV Error on Line: (\d+)", text)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"cannot read file{f' (line {found.group(1)})' if found else ''}: {first[:300]}"
+
+
+def _first_non_utf8_line(path: Path) -> int | None:
+    """The 1-based number of the first line that is not UTF-8 (read only after a failure)."""
+    try:
+        with path.open("rb") as f:
+            for number, raw in enumerate(f, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except OSError:
+        return None
+    return None
 
 
 def _spill_directory() -> str:

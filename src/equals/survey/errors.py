@@ -81,3 +81,15 @@ class DomainValueError(SurveyError):
 
 class TooManyLevelsError(SurveyError):
     code = "too-many-levels"
+
+
+class NonFiniteValueError(SurveyError):
+    """NaN or ±infinity in the weight, a design column or an analysis variable: refused, never
+    dropped silently (a NaN weight would lose its PSU; an infinite one nulls every estimate)."""
+
+    code = "non-finite-value"
+
+    def __init__(self, message: str, *, column: str, count: int, location: str = "") -> None:
+        super().__init__(message, location=location)
+        self.column = column
+        self.count = count

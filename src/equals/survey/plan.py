@@ -24,6 +24,7 @@ from equals.survey.errors import (
     SurveyError,
     TooManyLevelsError,
 )
+from equals.survey.finite import check_finite, check_rows
 from equals.survey.quantities import Quantity, Scalar, Statistic
 from equals.survey.sql import (
     Measure,
@@ -74,6 +75,7 @@ def _check_columns(engine: Engine, design: Design, columns: Sequence[str]) -> di
         if col not in schema:
             raise MissingColumnError(col, list(schema), location=engine.location)
     if schema[design.weight] is not ColumnKind.NUMERIC:
+        check_rows(engine)  # a header-only CSV reads as text columns: say it has no rows
         raise NonNumericWeightError(
             f"weight column {design.weight!r} is not numeric ({schema[design.weight].value})",
             location=engine.location,
@@ -91,6 +93,7 @@ def prepare(
     by = tuple(dict.fromkeys(by))
     needed = [c for q in quantities for c in q.columns] + list(by)
     schema = _check_columns(engine, design, needed)
+    check_finite(engine, design, [c for q in quantities for c in q.columns], schema)
     d = engine.dialect
     for q in quantities:
         if q.statistic is not Statistic.PROPORTION:
