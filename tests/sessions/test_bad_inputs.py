@@ -88,7 +88,7 @@ def test_unusual_encodings_are_read(name: str) -> None:
     report = parse_report(CORPUS / name)
     assert report.title == "Women online"
     assert report.date == "2016-12-09"
-    assert [o.name for o in report.organizers][0].startswith("ITU")
+    assert report.organizers[0].name.startswith("ITU")
 
 
 def test_latin1_names_keep_their_accents() -> None:
@@ -135,7 +135,7 @@ def test_a_gigabyte_bomb_is_refused_from_the_zip_directory(tmp_path: Path) -> No
                 part.write(chunk)
     assert path.stat().st_size < 10_000_000
     tracemalloc.start()
-    with pytest.raises(UnreadableReportError, match="inflates to 1000.0 MB"):
+    with pytest.raises(UnreadableReportError, match=r"inflates to 1000\.0 MB"):
         parse_report(path)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

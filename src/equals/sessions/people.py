@@ -302,7 +302,8 @@ def join_wrapped(lines: Sequence[tuple[str, bool]]) -> list[str]:
         if not text:
             continue
         _, bulleted = strip_bullet(text)
-        if items and not bulleted and not whole and _continues(items[-1], text):
+        dangling = bool(items) and bool(re.search(r"[,;(&–—-]$", items[-1]))
+        if items and not bulleted and (not whole or dangling) and _continues(items[-1], text):
             items[-1] = f"{items[-1]} {text}"
         else:
             items.append(text)

@@ -17,7 +17,8 @@ REPORT = "Session Title: Women online\nDate: 9 December 2016\nSession Organizer:
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.wordprocessingml.document.main+xml"/></Types>'
@@ -95,11 +96,11 @@ def main() -> None:
         "utf8-bom.txt": b"\xef\xbb\xbf" + REPORT.encode(),
         "latin1.txt": (REPORT + "Chair/Moderator: Fátima Núñez\n").encode("latin-1"),
         "scripts.html": (
-            "<html><head><script>var s = 'Session Title: Injected';</script></head><body>"
-            "<p>Session Title: Women online</p><script>document.write('x')</script>"
-            "<p>Date: 9 December 2016</p><p>Session Organizer: ITU &lt;script&gt;</p>"
-            "<iframe src='https://example.org'></iframe></body></html>"
-        ).encode(),
+            b"<html><head><script>var s = 'Session Title: Injected';</script></head><body>"
+            b"<p>Session Title: Women online</p><script>document.write('x')</script>"
+            b"<p>Date: 9 December 2016</p><p>Session Organizer: ITU &lt;script&gt;</p>"
+            b"<iframe src='https://example.org'></iframe></body></html>"
+        ),
     }
     for name, data in files.items():
         (HERE / name).write_bytes(data)
