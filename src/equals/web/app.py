@@ -78,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     install_error_handlers(app)
 
+    from equals.web.analysis_api import router as analysis_api_router
     from equals.web.api import router as api_router
     from equals.web.api_docs import router as api_docs_router
     from equals.web.downloads import router as downloads_router
@@ -91,6 +92,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(releases_api_router)
+    app.include_router(analysis_api_router)
     app.include_router(sessions_api_router)
     app.include_router(partners_api_router)
     app.include_router(pages_router)
