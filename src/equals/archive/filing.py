@@ -115,6 +115,7 @@ def file_report(
     strict: bool = False,
     user: User | None = None,
     expected_version: int | None = None,
+    dry_run: bool = False,
 ) -> FiledReport:
     """File ``report`` under ``event`` (new or matching session), or as a new revision of
     ``session_id``. ``strict`` refuses a report with validation errors.
@@ -123,6 +124,7 @@ def file_report(
     existing session (None: the command-line operator, who may revise any). With
     ``expected_version`` the revision is refused (:class:`EditConflictError`, nothing written)
     unless the session is still at that version — checked under the session's row lock.
+    ``dry_run`` does all of it and rolls back: the result says what filing would do.
     """
     validation = validation or validate_report(report)
     if strict and not validation.valid:
@@ -140,10 +142,13 @@ def file_report(
                     # Take the write lock first: a read-then-write transaction would fail
                     # at once (a busy snapshot) when another writer commits in between.
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
-                return _file(
+                filed = _file(
                     conn, report, actor, event, session_id, source, validation, user,
                     expected_version,
                 )  # fmt: skip
+                if dry_run:
+                    conn.rollback()
+                return filed
         except DBAPIError as exc:
             # A concurrent writer won a race (SQLite: a busy snapshot; PostgreSQL: a
             # serialisation failure or a unique key): try again from the start.

@@ -1,8 +1,10 @@
 """Import many reports at once (a folder): parse and validate every file first, then file each
-in its own transaction, and report what was imported, warned, unchanged and failed.
+in its own transaction, and report per file what was imported, warned, unchanged and failed —
+with the layout detected, its confidence, the template fields found and the warnings.
 
 A file that fails (unreadable, no title, no year, validation errors under ``strict``, or a
-database error) writes nothing; the other files are still filed.
+database error) writes nothing; the other files are still filed. ``dry_run`` files each report
+and rolls it back, so the result says exactly what an import would do and nothing is written.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from equals.archive.filing import EventRef, FiledReport, file_report
-from equals.auth.model import Actor
-from equals.core.errors import EqualsError
+from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_text, check_year, report_year
+from equals.auth.model import Actor, User
+from equals.core.errors import EqualsError, ValidationError
 from equals.sessions.model import ParsedReport
 from equals.sessions.parser import parse_source
 from equals.sessions.reader import read_bytes
@@ -43,6 +46,11 @@ class ImportItem:
     session_id: int | None = None
     revision: int | None = None
     codes: tuple[str, ...] = ()  # validation finding codes
+    layout: str | None = None  # the template (layout) detected
+    confidence: float | None = None  # of the detection, 0..1
+    fields: tuple[str, ...] = ()  # template fields found in the file
+    warnings: tuple[str, ...] = ()  # the parser's warnings, "code: message"
+    created: bool = False  # a new session (else a revision of an existing one)
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -51,6 +59,11 @@ class ImportItem:
             "message": self.message,
             "session_id": self.session_id,
             "revision": self.revision,
+            "created": self.created,
+            "layout": self.layout,
+            "confidence": self.confidence,
+            "fields_found": list(self.fields),
+            "warnings": list(self.warnings),
             "codes": list(self.codes),
         }
 
@@ -58,6 +71,7 @@ class ImportItem:
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
     items: tuple[ImportItem, ...]
+    dry_run: bool = False  # nothing was written: the statuses say what an import would do
 
     def count(self, status: ImportStatus) -> int:
         return sum(1 for i in self.items if i.status is status)
@@ -69,6 +83,7 @@ class ImportSummary:
     def to_record(self) -> dict[str, Any]:
         counts = Counter(i.status.value for i in self.items)
         return {
+            "dry_run": self.dry_run,
             "files": len(self.items),
             **{s.value: counts.get(s.value, 0) for s in ImportStatus},
             "items": [i.to_record() for i in self.items],
@@ -111,17 +126,22 @@ def import_files(
     year: int | None = None,
     kind: str = "igf",
     strict: bool = False,
+    dry_run: bool = False,
+    user: User | None = None,
     progress: Callable[[Path, ImportItem], None] | None = None,
 ) -> ImportSummary:
-    """Parse and validate every file, then file each one in its own transaction."""
+    """Parse and validate every file, then file each one in its own transaction (rolled back
+    under ``dry_run``)."""
+    check_year(year)
+    check_text(event, "event")
     prepared = [_prepare(p) for p in paths]
     items: list[ImportItem] = []
     for prep in prepared:
-        item = _file_one(store, prep, actor, event, year, kind, strict)
+        item = _file_one(store, prep, actor, event, year, kind, strict, dry_run, user)
         items.append(item)
         if progress is not None:
             progress(prep.path, item)
-    return ImportSummary(tuple(items))
+    return ImportSummary(tuple(items), dry_run)
 
 
 def import_folder(
@@ -134,10 +154,12 @@ def import_folder(
     kind: str = "igf",
     strict: bool = False,
     recursive: bool = False,
+    dry_run: bool = False,
+    user: User | None = None,
     progress: Callable[[Path, ImportItem], None] | None = None,
 ) -> ImportSummary:
     if not folder.is_dir():
-        raise EqualsError(f"{folder} is not a folder")
+        raise ValidationError(f"{folder} is not a folder", location="DIR")
     return import_files(
         store,
         report_files(folder, recursive=recursive),
@@ -146,8 +168,20 @@ def import_folder(
         year=year,
         kind=kind,
         strict=strict,
+        dry_run=dry_run,
+        user=user,
         progress=progress,
     )
+
+
+def _detected(report: ParsedReport) -> dict[str, Any]:
+    layout = report.layout
+    return {
+        "layout": layout.template if layout else report.template,
+        "confidence": round(layout.confidence, 3) if layout else None,
+        "fields": tuple(layout.fields) if layout else tuple(report.present),
+        "warnings": tuple(f"{w.code}: {w.message}" for w in report.warnings),
+    }
 
 
 def _file_one(
@@ -158,17 +192,18 @@ def _file_one(
     year: int | None,
     kind: str,
     strict: bool,
+    dry_run: bool,
+    user: User | None,
 ) -> ImportItem:
     name = str(prep.path)
     if prep.report is None or prep.validation is None:
         return ImportItem(name, ImportStatus.FAILED, prep.error)
     codes = tuple(prep.validation.codes())
-    the_year = year or (int(prep.report.date[:4]) if prep.report.date else None)
+    found = _detected(prep.report)
+    the_year = year or report_year(prep.report.date)
     if the_year is None:
-        return ImportItem(
-            name, ImportStatus.FAILED, "no date in the report: give the event's year", None, None,
-            codes,
-        )  # fmt: skip
+        message = f"no date in the report: give the event's year ({YEAR_MIN}–{YEAR_MAX})"
+        return ImportItem(name, ImportStatus.FAILED, message, codes=codes, **found)
     try:
         filed: FiledReport = file_report(
             store,
@@ -178,14 +213,21 @@ def _file_one(
             source=prep.data,
             validation=prep.validation,
             strict=strict,
+            user=user,
+            dry_run=dry_run,
         )
     except (EqualsError, SQLAlchemyError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return ImportItem(name, ImportStatus.FAILED, message, None, None, codes)
+        return ImportItem(name, ImportStatus.FAILED, message, codes=codes, **found)
     if filed.unchanged:
         status = ImportStatus.UNCHANGED
     else:
         status = ImportStatus.WARNED if codes else ImportStatus.IMPORTED
     errors = len(prep.validation.errors)
     message = f"{errors} error(s), {len(codes) - errors} warning(s)" if codes else ""
-    return ImportItem(name, status, message, filed.session_id, filed.revision, codes)
+    # A dry run cannot know a new session's id (the database hands it out when it is written).
+    sid = None if dry_run and filed.created else filed.session_id
+    return ImportItem(
+        name, status, message, sid, filed.revision, codes,
+        created=filed.created, **found,
+    )  # fmt: skip

@@ -120,6 +120,25 @@ _STYLE = {
 }
 
 
+def _import_line(path: Path, item: ImportItem, dry_run: bool) -> list[Text]:
+    status = item.status.value
+    if dry_run and item.status is not ImportStatus.FAILED:
+        status = "would " + ("be unchanged" if status == "unchanged" else "import")
+    line = Text(f"{status:12} ", style=_STYLE[item.status])
+    line.append(path.name, style="bold")
+    if item.layout:
+        conf = f" ({item.confidence:.0%})" if item.confidence is not None else ""
+        line.append(f"  layout {item.layout}{conf}, {len(item.fields)} field(s) found")
+    if item.session_id is not None and item.status is not ImportStatus.FAILED:
+        what = "new session" if item.created else f"revision {item.revision}"
+        line.append(f"  → session {item.session_id}, {what}")
+    if item.message:
+        line.append(f"  {item.message}")
+    lines = [line]
+    lines += [Text(f"             warning {w}", style="yellow") for w in item.warnings]
+    return lines
+
+
 @sessions_app.command("import")
 def import_cmd(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder of reports.")],
@@ -134,45 +153,58 @@ def import_cmd(
     recursive: Annotated[
         bool, typer.Option("--recursive", "-r", help="Include subfolders.")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Parse, validate and check each file; write nothing."),
+    ] = False,
     format: FormatOption = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
-    """Import every report in a folder; each file is all-or-nothing. Exit 1 if any failed."""
+    """Import every report in a folder; each file is all-or-nothing. Prints, per file, the
+    layout detected with its confidence, the fields found and the warnings. Exit 1 if any
+    file failed, 2 for bad input."""
     if not folder.is_dir():
         raise fail(f"{folder} is not a folder")
     _year(year)
     store = _store(db)
-    actor, _ = _actor(store, user)
+    actor, as_user = _actor(store, user)
 
     def show(path: Path, item: ImportItem) -> None:
         if format is OutputFormat.table:
-            line = Text(f"{item.status.value:9} ", style=_STYLE[item.status])
-            line.append(f"{path.name}  {item.message}")
-            err.print(line)
+            for line in _import_line(path, item, dry_run):
+                err.print(line, highlight=False, soft_wrap=True)
 
-    summary = import_folder(
-        store,
-        folder,
-        actor=actor,
-        event=event,
-        year=year,
-        strict=strict,
-        recursive=recursive,
-        progress=show,
-    )
+    try:
+        summary = import_folder(
+            store,
+            folder,
+            actor=actor,
+            event=event,
+            year=year,
+            strict=strict,
+            recursive=recursive,
+            dry_run=dry_run,
+            user=as_user,
+            progress=show,
+        )
+    except EqualsError as exc:
+        raise fail(str(exc), 2) from exc
     record = summary.to_record()
     if format is OutputFormat.json:
         _json(record)
     elif format is OutputFormat.csv:
-        emit(
-            [i.to_record() for i in summary.items],
-            format,
-            ["path", "status", "session_id", "revision", "message"],
-        )
+        rows = [
+            {**i.to_record(), "fields_found": len(i.fields), "warnings": len(i.warnings)}
+            for i in summary.items
+        ]
+        cols = ["path", "status", "layout", "confidence", "fields_found", "warnings"]
+        emit(rows, format, [*cols, "session_id", "revision", "message"])
     else:
+        head = "dry run, nothing written: " if dry_run else ""
         out.print(
-            f"{record['files']} file(s): {record['imported']} imported, {record['warned']} "
-            f"with warnings, {record['unchanged']} unchanged, {record['failed']} failed",
+            f"{head}{record['files']} file(s): {record['imported']} imported, "
+            f"{record['warned']} with warnings, {record['unchanged']} unchanged, "
+            f"{record['failed']} failed",
             highlight=False,
         )
     if summary.failed:

@@ -101,3 +101,22 @@ def test_users_add_token_and_file_as_user(tmp_path: Path) -> None:
     assert code == 2 and "unknown user" in err
     code, out, _ = run("users", "revoke", "amina", *db)
     assert code == 0 and "1 token(s) revoked" in out
+
+
+def test_import_dry_run_prints_each_file_and_writes_nothing(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'cli.db'}"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(EXAMPLE.read_text("utf-8"))
+    (folder / "b.txt").write_text((FIXTURES / "unknown-layout.txt").read_text())
+    code, out, err = run("sessions", "import", str(folder), "--dry-run", *db)
+    assert code == 1  # b.txt cannot be filed (no title, no date)
+    assert "dry run, nothing written: 2 file(s)" in out
+    assert "would import" in err and "layout igf-2016-workshop (78%)" in err
+    assert "warning " in err
+    code, out, _ = run("sessions", "list", "--format", "json", *db)
+    assert json.loads(out) == []
+    code, out, _ = run("sessions", "import", str(folder), "--dry-run", "-f", "json", *db)
+    rec = json.loads(out)
+    assert rec["dry_run"] and rec["items"][0]["layout"] == "igf-2016-workshop"
+    assert rec["items"][0]["fields_found"] and rec["items"][1]["warnings"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from equals.archive.importer import ImportStatus, import_folder
+from equals.archive.importer import ImportItem, ImportStatus, import_folder
 from equals.archive.repository import list_sessions
 from equals.auth import Actor
 from equals.store import Store
@@ -99,3 +99,63 @@ def test_a_failed_file_changes_nothing_and_the_others_are_filed(
     ]
     assert "poisoned report" in summary.failed[0].message
     assert sorted(s.title for s in list_sessions(store)) == ["Another session", "Kept session"]
+
+
+def test_each_file_reports_layout_confidence_fields_and_warnings(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = _folder(
+        tmp_path,
+        {
+            "a-2016.txt": EXAMPLE.read_text(encoding="utf-8"),
+            "b-2018.txt": (FIXTURES / "igf2018-short.txt").read_text(encoding="utf-8"),
+            "c-2015.txt": (FIXTURES / "workshop-2015.txt").read_text(encoding="utf-8"),
+            "d-unknown.txt": (FIXTURES / "unknown-layout.txt").read_text(encoding="utf-8"),
+        },
+    )
+    summary = import_folder(store, folder, actor=Actor.cli(), dry_run=True)
+    by = {Path(i.path).name: i for i in summary.items}
+    # The layouts are those the parser detects for these fixtures (tests/sessions/fixtures).
+    assert {n: i.layout for n, i in by.items()} == {
+        "a-2016.txt": "igf-2016-workshop",
+        "b-2018.txt": "igf-2018-session",
+        "c-2015.txt": "igf-2015-workshop",
+        "d-unknown.txt": "igf-2016-workshop",
+    }
+    assert by["a-2016.txt"].confidence is not None and by["a-2016.txt"].confidence > 0.5
+    assert "title" in by["a-2016.txt"].fields and "key_issues" in by["a-2016.txt"].fields
+    assert by["d-unknown.txt"].confidence == 0.0 and by["d-unknown.txt"].fields == ()
+    assert by["d-unknown.txt"].warnings and by["d-unknown.txt"].status is ImportStatus.FAILED
+    rec = summary.to_record()
+    assert rec["dry_run"] is True
+    assert set(rec["items"][0]) >= {"layout", "confidence", "fields_found", "warnings"}
+
+
+def test_dry_run_writes_nothing_and_predicts_the_import(store: Store, tmp_path: Path) -> None:
+    file_first = import_folder(
+        store, _folder(tmp_path, {"a.txt": EXAMPLE.read_text("utf-8")}), actor=Actor.cli()
+    )
+    assert file_first.items[0].status is ImportStatus.WARNED
+    folder = _folder(
+        tmp_path,
+        {
+            "b.txt": report_text("Dry run session"),
+            "c.txt": (FIXTURES / "igf2018-short.txt").read_text(encoding="utf-8"),
+        },
+    )
+    before = table_rows(store, SESSION_TABLES)
+    dry = import_folder(store, folder, actor=Actor.cli(), dry_run=True)
+    assert table_rows(store, SESSION_TABLES) == before  # nothing written, not even the audit
+    real = import_folder(store, folder, actor=Actor.cli())
+
+    def outcome(items: tuple[ImportItem, ...]) -> list[tuple[object, ...]]:
+        return [(Path(i.path).name, i.status, i.revision, i.created) for i in items]
+
+    assert outcome(dry.items) == outcome(real.items)
+    assert [i.status for i in real.items] == [
+        ImportStatus.UNCHANGED, ImportStatus.WARNED, ImportStatus.IMPORTED,
+    ]  # fmt: skip
+    assert dry.items[0].session_id == real.items[0].session_id  # an existing session
+    assert dry.items[1].session_id is None  # a new one: its id is not known before
+    again = import_folder(store, folder, actor=Actor.cli(), dry_run=True)
+    assert {i.status for i in again.items} == {ImportStatus.UNCHANGED}
