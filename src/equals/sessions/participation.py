@@ -44,6 +44,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 _RX_WOMEN_OF_WHOM = _rx(rf"\bof\s+(?:whom|which|them|these)\s*,?\s*{_Q}\s+(?:were\s+)?{_WOMEN}")
+_RX_WOMEN_OF_THEM = _rx(rf"{_Q}\s+of\s+(?:whom|them|these)\s+(?:were\s+)?{_WOMEN}")
 _RX_WOMEN_COUNT = _rx(
     rf"{_Q}\s+(?:were\s+|are\s+)?{_WOMEN}(?!\s+{_SPEAKERS})(?!\s+(?:moderator|speaker))"
 )
@@ -55,14 +56,19 @@ _RX_SHARE_PCT = _rx(
 )
 _RX_SHARE_WORD = _rx(
     rf"(?:(?:{HEDGE}|more\s+than|over|just\s+over|slightly\s+(?:more|less)\s+than)\s+)?"
-    rf"(?P<frac>{_FRACTION})\s+(?:of\s+(?:the\s+|them|those\s+present|whom)\s*)?"
-    rf"(?:{_PEOPLE}\s+)?(?:were|was|are)\s+{_WOMEN}"
+    rf"(?P<frac>{_FRACTION})\s+(?:(?:of\s+(?:the\s+|those\s+present\s*)?(?:{_PEOPLE}\s+)?)?"
+    rf"(?:were|was|are)\s+|of\s+(?:them|whom)\s+(?:were\s+)?){_WOMEN}"
 )
 _RX_PEOPLE = _rx(
     rf"{_Q}\s+(?:(?P<where1>{_ONSITE}|{_ONLINE})\s+)?{_PEOPLE}(?:\s+(?:were\s+)?(?:joined\s+|participated\s+|attended\s+)?(?P<where2>{_ONSITE}|{_ONLINE}))?"
 )
 _RX_WHERE_NUMBER = _rx(
     rf"(?P<where>{_ONSITE}|{_ONLINE})\s*(?:participants|attendees)?\s*[:=]\s*{_Q}"
+)
+_RX_JOINING = _rx(
+    rf"{_Q}\s+(?:more\s+|others\s+|people\s+|participants\s+)?(?:joining|joined|"
+    rf"participating|participated|connected|connecting|following|followed|attending|attended)"
+    rf"\s+(?:the\s+session\s+)?(?P<where>{_ONSITE}|{_ONLINE})"
 )
 _RX_AND_WHERE = _rx(rf"\band\s+{_Q}\s+(?P<where>{_ONSITE}|{_ONLINE})")
 _RX_SPEAKERS_OF = _rx(
@@ -222,7 +228,7 @@ def read_prose(text: str) -> _Reading:
         r.women_moderators, r.moderators = 0, 1
     # Women: "of whom 45 were women" before "45 women" (which also matches speakers' text).
     speaker_spans = [m.span() for m in _RX_SPEAKERS_OF.finditer(text)]
-    for rx in (_RX_WOMEN_OF_WHOM, _RX_WOMEN_LABEL, _RX_WOMEN_COUNT):
+    for rx in (_RX_WOMEN_OF_WHOM, _RX_WOMEN_OF_THEM, _RX_WOMEN_LABEL, _RX_WOMEN_COUNT):
         for m in rx.finditer(text):
             if any(a <= m.start() < b for a, b in speaker_spans):
                 continue
@@ -242,6 +248,10 @@ def read_prose(text: str) -> _Reading:
     for m in _RX_WHERE_NUMBER.finditer(text):
         c = quantity(m)
         if c is not None:
+            _set_where(r, _where(m.group("where")), c)
+            where_spans.append(m.span())
+    for m in _RX_JOINING.finditer(text):
+        if (c := quantity(m)) is not None:
             _set_where(r, _where(m.group("where")), c)
             where_spans.append(m.span())
     for m in _RX_PEOPLE.finditer(text):
@@ -291,9 +301,13 @@ def participation(fields: Mapping[str, str]) -> Participation | None:
     onsite = _count(texts.get("participants_onsite")) or r.onsite
     online = _count(texts.get("participants_online")) or r.online
     women_text = texts.get("women", "")
-    women = _count(women_text) or r.women
     share, share_text = r.share, r.share_text
-    if women_text and women is None:
+    if pct := _PERCENT.search(women_text):  # "About 50%" is a share, not 50 women
+        women = r.women
+        share, share_text = float(pct.group(1)) / 100, women_text
+    else:
+        women = _count(women_text) or r.women
+    if women_text and women is None and not pct:
         w = read_prose(women_text)
         share, share_text = (w.share, w.share_text) if w.share is not None else (share, share_text)
     if participants is not None and (onsite or online) is None and "participants" in texts:
@@ -328,6 +342,9 @@ def participation(fields: Mapping[str, str]) -> Participation | None:
         texts=tuple(sorted(texts.items())),
         total_from_parts=from_parts,
     )
+
+
+_PERCENT = re.compile(r"(\d{1,2}(?:\.\d+)?|100)\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 
 
 def _count(text: str | None) -> Count | None:
