@@ -183,7 +183,7 @@ def _form(
         markers=codes.codelist("PolicySignificance"),
         groups=codes.target_groups(),
         indicators=[(i.id, i.label) for i in evidence.catalogue],
-        version=version,
+        record_version=version,
         conflict=conflict,
     )
 
@@ -377,10 +377,8 @@ def country_page(request: Request, country: str) -> HTMLResponse:
     ids = sorted(
         {i for a in areas for i in a.initiatives} | {i for w in who for i in w.initiatives}
     )
-    titles = {
-        i.id: i.title
-        for i in list_initiatives(evidence.store, InitiativeFilter(country=code), limit=1000)
-    }
+    recorded = list_initiatives(evidence.store, InitiativeFilter(country=code), limit=1000)
+    titles = {i.id: i.title for i in recorded}
     return _render(
         request,
         "partners/country.html",
@@ -390,5 +388,6 @@ def country_page(request: Request, country: str) -> HTMLResponse:
         who=who,
         overlaps=overlaps,
         titles={i: titles.get(i, f"#{i}") for i in ids},
+        recorded=recorded,
         sources=evidence.sources(),
     )
