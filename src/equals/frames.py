@@ -16,6 +16,7 @@ import pandas as pd
 
 from equals.bootstrap import initialise
 from equals.core.vocabulary import Sex
+from equals.evidence.database import DatabaseState, database_state
 from equals.evidence.queries import Evidence
 from equals.evidence.records import (
     GAP_COLUMNS,
@@ -38,7 +39,7 @@ def connect(db: str | None = None) -> Evidence:
     with _lock:
         if url not in _open:
             store = Store(url)
-            if not store.is_initialised():
+            if database_state(store) is not DatabaseState.READY:  # unreachable: raises
                 initialise(store)
             _open[url] = Evidence(store)
         return _open[url]
@@ -88,14 +89,18 @@ def gaps(
     source: str | None = None,
     breakdown: str = "",
     include_aggregates: bool = False,
+    metric: str = "parity",
     db: str | None = None,
 ) -> pd.DataFrame:
-    """Each country's female and male values and gap metrics (latest year, or ``year``)."""
+    """Each country's female and male values and gap metrics (latest year, or ``year``),
+    ranked by ``metric`` (``parity``, ``relative`` or ``difference``), the largest gap against
+    women first — the order of ``equals gaps --metric`` and ``/api/v1/gaps?metric=``."""
     rows = connect(db).gaps(
         indicator,
         year=year,
         source=source,
         breakdown=breakdown,
         include_aggregates=include_aggregates,
+        metric=metric,
     )
     return pd.DataFrame([gap_record(r) for r in rows], columns=list(GAP_COLUMNS))

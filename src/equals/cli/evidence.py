@@ -6,7 +6,7 @@ import json
 import sys
 from dataclasses import replace
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -156,7 +156,7 @@ def gaps(
         str | None, typer.Option(help="Source id (default: the indicator's).")
     ] = None,
     breakdown: Annotated[str, typer.Option(help="e.g. location=urban")] = "",
-    limit: Annotated[int | None, typer.Option(help="Show only the first N rows.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Show only the first N rows.")] = None,
     db: DbOption = None,
     format: Annotated[
         GapsFormat, typer.Option("--format", "-f", help="Output format.")
@@ -165,19 +165,12 @@ def gaps(
     """Gender gap of every country for one indicator, largest gap against women first."""
     ev = open_evidence(db)
     try:
-        rows = ev.gaps(indicator_id, year=year, source=source, breakdown=breakdown)
+        rows = ev.gaps(indicator_id, year=year, source=source, breakdown=breakdown, metric=metric)[
+            :limit
+        ]
     except EqualsError as exc:
         raise fail(exc) from exc
     ind = ev.indicator(indicator_id)
-
-    def key(r: Any) -> tuple[int, float]:
-        v = r.gap.metric(metric)
-        if v is None:
-            return (1, 0.0)
-        # parity: low = women behind; relative: high = women behind; difference: low.
-        return (0, -v if metric is GapMetric.RELATIVE else v)
-
-    rows = sorted(rows, key=key)[:limit]
     records = [gap_record(r) for r in rows]
     if format is GapsFormat.sdmx_csv:
         names = current_release_names(ev.store)
@@ -185,9 +178,9 @@ def gaps(
         sys.stdout.write(gaps_csv(add_release_keys(records, names, origins), {ind.id: ind.unit}))
         return
     cols = (
-        list(GAP_COLUMNS)
-        if format is not OutputFormat.table
-        else ["country", "country_name", "year", "female", "male", metric.value, "status", "source"]
+        ["country", "country_name", "year", "female", "male", metric.value, "status", "source"]
+        if format is GapsFormat.table
+        else list(GAP_COLUMNS)
     )
     emit(records, OutputFormat(format.value), cols, title=f"{ind.title}: {metric.value} gap")
 

@@ -8,38 +8,40 @@ returns plain frozen dataclasses; adapters format them. Gap tables are cached pe
 from __future__ import annotations
 
 import difflib
-import math
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from threading import Lock
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy import func, select
 
 from equals.core.areas import Area, AreaKind, closest_codes
 from equals.core.errors import (
-    DatabaseUnavailableError,
     UnknownCountryError,
     UnknownIndicatorError,
     UnknownSourceError,
-    ValidationError,
 )
 from equals.core.vocabulary import Sex
-from equals.evidence.database import require_schema
+from equals.evidence.base import EvidenceBase
+from equals.evidence.observations import (
+    ObservationFilter,
+    Page,
+    check_breakdown,
+    check_page,
+    check_range,
+    read_page,
+    to_rows,
+)
 from equals.evidence.rows import (
     GapRow,
     IndicatorSummary,
     ObservationRow,
+    gap_metric,
     gap_rows,
-    gap_sort_key,
+    rank_gaps,
 )
-from equals.indicators.catalogue import Catalogue, Indicator, load_catalogue
+from equals.indicators.catalogue import Indicator
+from equals.indicators.gaps import GapMetric
 from equals.indicators.model import Source
 from equals.store import schema
-from equals.store.store import Store
 
 __all__ = ["Evidence", "GapRow", "IndicatorSummary", "ObservationRow"]
 
@@ -52,77 +54,9 @@ _NONE = Source(id="", organisation="", title="", licence="", retrieved_from="", 
 NAME_MAX = 64
 """Longest name (indicator id, area code, source id) worth a "did you mean" search."""
 
-VERSION_TTL = 1.0
-"""Seconds between checks of the database's data version (see ``Evidence._version``)."""
 
-
-class Evidence:
+class Evidence(EvidenceBase):
     """Queries over one :class:`Store` and the indicator catalogue."""
-
-    def __init__(self, store: Store, catalogue: Catalogue | None = None) -> None:
-        self.store = store
-        self.catalogue = catalogue or load_catalogue()
-        self._cache: dict[tuple[Any, ...], Any] = {}
-        self._lock = Lock()
-        self._db_version = 0
-        self._version_checked = -math.inf
-        self._schema_ok = False
-
-    # -- connections ----------------------------------------------------------------------
-    @contextmanager
-    def _connect(self) -> Iterator[Connection]:
-        """A connection, after checking once that the database is on this version's schema
-        (a database from an older release gives one clear error, not SQL errors); a lost
-        connection is reported as such (``DatabaseUnavailableError``, HTTP 503)."""
-        if not self._schema_ok:
-            self._check_schema()
-        try:
-            with self.store.connect() as conn:
-                yield conn
-        except (OperationalError, InterfaceError) as exc:
-            raise DatabaseUnavailableError(
-                f"{self.store.safe_url}: the database connection failed: "
-                f"{' '.join(str(exc.orig).split())[:300]}"
-            ) from exc
-
-    def _check_schema(self) -> None:
-        require_schema(self.store)  # unreachable: DatabaseUnavailableError; old: StoreError
-        self._schema_ok = True
-
-    # -- caching ------------------------------------------------------------------------
-    def _version(self) -> tuple[int, int]:
-        """The data version, read from the database at most every ``VERSION_TTL`` seconds.
-
-        Loads through this process's own :class:`Store` show up at once (``local_version``);
-        loads by another process (``equals init`` while the server runs) within the TTL.
-        """
-        if not self._schema_ok:
-            self._check_schema()
-        now = time.monotonic()
-        with self._lock:
-            if now - self._version_checked > VERSION_TTL:
-                with self._connect() as conn:
-                    self._db_version = int(self.store.get_meta("data_version", conn) or 0)
-                self._version_checked = now
-            return (self.store.local_version, self._db_version)
-
-    def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, memoised per data version under ``key`` (for derived views)."""
-        result: T = self._cached(key, compute)
-        return result
-
-    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
-        version = self._version()
-        full = (version, *key)
-        with self._lock:
-            if full in self._cache:
-                return self._cache[full]
-        value = compute()
-        with self._lock:
-            if len(self._cache) > 2048:
-                self._cache.clear()
-            self._cache[full] = value
-        return value
 
     # -- sources ------------------------------------------------------------------------
     def sources(self) -> dict[str, Source]:
@@ -279,73 +213,75 @@ class Evidence:
         Without ``source`` an indicator's rows come from its default source, unless
         ``all_sources`` is set.
         """
-        if year_from is not None and year_to is not None and year_from > year_to:
-            raise ValidationError(
-                f"'from' ({year_from}) is after 'to' ({year_to})", location="from", code="bad-range"
-            )
-        o = schema.observations
-        q = select(o).order_by(
-            o.c.indicator_id, o.c.area_code, o.c.year, o.c.sex, o.c.breakdown, o.c.source_id
+        f = self._observation_filter(
+            indicator, country, sex, year_from, year_to, source, breakdown, all_sources
         )
-        ind = self.indicator(indicator) if indicator is not None else None
-        if ind is not None:
-            q = q.where(o.c.indicator_id == ind.id)
-            if not all_sources:
-                q = q.where(o.c.source_id == self._resolve_source(ind, source).id)
-        elif source is not None:
-            q = q.where(o.c.source_id == self.source(source).id)
-        if country is not None:
-            q = q.where(o.c.area_code == self.area(country).code)
-        if sex is not None:
-            q = q.where(o.c.sex == Sex(sex).value)
-        if year_from is not None:
-            q = q.where(o.c.year >= year_from)
-        if year_to is not None:
-            q = q.where(o.c.year <= year_to)
-        if breakdown is not None:
-            q = q.where(o.c.breakdown == breakdown)
-        if country is None:
-            return self._observation_rows(q)
+        if f.area is None:
+            return self._observation_rows(f)
         # One country's rows are few: cache them (a country page or API client asks often).
-        key = (
-            "observations",
-            indicator,
-            source,
-            all_sources,
-            self.area(country).code,
-            None if sex is None else Sex(sex).value,
-            year_from,
-            year_to,
-            breakdown,
-        )
-        return list(self.cached(key, lambda: self._observation_rows(q)))
+        key = ("observations", *(getattr(f, k) for k in f.__slots__))
+        return list(self.cached(key, lambda: self._observation_rows(f)))
 
-    def _observation_rows(self, q: Any) -> list[ObservationRow]:
+    def observations_page(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        indicator: str | None = None,
+        country: str | None = None,
+        sex: Sex | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        source: str | None = None,
+        breakdown: str | None = "",
+        all_sources: bool = False,
+    ) -> Page[ObservationRow]:
+        """One page of :meth:`observations` (same filters and order), counted and cut in SQL."""
+        check_page(limit, offset)
+        f = self._observation_filter(
+            indicator, country, sex, year_from, year_to, source, breakdown, all_sources
+        )
+        areas, sources = self.areas(), self.sources()
+        with self._connect() as conn:
+            total, rows = read_page(conn, f, limit, offset)
+        return Page(tuple(to_rows(rows, areas, sources)), total, offset, limit)
+
+    def _observation_filter(
+        self,
+        indicator: str | None,
+        country: str | None,
+        sex: Sex | None,
+        year_from: int | None,
+        year_to: int | None,
+        source: str | None,
+        breakdown: str | None,
+        all_sources: bool,
+    ) -> ObservationFilter:
+        check_range(year_from, year_to)
+        check_breakdown(breakdown)
+        ind = self.indicator(indicator) if indicator is not None else None
+        source_id: str | None = None
+        if ind is not None:
+            if not all_sources:
+                source_id = self._resolve_source(ind, source).id
+        elif source is not None:
+            source_id = self.source(source).id
+        return ObservationFilter(
+            indicator=None if ind is None else ind.id,
+            source=source_id,
+            area=None if country is None else self.area(country).code,
+            sex=None if sex is None else Sex(sex),
+            year_from=year_from,
+            year_to=year_to,
+            breakdown=breakdown,
+        )
+
+    def _observation_rows(self, f: ObservationFilter) -> list[ObservationRow]:
         areas = self.areas()
         sources = self.sources()
         with self._connect() as conn:
-            rows = conn.execute(q).mappings().all()
-        return [
-            ObservationRow(
-                indicator=r["indicator_id"],
-                area=r["area_code"],
-                area_name=areas[r["area_code"]].name,
-                year=r["year"],
-                sex=Sex(r["sex"]),
-                value=r["value"],
-                source=r["source_id"],
-                licence=sources[r["source_id"]].licence,
-                breakdown=r["breakdown"],
-                note=r["note"],
-                flag=r["flag"],
-                se=r["se"],
-                ci_low=r["ci_low"],
-                ci_high=r["ci_high"],
-                n=r["n"],
-                flags=None if r["flags"] is None else tuple(f for f in r["flags"].split(";") if f),
-            )
-            for r in rows
-        ]
+            rows = conn.execute(f.select()).mappings().all()
+        return to_rows(rows, areas, sources)
 
     def years(
         self,
@@ -402,18 +338,27 @@ class Evidence:
         source: str | None = None,
         breakdown: str = "",
         include_aggregates: bool = False,
+        metric: GapMetric | str = GapMetric.PARITY,
     ) -> list[GapRow]:
         """One row per area: the latest year with a computable comparison, or ``year``.
 
         For pair indicators, the row's year is the latest year with both a female and a male
-        value; for female-share indicators, the latest year with a value. Rows are sorted
-        by parity score, largest gap against women first; not-computable rows last.
+        value; for female-share indicators, the latest year with a value. Rows are ranked by
+        ``metric`` (parity F/M, relative (M−F)/M or difference F−M), largest gap against
+        women first; rows whose metric is not computable last (:func:`rank_gaps`).
         """
         ind = self.indicator(indicator)
         src = self._resolve_source(ind, source)
-        key = ("gaps", ind.id, src.id, breakdown, year, include_aggregates)
+        check_breakdown(breakdown)
+        how = gap_metric(metric)
+        key = ("gaps", ind.id, src.id, breakdown, year, include_aggregates, how.value)
         result: list[GapRow] = self._cached(
-            key, lambda: self._compute_gaps(ind, src, year, breakdown, include_aggregates)
+            key,
+            lambda: rank_gaps(
+                self._compute_gaps(ind, src, year, breakdown, include_aggregates),
+                how,
+                higher_is_better=ind.higher_is_better,
+            ),
         )
         return result
 
@@ -459,9 +404,7 @@ class Evidence:
                 continue
             if row.area not in best or row.year > best[row.area].year:
                 best[row.area] = row
-        rows = list(best.values())
-        rows.sort(key=gap_sort_key)
-        return rows
+        return list(best.values())
 
     def gap(
         self, indicator: str, country: str, *, source: str | None = None, breakdown: str = ""

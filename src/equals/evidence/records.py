@@ -89,6 +89,7 @@ def observation_record(r: ObservationRow) -> Record:
         "se": r.se,
         "ci_low": r.ci_low,
         "ci_high": r.ci_high,
+        "ci_level": r.ci_level,
         "n": r.n,
         "flags": None if r.flags is None else list(r.flags),
     }

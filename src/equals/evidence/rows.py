@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from equals.core.areas import Area
+from equals.core.errors import ValidationError
 from equals.core.vocabulary import IndicatorKind, Sex
 from equals.indicators.catalogue import Indicator
-from equals.indicators.gaps import Gap, gap_for
+from equals.indicators.gaps import Gap, GapMetric, gap_for
 from equals.indicators.model import Source
 
 AreaYear = tuple[str, int]
@@ -46,6 +48,7 @@ class ObservationRow:
     ci_high: float | None = None
     n: int | None = None
     flags: tuple[str, ...] | None = None
+    ci_level: float | None = None  # confidence level of ci_low/ci_high (e.g. 0.95)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,31 @@ class GapRow:
 def gap_sort_key(row: GapRow) -> tuple[int, float, str]:
     p = row.gap.parity
     return (0 if p is not None else 1, p if p is not None else 0.0, row.area)
+
+
+WOMEN_BEHIND_WHEN_LOW = {
+    GapMetric.PARITY: True,  # F / M below 1
+    GapMetric.RELATIVE: False,  # (M − F) / M above 0
+    GapMetric.DIFFERENCE: True,  # F − M below 0
+}
+"""For an indicator where more is better: does a *low* value of the metric mean women are
+behind? (Reversed for indicators where less is better.)"""
+
+
+def rank_gaps(
+    rows: Iterable[GapRow], metric: GapMetric = GapMetric.PARITY, *, higher_is_better: bool = True
+) -> list[GapRow]:
+    """Rows ordered by ``metric``, the largest gap against women first; rows whose metric is
+    not computable last; ties by area code. The one ranking of the CLI, the API and pages."""
+    ascending = WOMEN_BEHIND_WHEN_LOW[metric] == higher_is_better
+
+    def key(row: GapRow) -> tuple[int, float, str]:
+        v = row.gap.metric(metric)
+        if v is None:
+            return (1, 0.0, row.area)
+        return (0, v if ascending else -v, row.area)
+
+    return sorted(rows, key=key)
 
 
 def gap_rows(
@@ -118,3 +146,18 @@ def gap_rows(
             )
         )
     return rows
+
+
+def gap_metric(value: GapMetric | str) -> GapMetric:
+    """A gap metric by name; an unknown one names the three there are."""
+    try:
+        return GapMetric(value)
+    except ValueError:
+        names = [m.value for m in GapMetric]
+        close = difflib.get_close_matches(str(value)[:40], names, n=1, cutoff=0.5)
+        raise ValidationError(
+            f"unknown gap metric {str(value)[:40]!r}; use one of {', '.join(names)}",
+            location="metric",
+            code="invalid-parameter",
+            suggestions=close,
+        ) from None
