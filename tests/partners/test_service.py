@@ -244,3 +244,40 @@ def test_freshness_rule() -> None:
         freshness("2", "2025-01-01", FreshnessRule(fresh_days=90, today=dt.date(2025, 6, 1))).code
         == "no_report_for_a_year"
     )
+
+
+def test_initiatives_named_in_a_report_are_suggested_never_linked(store: Store) -> None:
+    from equals.partners import list_initiatives
+    from equals.partners.examples import load_examples
+    from equals.partners.links import (
+        decide_link,
+        linked_initiatives,
+        linked_sessions,
+        suggest_links,
+    )
+
+    sid = file_example_report(store)
+    load_examples(store)
+    by_title = {i.title: i.id for i in list_initiatives(store)}
+    for title, phrase in (
+        ("Pink Cloud Initiative", "Pink Cloud Initiative"),
+        ("Youth SPARK", "Youth SPARK initiatives"),
+        ("Digital Government Unit, Ministry of Public Administration", "Digital Government Unit"),
+    ):
+        iid = by_title[title]
+        found = suggest_links(store, iid)
+        assert [s.session_id for s in found] == [sid]
+        assert phrase in found[0].evidence
+        assert linked_sessions(store, iid) == []  # a suggestion is not a link
+    pink = by_title["Pink Cloud Initiative"]
+    decide_link(store, pink, sid, confirm=True, actor=OPERATOR)
+    assert [s.id for s in linked_sessions(store, pink)] == [sid]
+    assert linked_initiatives(store, sid) == [(pink, "Pink Cloud Initiative")]
+    assert suggest_links(store, pink) == []  # decided: no longer suggested
+    youth = by_title["Youth SPARK"]
+    decide_link(store, youth, sid, confirm=False, actor=OPERATOR)
+    assert linked_sessions(store, youth) == [] and suggest_links(store, youth) == []
+    assert (
+        audit_entries(store, entity="initiative", entity_id=youth)[0].action
+        == "session-link.reject"
+    )

@@ -1,9 +1,9 @@
 """Sessions ↔ initiatives: suggestions from the reports' text, confirmed (or rejected) by an
 editor; nothing is ever linked without that decision.
 
-A session is suggested for an initiative when its filed report mentions the initiative's title
-(case, punctuation and spacing ignored; a trailing "initiative"/"programme" word in the title is
-optional), with the sentence that mentions it as evidence.
+A session is suggested for an initiative when its filed report mentions the initiative's title,
+or a part of the title of two words or more (case, punctuation and spacing ignored; a trailing
+"initiative"/"programme" word is optional), with the sentence that mentions it as evidence.
 """
 
 from __future__ import annotations
@@ -32,9 +32,12 @@ def _words(text: str) -> str:
 
 
 def _needles(title: str) -> list[str]:
+    """The phrases that name an initiative: its title, and each comma- or dash-separated part
+    of it of two words or more ("Digital Government Unit, Ministry of …")."""
     core = _TAIL.sub("", title.strip())
-    out = [_words(core)]
-    return [n for n in out if len(n) >= 4]
+    parts = [core, *(p for p in re.split(r"\s*[,;:–—(]\s*|\s+-\s+", core) if p != core)]
+    out = [_words(_TAIL.sub("", p)) for p in parts]
+    return [n for n in dict.fromkeys(out) if len(n) >= 4 and (" " in n or n == out[0])]
 
 
 @dataclass(frozen=True, slots=True)
