@@ -7,6 +7,7 @@ Recipes*, 3rd ed., §6.4). The quantile inverts the CDF by bisection to 1e-12.
 
 from __future__ import annotations
 
+import functools
 import math
 
 
@@ -58,6 +59,7 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+@functools.lru_cache(maxsize=1024)
 def t_ppf(p: float, df: float) -> float:
     """The ``p`` quantile of Student's t with ``df`` degrees of freedom."""
     if not 0.0 < p < 1.0:

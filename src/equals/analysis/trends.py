@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -39,6 +40,7 @@ class TrendMethod:
     horizon: int
 
 
+@functools.lru_cache(maxsize=1)
 def load_trend_method() -> TrendMethod:
     where = "equals/analysis/trend_method.yaml"
     data: Any = yaml.safe_load(

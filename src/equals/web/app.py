@@ -79,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
 
     from equals.web.analysis_api import router as analysis_api_router
+    from equals.web.analysis_pages import router as analysis_pages_router
     from equals.web.api import router as api_router
     from equals.web.api_docs import router as api_docs_router
     from equals.web.downloads import router as downloads_router
@@ -96,6 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sessions_api_router)
     app.include_router(partners_api_router)
     app.include_router(pages_router)
+    app.include_router(analysis_pages_router)
     app.include_router(downloads_router)
     app.include_router(login_router)  # before sessions_pages: its /login, /logout win
     app.include_router(api_docs_router)

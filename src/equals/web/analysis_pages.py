@@ -1,0 +1,163 @@
+"""Analysis pages: the index ranking with rank intervals, a country's index card with trends
+and years to parity, the data-gap map and tables, and the methodology.
+
+Routes are thin: they call :mod:`equals.analysis` and render ``templates/analysis``. Charts are
+drawn in the browser by ``static/js/analysis.js`` from the analysis API (URLs passed in
+``data-*`` attributes; no inline script). ``?embed=1`` renders a page's chart alone, for the
+embed snippet every chart offers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from equals.analysis.audit import data_gap_audit
+from equals.analysis.headline import AGE_BASE, headlines
+from equals.analysis.index import compute_index
+from equals.analysis.method import PILLARS, load_method
+from equals.analysis.quality import load_quality
+from equals.analysis.trends import country_trend, load_trend_method
+from equals.core.errors import NotFoundError
+from equals.evidence.queries import Evidence
+from equals.web.deps import get_evidence
+from equals.web.pages import templates
+
+router = APIRouter(include_in_schema=False)
+Ev = Annotated[Evidence, Depends(get_evidence)]
+API = "/api/v1/analysis"
+
+
+def _render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def _embed(request: Request) -> bool:
+    return request.query_params.get("embed") in ("1", "true", "yes")
+
+
+def _not_found(request: Request, exc: NotFoundError) -> HTMLResponse:
+    return _render(request, "not_found.html", 404, kind=exc.kind, value=exc.value, suggestions=[])
+
+
+def _method(ev: Evidence) -> Any:
+    return load_method(known_indicators=frozenset(i.id for i in ev.catalogue))
+
+
+@router.get("/analysis", response_class=HTMLResponse)
+async def index_page(request: Request, ev: Ev) -> HTMLResponse:
+    result = compute_index(ev, _method(ev))
+    heads = [headlines(ev, i) for i in AGE_BASE]
+    chart = {
+        "kind": "ranks",
+        "data_url": f"{API}/index",
+        "csv_url": f"{API}/index?format=csv",
+        "zip_url": f"{API}/index?format=zip",
+        "share_url": "/analysis",
+        "title": "Rank intervals",
+    }
+    if _embed(request):
+        return _render(request, "analysis/embed.html", chart=chart)
+    return _render(
+        request,
+        "analysis/index.html",
+        nav="analysis",
+        result=result,
+        pillars=PILLARS,
+        heads=heads,
+        chart=chart,
+    )
+
+
+@router.get("/analysis/country/{code}", response_class=HTMLResponse)
+async def country_page(
+    request: Request, code: str, ev: Ev, indicator: str | None = None
+) -> HTMLResponse:
+    try:
+        area = ev.area(code)
+        chosen = ev.indicator(indicator).id if indicator else None
+    except NotFoundError as exc:
+        return _not_found(request, exc)
+    method = _method(ev)
+    result = compute_index(ev, method)
+    card = result.country(area.code) if area.is_country else None
+    if card is None:
+        return _not_found(request, NotFoundError("country", code))
+    trends = [country_trend(ev, area.code, i) for i in method.indicators]
+    if chosen is None:
+        fitted = [t for t in trends if t.parity is not None]
+        chosen = fitted[0].indicator if fitted else method.indicators[0]
+    query = urlencode({"indicator": chosen})
+    chart = {
+        "kind": "trend",
+        "data_url": f"{API}/parity-years/{area.code}/{chosen}",
+        "csv_url": f"{API}/parity-years/{area.code}/{chosen}?format=csv",
+        "zip_url": f"{API}/parity-years/{area.code}/{chosen}?format=zip",
+        "share_url": f"/analysis/country/{area.code}?{query}",
+        "title": f"{area.name}: {ev.indicator(chosen).label} parity trend",
+    }
+    if _embed(request):
+        return _render(request, "analysis/embed.html", chart=chart)
+    return _render(
+        request,
+        "analysis/country.html",
+        nav="analysis",
+        area=area,
+        card=card,
+        result=result,
+        trends=trends,
+        chosen=chosen,
+        catalogue=ev.catalogue,
+        sources=ev.sources(),
+        chart=chart,
+    )
+
+
+@router.get("/analysis/data-gaps", response_class=HTMLResponse)
+async def data_gaps_page(request: Request, ev: Ev) -> HTMLResponse:
+    audit = data_gap_audit(ev)
+    chart = {
+        "kind": "availability",
+        "data_url": f"{API}/data-gaps/countries",
+        "csv_url": f"{API}/data-gaps?format=csv",
+        "zip_url": f"{API}/data-gaps?format=zip",
+        "share_url": "/analysis/data-gaps",
+        "title": "Indicators with recent data by sex",
+        "total": len(list(ev.catalogue)),
+    }
+    if _embed(request):
+        return _render(request, "analysis/embed.html", chart=chart)
+    quality = load_quality([i.id for i in ev.catalogue])
+    return _render(
+        request,
+        "analysis/data_gaps.html",
+        nav="analysis",
+        audit=audit,
+        by_pillar=audit.summary("pillar"),
+        by_indicator=audit.summary("indicator"),
+        by_region=audit.summary("region"),
+        by_income=audit.summary("income_group"),
+        least=[c for c in audit.coverage() if c.income_group][:25],
+        quality=quality,
+        catalogue=ev.catalogue,
+        chart=chart,
+    )
+
+
+@router.get("/analysis/methodology", response_class=HTMLResponse)
+async def methodology_page(request: Request, ev: Ev) -> HTMLResponse:
+    method = _method(ev)
+    return _render(
+        request,
+        "analysis/methodology.html",
+        nav="analysis",
+        method=method,
+        trend=load_trend_method(),
+        pillars=PILLARS,
+        catalogue=ev.catalogue,
+        quality=load_quality([i.id for i in ev.catalogue]),
+        age_base=AGE_BASE,
+    )

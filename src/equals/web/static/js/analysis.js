@@ -1,0 +1,224 @@
+/* Analysis charts (rank intervals, parity trend with prediction interval, data availability
+ * map) and their tools: SVG/PNG download, share link, embed snippet.
+ *
+ * Markup: <div class="js-analysis-chart" data-kind="ranks|trend|availability"
+ *              data-url="/api/v1/analysis/…" data-title="…"> and, after it,
+ *         <div class="js-chart-tools" data-chart="<id of the chart div>" data-share-url="…">.
+ * Data come from the analysis API; no inline script (strict CSP: Vega expressions are
+ * interpreted, not evaluated).
+ */
+(function () {
+  "use strict";
+  var EQ = window.EQUALS;
+  var EMBED_OPTIONS = {
+    renderer: "svg",
+    actions: false,
+    tooltip: { theme: "light", disableDefaultStyle: true },
+    ast: true,
+    defaultStyle: false,
+  };
+
+  function options() {
+    var o = Object.assign({}, EMBED_OPTIONS);
+    if (window.vegaInterpreter) o.expr = window.vegaInterpreter.expressionInterpreter;
+    return o;
+  }
+
+  function ranksSpec(doc) {
+    var rows = doc.countries
+      .filter(function (c) { return c.rank !== null; })
+      .map(function (c) {
+        return {
+          name: c.name,
+          code: c.country,
+          rank: c.rank,
+          low: c.rank_low,
+          high: c.rank_high,
+          score: Math.round(c.score * 1000) / 1000,
+        };
+      });
+    var tooltip = [
+      { field: "name", title: "Country" },
+      { field: "rank", title: "Rank" },
+      { field: "low", title: "Interval from" },
+      { field: "high", title: "Interval to" },
+      { field: "score", title: "Score" },
+    ];
+    var y = { field: "name", type: "nominal", sort: { field: "rank" }, title: null,
+      axis: { labelFontSize: 9 } };
+    return {
+      description: "Rank of each country in the Digital Gender Equality Index (dot) with the " +
+        "interval in which 90% of Monte Carlo draws rank it (line).",
+      width: "container",
+      height: Math.max(200, rows.length * 11),
+      data: { values: rows },
+      layer: [
+        { mark: { type: "rule", color: "#7a3e9d", strokeWidth: 2 },
+          encoding: { y: y, x: { field: "low", type: "quantitative", title: "Rank (1 = closest to parity)" },
+            x2: { field: "high" }, tooltip: tooltip } },
+        { mark: { type: "point", filled: true, color: "#1f7a70", size: 30 },
+          encoding: { y: y, x: { field: "rank", type: "quantitative" }, tooltip: tooltip } },
+      ],
+    };
+  }
+
+  function trendSpec(doc) {
+    var observed = doc.series.filter(function (r) { return r.kind === "observed"; });
+    var fitted = doc.series.filter(function (r) { return r.parity_fitted !== null; });
+    var projected = doc.series.filter(function (r) { return r.kind === "projected"; });
+    var band = doc.method.parity_band;
+    var x = { field: "year", type: "quantitative", title: "Year", axis: { format: "d" } };
+    var layers = [
+      { data: { values: [{ lo: band[0], hi: band[1] }] },
+        mark: { type: "rect", color: "#35978f", opacity: 0.2 },
+        encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
+    ];
+    if (projected.length) {
+      layers.push({ data: { values: projected },
+        mark: { type: "area", color: "#e08214", opacity: 0.25 },
+        encoding: { x: x, y: { field: "parity_low", type: "quantitative" }, y2: { field: "parity_high" },
+          tooltip: [{ field: "year" }, { field: "parity_fitted", title: "Projected", format: ".3f" },
+            { field: "parity_low", title: "95% PI low", format: ".3f" },
+            { field: "parity_high", title: "95% PI high", format: ".3f" }] } });
+    }
+    if (fitted.length) {
+      layers.push({ data: { values: fitted },
+        mark: { type: "line", color: "#b35806" },
+        encoding: { x: x, y: { field: "parity_fitted", type: "quantitative" },
+          strokeDash: { field: "kind", type: "nominal", legend: null } } });
+    }
+    layers.push({ data: { values: observed },
+      mark: { type: "point", filled: true, color: "#7a3e9d" },
+      encoding: { x: x, y: { field: "parity", type: "quantitative", title: "Parity score (women ÷ men)" },
+        tooltip: [{ field: "year" }, { field: "female", title: "Women", format: ".1f" },
+          { field: "male", title: "Men", format: ".1f" },
+          { field: "parity", title: "Parity F/M", format: ".3f" }] } });
+    return {
+      description: "Parity score of " + doc.country + " for " + doc.indicator +
+        ": observed values, fitted trend and projection with a 95% prediction interval. " + doc.message,
+      width: "container",
+      height: 280,
+      layer: layers,
+    };
+  }
+
+  function availabilitySpec(el, rows) {
+    var width = Math.max(280, el.clientWidth || 600);
+    return {
+      description: "World map: number of indicators with recent data by sex per country.",
+      width: "container",
+      height: Math.round(width * 0.46),
+      autosize: { type: "fit", contains: "padding" },
+      data: { url: el.dataset.atlasUrl, format: { type: "topojson", feature: "countries" } },
+      transform: [
+        { filter: "datum.id !== '010'" },
+        { calculate: "'m' + toNumber(datum.id)", as: "key" },
+        { lookup: "key", from: { data: { values: rows }, key: "key",
+          fields: ["recent", "name", "by_sex", "total_only", "missing"] } },
+        { calculate: "datum.name ? datum.name : datum.properties.name", as: "label" },
+      ],
+      projection: { type: "equalEarth" },
+      mark: { type: "geoshape", stroke: "#ffffff", strokeWidth: 0.5 },
+      encoding: {
+        color: { condition: { test: "datum.recent === null || !isValid(datum.recent)", value: EQ.NO_DATA_COLOUR },
+          field: "recent", type: "quantitative", title: "Indicators with recent data by sex",
+          scale: { scheme: "purples", domain: [0, Number(el.dataset.total || 29)] } },
+        tooltip: [{ field: "label", title: "Country" }, { field: "recent", title: "Recent by sex" },
+          { field: "by_sex", title: "Any by sex" }, { field: "total_only", title: "Total only" },
+          { field: "missing", title: "Missing" }],
+      },
+      config: { view: { stroke: null } },
+    };
+  }
+
+  function specFor(el) {
+    var kind = el.dataset.kind;
+    if (kind === "availability") {
+      return Promise.all([EQ.fetchJSON(el.dataset.url), EQ.fetchJSON(el.dataset.countriesUrl)])
+        .then(function (res) {
+          var m49 = {};
+          res[1].forEach(function (a) { if (a.m49 !== null && a.m49 !== undefined) m49[a.code] = a.m49; });
+          var rows = res[0].filter(function (c) { return m49[c.country] !== undefined; })
+            .map(function (c) {
+              return { key: "m" + m49[c.country], name: c.name, recent: c.recent, by_sex: c.by_sex,
+                total_only: c.total_only, missing: c.missing };
+            });
+          return availabilitySpec(el, rows);
+        });
+    }
+    return EQ.fetchJSON(el.dataset.url).then(function (doc) {
+      return kind === "ranks" ? ranksSpec(doc) : trendSpec(doc);
+    });
+  }
+
+  function render(el) {
+    EQ.showStatus(el, "Loading chart…");
+    specFor(el)
+      .then(function (spec) {
+        el.innerHTML = "";
+        return vegaEmbed(el, spec, options()).then(function (result) {
+          el._view = result.view;
+          var svg = el.querySelector("svg");
+          if (svg) {
+            svg.setAttribute("role", "img");
+            svg.setAttribute("aria-label", spec.description);
+          }
+          el.dataset.state = "ready";
+          document.querySelectorAll('.js-chart-tools[data-chart="' + el.id + '"] .js-download')
+            .forEach(function (b) { b.hidden = false; });
+        });
+      })
+      .catch(function (err) {
+        el.dataset.state = "error";
+        EQ.showStatus(el, "The chart could not be drawn (" + err.message + "). " +
+          "The table on this page has the same values.", true);
+      });
+  }
+
+  function slug(text) {
+    return (text || "chart").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  }
+
+  function tools(box) {
+    var chart = document.getElementById(box.dataset.chart);
+    var absolute = new URL(box.dataset.shareUrl, window.location.href).href;
+    box.querySelectorAll(".js-download").forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (!chart || !chart._view) return;
+        var format = button.dataset.format;
+        chart._view.toImageURL(format, format === "png" ? 2 : 1).then(function (url) {
+          var a = document.createElement("a");
+          a.href = url;
+          a.download = slug(chart.dataset.title) + "." + format;
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+        });
+      });
+    });
+    var share = box.querySelector(".js-share");
+    if (share) {
+      share.href = absolute;
+      share.addEventListener("click", function (event) {
+        if (navigator.clipboard && window.isSecureContext) {
+          event.preventDefault();
+          navigator.clipboard.writeText(absolute).then(function () {
+            share.textContent = "Link copied";
+          });
+        }
+      });
+    }
+    var code = box.querySelector(".js-embed-code");
+    if (code) {
+      var src = absolute + (absolute.indexOf("?") >= 0 ? "&" : "?") + "embed=1";
+      code.value = '<iframe src="' + src + '" width="100%" height="600" loading="lazy" title="' +
+        (chart ? chart.dataset.title : "EQUALS Hub chart").replace(/"/g, "&quot;") + '"></iframe>';
+      code.addEventListener("focus", function () { code.select(); });
+    }
+  }
+
+  EQ.ready(function () {
+    document.querySelectorAll(".js-analysis-chart").forEach(render);
+    document.querySelectorAll(".js-chart-tools").forEach(tools);
+  });
+})();
