@@ -19,11 +19,12 @@ algebra runs unchanged:
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from equals.survey.cells import Cells, build_cells, by_key
+from equals.survey.cells import Cells, build_cells, by_key, regroup
 from equals.survey.design import Design, EstimationOptions
 from equals.survey.domains import domain_groups
 from equals.survey.engine import ColumnKind, Engine, open_engine
@@ -52,6 +53,9 @@ class Batch:
     _last: dict[tuple[str, ...], Aggregated] = field(
         default_factory=dict, compare=False, repr=False
     )  # the last domain set's units only: each holds arrays as long as the cells
+    _tables: OrderedDict[frozenset[str], Cells] = field(
+        default_factory=OrderedDict, compare=False, repr=False
+    )  # totals at coarser key sets (see table), at most as many rows as the cells in all
 
     def keys(self, by: Sequence[str]) -> dict[str, str]:
         """Domain variable → its key column in the cells."""
@@ -62,13 +66,40 @@ class Batch:
             )
         return {b: by_key(self.by.index(b)) for b in dict.fromkeys(by)}
 
+    def table(self, by: Sequence[str]) -> Cells:
+        """The cells totalled over the key columns of ``by`` (PSU × domain units), from the
+        smallest table at hand that has those keys (the finest cells, or a coarser total)."""
+        wanted = frozenset(self.keys(by).values())
+        if wanted == frozenset(self.cells.keys):
+            return self.cells
+        if wanted in self._tables:
+            self._tables.move_to_end(wanted)
+            return self._tables[wanted]
+        sources = [t for k, t in self._tables.items() if wanted <= k]
+        source = min(sources, key=len, default=self.cells)
+        table = regroup(source, [k for k in self.cells.keys if k in wanted])
+        self._tables[wanted] = table
+        while len(self._tables) > 1 and (
+            sum(len(t) for t in self._tables.values() if t.values is not self.cells.values)
+            > len(self.cells)
+        ):
+            self._tables.popitem(last=False)  # bounded memory: drop the oldest totals
+        return table
+
+    def prepare(self, bys: Sequence[Sequence[str]]) -> None:
+        """Total the cells for these domain sets, finest first, so that each coarser set is
+        summed from the smallest finer one rather than from the cells."""
+        for by in sorted({frozenset(b) for b in bys}, key=len, reverse=True):
+            self.table(sorted(by))
+
     def aggregated(self, by: Sequence[str] = ()) -> Aggregated:
         keys = self.keys(by)
         name = tuple(keys)
         if name not in self._last:
             self._last.clear()
-            groups = domain_groups(self.cells, list(keys.values()), name)
-            self._last[name] = aggregated(Units(self.cells, groups), self.items)
+            table = self.table(name)
+            groups = domain_groups(table, list(keys.values()), name)
+            self._last[name] = aggregated(Units(table, groups), self.items)
         return self._last[name]
 
     def estimate(
@@ -90,7 +121,7 @@ class Batch:
         require_means([item.quantity for item in self.items], self.location)
         rest = [b for b in dict.fromkeys(by) if b != sex]
         return gaps_from_cells(
-            self.cells,
+            self.table([*rest, sex]),
             self.items,
             by=self.keys(rest),
             sex_key=self.keys([sex])[sex],
@@ -119,7 +150,9 @@ def aggregate_many(
     schema = eng.schema()
     kinds = {b: schema[b] for b in plan.by}
     cells = build_cells(eng.cells(plan.sql), design, eng.location, plan.aliases)
-    return Batch(cells, plan.by, plan.items, kinds, eng.location)
+    batch = Batch(cells, plan.by, plan.items, kinds, eng.location)
+    batch.prepare(bys)
+    return batch
 
 
 def estimate_many(

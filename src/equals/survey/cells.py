@@ -8,8 +8,8 @@ When the design has no PSU column each row is a PSU, so n_h is the row count of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -33,28 +33,33 @@ def by_key(i: int) -> str:
 
 @dataclass(frozen=True)
 class Cells:
-    """The cell table: its key columns as a frame, its moments as one float matrix."""
+    """A table of totals: one row per stratum × PSU × domain-key combination, its key columns
+    as integer codes, its moments as one float matrix.
 
-    keys: pd.DataFrame  # the domain key columns (``by_key(i)``), one row per cell
-    values: F64  # (cells × moments), column-major, missing → 0
+    The aggregation pass gives the finest table (every key of the request); :func:`regroup`
+    totals it over fewer keys — the rows are then the variance's units for that key set
+    (PSU × domain; stratum × domain when every row is its own PSU).
+    """
+
+    codes: dict[str, I64]  # key column (``by_key(i)``) → code of each row (−1: missing)
+    uniques: dict[str, np.ndarray]  # key column → its sorted distinct values
+    values: F64  # (rows × moments), column-major, missing → 0
     columns: dict[str, int]  # moment name → column of ``values`` (aliases resolved)
-    stratum: I64  # stratum code per cell
-    psu: I64 | None  # global PSU code per cell; None when every row is its own PSU
+    stratum: I64  # stratum code per row
+    psu: I64 | None  # global PSU code per row; None when every row is its own PSU
     psu_stratum: I64  # stratum code per PSU code (empty without PSU column)
     n_h: F64  # PSUs per stratum (rows, without PSU column)
     f_h: F64  # 1 − n_h/N_h
     labels: tuple[object, ...]  # stratum labels by code
     lonely: LonelyPSU
-    _codes: dict[str, tuple[I64, np.ndarray]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
 
     def key_codes(self, key: str) -> tuple[I64, np.ndarray]:
         """A key column as codes into its sorted distinct values (−1: missing)."""
-        if key not in self._codes:
-            codes, uniques = pd.factorize(self.keys[key], sort=True, use_na_sentinel=True)
-            self._codes[key] = (np.asarray(codes, dtype=np.int64), np.asarray(uniques))
-        return self._codes[key]
+        return self.codes[key], self.uniques[key]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.codes)
 
     @property
     def n_strata(self) -> int:
@@ -70,6 +75,33 @@ class Cells:
     def lonely_h(self) -> npt.NDArray[np.bool_]:
         """Strata with one PSU that are not self-representing."""
         return np.asarray((self.n_h == 1) & (self.f_h >= SELF_REPRESENTING))
+
+
+def factorize_sorted(values: pd.Series | np.ndarray) -> tuple[I64, np.ndarray]:
+    """Codes into the sorted distinct values (−1: missing)."""
+    numpy_int = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu"
+    if numpy_int and len(values):  # numpy integers (no missing value)
+        array = np.asarray(values)
+        low = int(array.min())
+        codes, offsets = dense_codes(np.asarray(array, dtype=np.int64) - low)
+        return codes, offsets + low
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+
+
+def dense_codes(values: I64) -> tuple[I64, I64]:
+    """Codes of non-negative integers into their sorted distinct values: by a table of the
+    values present when their range is small (no hashing, no sort), else by hashing."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    top = int(values.max())
+    if top >= 2 * len(values) + 65_536:
+        codes, uniques = pd.factorize(values, sort=True)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=np.int64)
+    present = np.zeros(top + 1, dtype=bool)
+    present[values] = True
+    rank = np.cumsum(present, dtype=np.int64 if len(values) >= 2**31 else np.int32)
+    return np.asarray(rank[values], dtype=np.int64) - 1, np.flatnonzero(present)
 
 
 def build_cells(
@@ -89,8 +121,7 @@ def build_cells(
         columns[alias] = columns[target]
     n_cells = len(table.values)
     if design.strata:
-        codes, uniq = pd.factorize(frame[STRATUM], sort=True)
-        stratum = np.asarray(codes, dtype=np.int64)
+        stratum, uniq = factorize_sorted(frame[STRATUM])
         labels: tuple[object, ...] = tuple(uniq.tolist())
     else:
         stratum = np.zeros(n_cells, dtype=np.int64)
@@ -99,18 +130,19 @@ def build_cells(
     psu: I64 | None = None
     psu_stratum = np.zeros(0, dtype=np.int64)
     if design.psu:
-        pairs = pd.DataFrame({"h": stratum, "p": frame[PSU].to_numpy()})
-        psu = np.asarray(pairs.groupby(["h", "p"], sort=False).ngroup(), dtype=np.int64)
-        psu_stratum = np.zeros(int(psu.max()) + 1 if n_cells else 0, dtype=np.int64)
-        psu_stratum[psu] = stratum
+        # PSU ids are nested in strata: number (stratum, PSU) pairs, in stratum order.
+        local, seen = factorize_sorted(frame[PSU])
+        psu, pairs = dense_codes(stratum * max(len(seen), 1) + local)
+        psu_stratum = pairs // max(len(seen), 1)
         n_h = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
     else:
         counts = table.values[:, columns["cell__n"]]
         n_h = np.asarray(np.bincount(stratum, weights=counts, minlength=n_strata), np.float64)
     f_h = _fpc_factor(table, columns, design, stratum, n_h, labels, location)
-    key_names = [c for c in frame.columns if c.startswith("k__by")]
+    key_codes = {str(c): factorize_sorted(frame[c]) for c in frame.columns if c.startswith("k__by")}
     cells = Cells(
-        frame[key_names],
+        {k: c for k, (c, _) in key_codes.items()},
+        {k: u for k, (_, u) in key_codes.items()},
         table.values,
         columns,
         stratum,
@@ -129,6 +161,48 @@ def build_cells(
             location=location,
         )
     return cells
+
+
+NOT_SUMMED = ("cell__fpc_min", "cell__fpc_max")  # read once by build_cells; not totals
+
+
+def regroup(cells: Cells, keys: Sequence[str]) -> Cells:
+    """The totals of ``cells`` over the key columns ``keys`` (a subset of its keys): one row
+    per PSU × key combination (stratum × key combination without PSU column), a missing key
+    value kept as a value of its own. Rows already unique on ``keys`` are shared, not copied."""
+    keys = list(dict.fromkeys(keys))
+    unit = cells.psu if cells.psu is not None else cells.stratum
+    combined = unit.copy()
+    for key in keys:
+        codes, uniques = cells.key_codes(key)
+        span = len(uniques) + 1  # + missing
+        if int(combined.max(initial=0)) >= RADIX_LIMIT // span:
+            combined = dense_codes(combined)[0]
+        combined = combined * span + (codes + 1)
+    row, distinct = dense_codes(combined)
+    n_rows = len(distinct)
+    kept = {k: cells.codes[k] for k in keys}
+    values_of = {k: cells.uniques[k] for k in keys}
+    if n_rows == len(cells):  # every row is its own unit: nothing to total
+        return replace(cells, codes=kept, uniques=values_of)
+    first = np.empty(n_rows, dtype=np.int64)  # a row of each unit (its keys and stratum)
+    first[row] = np.arange(len(row))
+    values = np.zeros((n_rows, cells.values.shape[1]), dtype=np.float64, order="F")
+    skip = {cells.columns[c] for c in NOT_SUMMED if c in cells.columns}
+    for j in range(cells.values.shape[1]):
+        if j not in skip:
+            values[:, j] = np.bincount(row, weights=cells.values[:, j], minlength=n_rows)
+    return replace(
+        cells,
+        codes={k: c[first] for k, c in kept.items()},
+        uniques=values_of,
+        values=values,
+        stratum=cells.stratum[first],
+        psu=None if cells.psu is None else cells.psu[first],
+    )
+
+
+RADIX_LIMIT = 2**62  # combined key codes are re-numbered densely before they could overflow
 
 
 def _fpc_factor(

@@ -32,7 +32,7 @@ from equals.survey.plan import Item, prepare
 from equals.survey.quality import quality_flags
 from equals.survey.quantities import Quantity, Statistic
 from equals.survey.results import Estimate
-from equals.survey.variance import Influence, Units, covariance, design_df, finite, presence
+from equals.survey.variance import Influence, Units, covariance, design_df, finite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,7 +153,7 @@ def estimate_item(
         ss = np.where(np.abs(ss) <= 1e-12 * np.abs(size), 0.0, ss)
         s2 = ss / w * npos / (npos - 1)
     inf = Influence(m, finite(alpha), finite(beta), finite(gamma))
-    var = covariance(units, inf, inf, presence(units, units.sum(f"{m}__n")))
+    var = covariance(units, inf, inf, units.presence(f"{m}__n"))
     out: list[Estimate] = []
     for k, domain in enumerate(groups.domains):
         if live[k] == 0:

@@ -29,7 +29,7 @@ from equals.survey.plan import Item, coerce_level, prepare
 from equals.survey.quality import quality_flags
 from equals.survey.quantities import Quantity, Scalar, Statistic
 from equals.survey.results import GapEstimate, ValueSE
-from equals.survey.variance import Influence, Units, covariance, finite, presence
+from equals.survey.variance import Influence, Units, covariances, finite
 
 if TYPE_CHECKING:
     from equals.survey.estimators import SurveyData
@@ -102,11 +102,17 @@ def gaps_from_cells(
     """Gaps in the domains of ``by`` (domain variable → its key column in ``cells``); the sex
     variable is the key column ``sex_key``. The cells may be finer than the domains."""
     groups = domain_groups(cells, list(by.values()), list(by))
-    sex_col = cells.keys[sex_key]
-    is_f, is_m = _matches(sex_col, female, sex_kind), _matches(sex_col, male, sex_kind)
+    codes, uniques = cells.key_codes(sex_key)
+    values = pd.Series(uniques, dtype=object)
+    present = codes >= 0
+    sides = []
+    for value in (female, male):  # per distinct sex value, then per row
+        hit = np.append(_matches(values, value, sex_kind), False)  # code −1 → the last
+        sides.append(hit[np.where(present, codes, len(uniques))])
+    is_f, is_m = sides
     for label, value, hits in (("female", female, is_f), ("male", male, is_m)):
         if not hits.any():
-            seen = sorted({str(native(v)) for v in sex_col.dropna().unique()})[:20]
+            seen = sorted({str(native(v)) for v in uniques})[:20]
             raise DomainValueError(
                 f"no row has {sex} = {value!r} (--{label}); values seen: {', '.join(seen)}",
                 location=location,
@@ -132,11 +138,9 @@ def _gaps_of(units: Units, item: Item, options: EstimationOptions) -> list[GapEs
     groups = units.groups
     mf, nf, inf_f = _side(units, item.measure, "female")
     mm, nm, inf_m = _side(units, item.measure, "male")
-    n = f"{item.measure}__n"
-    present = presence(units, units.sum(n, "female") + units.sum(n, "male"))
-    vff = covariance(units, inf_f, inf_f, present)
-    vmm = covariance(units, inf_m, inf_m, present)
-    vfm = covariance(units, inf_f, inf_m, present)
+    present = units.presence(f"{item.measure}__n", "sides")
+    cov = covariances(units, [inf_f, inf_m], present)
+    vff, vmm, vfm = cov[0][0], cov[1][1], cov[0][1]
     out: list[GapEstimate] = []
     for k, domain in enumerate(groups.domains):
         if nf[k] == 0 and nm[k] == 0:

@@ -9,7 +9,7 @@ estimate's domain (R ``na.rm=TRUE``) and are counted in the result's ``missing``
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from equals.survey.cells import PSU, STRATUM, by_key
@@ -27,6 +27,7 @@ from equals.survey.errors import (
 from equals.survey.finite import check_finite, check_rows
 from equals.survey.quantities import Quantity, Scalar, Statistic
 from equals.survey.sql import (
+    EVERY_ROW,
     Measure,
     aggregate_sql,
     column_value,
@@ -109,9 +110,14 @@ def prepare(
     ]
     binary_checks = list(dict.fromkeys(c for c in auto if schema[c] in NUMERIC))
     design_cols = list(design.columns)
+    valids = list(dict.fromkeys(not_null(q.columns, d) for q in quantities))
     prof = engine.query(
         profile_sql(
-            weight=design.weight, design_columns=design_cols, binary_checks=binary_checks, dialect=d
+            weight=design.weight,
+            design_columns=design_cols,
+            binary_checks=binary_checks,
+            dialect=d,
+            validity=valids,
         )
     ).iloc[0]
     n_rows = int(prof["n_rows"])
@@ -131,11 +137,13 @@ def prepare(
             location=engine.location,
         )
     binary = {c for i, c in enumerate(binary_checks) if int(prof[f"nonbinary_{i}"] or 0) == 0}
+    classes = validity_classes(valids, {str(k): v for k, v in prof.items()})
     items: list[Item] = []
     measures: dict[Measure, str] = {}
 
     def add(q: Quantity, y: str, valid: str, x: str | None = None) -> None:
-        key = Measure("", y, valid, x, binary=q.statistic is Statistic.PROPORTION)
+        binary = q.statistic is Statistic.PROPORTION
+        key = Measure("", y, valid, x, binary=binary, validity=classes[valid])
         if key not in measures:
             measures[key] = f"m{len(measures)}"
         items.append(Item(q, measures[key]))
@@ -177,6 +185,25 @@ def prepare(
         zero_weights=int(prof["weight_zero"] or 0) > 0,
     )
     return Plan(sql, tuple(items), by, second_order, n_rows, aliases)
+
+
+def validity_classes(valids: Sequence[str], prof: Mapping[str, object]) -> dict[str, str]:
+    """Validity condition → its class: :data:`~equals.survey.sql.EVERY_ROW` when no row
+    fails it, else shared with the condition before it when they hold on the same rows
+    (e.g. a block of questions asked of the same persons), else a class of its own."""
+    out: dict[str, str] = {}
+    for i, valid in enumerate(valids):
+        if _count(prof[f"invalid_{i}"]) == 0:
+            out[valid] = EVERY_ROW
+        elif i and _count(prof[f"differs_{i}"]) == 0:
+            out[valid] = out[valids[i - 1]]
+        else:
+            out[valid] = f"v{i}"
+    return out
+
+
+def _count(value: object) -> int:
+    return 0 if value is None or value != value else int(value)  # type: ignore[call-overload]
 
 
 def _levels(engine: Engine, column: str) -> list[Scalar]:

@@ -48,6 +48,9 @@ class Measure:
 
     ``y``, ``x`` and ``valid`` are SQL expressions over the source row. ``binary``: ``y`` is
     0 or 1 on every valid row (a proportion), so y² = y and the moments in y² are not summed.
+    ``validity``: the name of its validity class — measures valid on exactly the same rows
+    (e.g. questions asked of the same persons) share their counts and weight sums; ``cell``
+    is the class of measures valid on every row (the profile pass finds the classes).
     """
 
     name: str
@@ -55,6 +58,10 @@ class Measure:
     valid: str
     x: str | None = None
     binary: bool = False
+    validity: str = ""
+
+
+EVERY_ROW = "cell"  # the validity class of a measure with no missing value: the cell's moments
 
 
 def column_value(col: str, d: Dialect) -> str:
@@ -82,45 +89,76 @@ def _count_if(cond: str) -> str:
 class Moments:
     """The aggregates of a pass: ``columns`` are (alias, aggregate) pairs that are summed;
     ``aliases`` name moments that equal another column and so are not summed twice
-    (``<m>__wyy`` → ``<m>__wy`` for a 0/1 measure; ``…__np`` → ``…__n`` when no weight is 0)."""
+    (``<m>__wyy`` → ``<m>__wy`` for a 0/1 measure; ``…__np`` → ``…__n`` when no weight is 0;
+    a measure's ``n``, ``np``, ``w`` and ``ww`` → those of its validity class)."""
 
     columns: list[tuple[str, str]]
     aliases: dict[str, str]
 
 
+def validity_columns(
+    name: str, valid: str | None, w: str, second_order: bool, *, zero_weights: bool
+) -> list[tuple[str, str]]:
+    """The moments shared by the measures of one validity class (``valid`` None: every row)."""
+    if valid is None:
+        cols = [("n", "COUNT(*)")]
+        if zero_weights:
+            cols.append(("np", _count_if(f"{w} <> 0")))
+        cols.append(("w", f"SUM({w})"))
+        if second_order:
+            cols.append(("ww", f"SUM({w} * {w})"))
+    else:
+        cols = [("n", _count_if(valid))]
+        if zero_weights:
+            cols.append(("np", _count_if(f"{valid} AND {w} <> 0")))
+        cols.append(("w", _sum_if(valid, w)))
+        if second_order:
+            cols.append(("ww", _sum_if(valid, f"{w} * {w}")))
+    return [(f"{name}__{alias}", agg) for alias, agg in cols]
+
+
 def measure_columns(m: Measure, w: str, second_order: bool, *, zero_weights: bool) -> Moments:
-    """The moments of one measure. Aliases: ``<name>__<moment>``."""
-    v = m.valid
-    cols = [("n", _count_if(v))]
-    if zero_weights:
-        cols.append(("np", _count_if(f"{v} AND {w} <> 0")))
-    cols += [("w", _sum_if(v, w)), ("wy", _sum_if(v, f"{w} * {m.y}"))]
+    """The moments of one measure beyond those of its validity class. Aliases:
+    ``<name>__<moment>``."""
+    cls = m.validity or m.name
+
+    def total(expr: str) -> str:
+        return f"SUM({expr})" if cls == EVERY_ROW else _sum_if(m.valid, expr)
+
+    cols: list[tuple[str, str]] = []
+    if not m.validity:  # a class of its own
+        cols += validity_columns(m.name, m.valid, w, second_order, zero_weights=zero_weights)
+    cols.append((f"{m.name}__wy", total(f"{w} * {m.y}")))
     if not m.binary:
-        cols.append(("wyy", _sum_if(v, f"{w} * {m.y} * {m.y}")))
+        cols.append((f"{m.name}__wyy", total(f"{w} * {m.y} * {m.y}")))
     if m.x is not None:
         cols += [
-            ("wx", _sum_if(v, f"{w} * {m.x}")),
-            ("wxx", _sum_if(v, f"{w} * {m.x} * {m.x}")),
-            ("wxy", _sum_if(v, f"{w} * {m.x} * {m.y}")),
+            (f"{m.name}__wx", total(f"{w} * {m.x}")),
+            (f"{m.name}__wxx", total(f"{w} * {m.x} * {m.x}")),
+            (f"{m.name}__wxy", total(f"{w} * {m.x} * {m.y}")),
         ]
     if second_order:
         ww = f"{w} * {w}"
-        cols += [("ww", _sum_if(v, ww)), ("wwy", _sum_if(v, f"{ww} * {m.y}"))]
+        cols.append((f"{m.name}__wwy", total(f"{ww} * {m.y}")))
         if not m.binary:
-            cols.append(("wwyy", _sum_if(v, f"{ww} * {m.y} * {m.y}")))
+            cols.append((f"{m.name}__wwyy", total(f"{ww} * {m.y} * {m.y}")))
         if m.x is not None:
             cols += [
-                ("wwx", _sum_if(v, f"{ww} * {m.x}")),
-                ("wwxx", _sum_if(v, f"{ww} * {m.x} * {m.x}")),
-                ("wwxy", _sum_if(v, f"{ww} * {m.x} * {m.y}")),
+                (f"{m.name}__wwx", total(f"{ww} * {m.x}")),
+                (f"{m.name}__wwxx", total(f"{ww} * {m.x} * {m.x}")),
+                (f"{m.name}__wwxy", total(f"{ww} * {m.x} * {m.y}")),
             ]
-    aliases = {} if zero_weights else {"np": "n"}
+    aliases: dict[str, str] = {}
+    shared = ["n", "np", "w"] + (["ww"] if second_order else [])
+    if m.validity:
+        aliases |= {f"{m.name}__{a}": f"{cls}__{a}" for a in shared}
+    if not zero_weights:
+        aliases[f"{m.name}__np"] = f"{cls}__n"
     if m.binary:
-        aliases |= {"wyy": "wy", "wwyy": "wwy"} if second_order else {"wyy": "wy"}
-    return Moments(
-        [(f"{m.name}__{alias}", agg) for alias, agg in cols],
-        {f"{m.name}__{a}": f"{m.name}__{b}" for a, b in aliases.items()},
-    )
+        aliases[f"{m.name}__wyy"] = f"{m.name}__wy"
+        if second_order:
+            aliases[f"{m.name}__wwyy"] = f"{m.name}__wwy"
+    return Moments(cols, aliases)
 
 
 def aggregate_sql(
@@ -138,19 +176,32 @@ def aggregate_sql(
 
     Returns the SQL and the aliases of the moments it does not sum (see :class:`Moments`);
     ``zero_weights=False`` (the profile found no weight of 0) drops the counts of rows with
-    non-zero weight, which then equal the row counts."""
+    non-zero weight, which then equal the row counts. Measures of one validity class
+    (:attr:`Measure.validity`) share one set of counts and weight sums; the class
+    :data:`EVERY_ROW` uses the cell's own (``cell__n``, ``cell__w`` …)."""
     d = dialect
     w = column_value(weight, d)
     select = [f"{d.ident(col)} AS {d.ident(alias)}" for alias, col in keys]
-    select += ["COUNT(*) AS cell__n"]
     aliases: dict[str, str] = {}
-    if zero_weights:
-        select += [f"{_count_if(f'{w} <> 0')} AS cell__np"]
-    else:
-        aliases["cell__np"] = "cell__n"
+    cell = validity_columns(EVERY_ROW, None, w, second_order, zero_weights=zero_weights)
+    if not any(m.validity == EVERY_ROW for m in measures):
+        cell = cell[:2] if zero_weights else cell[:1]  # the row counts only
+    select += [f"{agg} AS {d.ident(alias)}" for alias, agg in cell]
+    if not zero_weights:
+        aliases[f"{EVERY_ROW}__np"] = f"{EVERY_ROW}__n"
     if fpc:
         select += [f"MIN({column_value(fpc, d)}) AS cell__fpc_min"]
         select += [f"MAX({column_value(fpc, d)}) AS cell__fpc_max"]
+    classes: dict[str, str] = {}
+    for m in measures:
+        if m.validity and m.validity != EVERY_ROW and m.validity not in classes:
+            classes[m.validity] = m.valid
+            shared = validity_columns(
+                m.validity, m.valid, w, second_order, zero_weights=zero_weights
+            )
+            select += [f"{agg} AS {d.ident(alias)}" for alias, agg in shared]
+            if not zero_weights:
+                aliases[f"{m.validity}__np"] = f"{m.validity}__n"
     for m in measures:
         moments = measure_columns(m, w, second_order, zero_weights=zero_weights)
         select += [f"{agg} AS {d.ident(alias)}" for alias, agg in moments.columns]
@@ -167,9 +218,12 @@ def profile_sql(
     design_columns: Sequence[str],
     binary_checks: Sequence[str],
     dialect: Dialect,
+    validity: Sequence[str] = (),
     table: str = TABLE,
 ) -> str:
-    """Validation pass: row count, missing design values, smallest weight, non-0/1 values."""
+    """Validation pass: row count, missing design values, smallest weight, non-0/1 values;
+    for each validity condition its rows where it fails (``invalid_i``) and where it differs
+    from the one before (``differs_i``), from which measures are put in validity classes."""
     d = dialect
     select = ["COUNT(*) AS n_rows", f"MIN({column_value(weight, d)}) AS weight_min"]
     select += [f"SUM(CASE WHEN {column_value(weight, d)} < 0 THEN 1 ELSE 0 END) AS weight_negative"]
@@ -182,6 +236,10 @@ def profile_sql(
             f"SUM(CASE WHEN {c} IS NOT NULL AND {c} <> 0 AND {c} <> 1 THEN 1 ELSE 0 END)"
             f" AS nonbinary_{i}"
         )
+    for i, valid in enumerate(validity):
+        select.append(f"{_count_if(f'NOT ({valid})')} AS invalid_{i}")
+        if i:
+            select.append(f"{_count_if(f'({valid}) <> ({validity[i - 1]})')} AS differs_{i}")
     return "SELECT " + ", ".join(select) + f" FROM {table}"
 
 

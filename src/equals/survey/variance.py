@@ -23,14 +23,13 @@ domain set: per estimate the work is a few passes over the units, not over the c
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
-from equals.survey.cells import F64, I64, SELF_REPRESENTING, Cells
+from equals.survey.cells import F64, I64, SELF_REPRESENTING, Cells, dense_codes
 from equals.survey.design import LonelyPSU
 from equals.survey.domains import Groups
 
@@ -43,9 +42,11 @@ def finite(x: F64) -> F64:
 
 
 class Units:
-    """The variance's units for one domain set: PSU × group (with a PSU column), or the cells
-    themselves (without one: each row is a PSU and the cells carry second moments).
+    """The variance's units for one domain set: PSU × group (with a PSU column; stratum ×
+    group without one, when each row is a PSU and the cells carry second moments).
 
+    When the cells are already totalled at exactly the domain set's keys
+    (:func:`equals.survey.cells.regroup`), their rows are the units and nothing is summed.
     ``masks`` name subsets of the cells (e.g. ``female``) whose moments can be totalled
     separately, for the covariance of two estimators on different rows of the same PSUs.
     """
@@ -57,27 +58,48 @@ class Units:
         masks: Mapping[str, npt.NDArray[np.bool_]] | None = None,
     ) -> None:
         self.cells, self.groups = cells, groups
-        inside = np.flatnonzero(groups.code >= 0)
-        self._all = len(inside) == len(cells)
+        valid = groups.code >= 0
+        self._all = bool(valid.all())
+        inside = np.arange(len(cells)) if self._all else np.flatnonzero(valid)
         self.inside = inside
-        g = groups.code[inside]
+        g = groups.code if self._all else groups.code[inside]
         n = groups.n
-        if cells.psu is not None:
-            unit, keys = pd.factorize(cells.psu[inside] * n + g, sort=False)
-            self.unit: I64 = np.asarray(unit, dtype=np.int64)
-            keys = np.asarray(keys, dtype=np.int64)
-            self.g: I64 = keys % n
-            self.h: I64 = cells.psu_stratum[keys // n]
+        unit_of = cells.psu if cells.psu is not None else cells.stratum
+        # Rows unique on the groups' keys are their own units (no masks to total apart).
+        self._rows = not masks and set(groups.keys) == set(cells.keys)
+        if self._rows:
+            self.unit: I64 | None = None
+            self.g: I64 = g
+            self.h: I64 = cells.stratum if self._all else cells.stratum[inside]
         else:
-            self.unit = np.arange(len(inside), dtype=np.int64)
-            self.g, self.h = g, cells.stratum[inside]
+            ids = unit_of if self._all else unit_of[inside]
+            self.unit, keys = dense_codes(ids * n + g)
+            self.g = keys % n
+            self.h = cells.psu_stratum[keys // n] if cells.psu is not None else keys // n
         self.size = len(self.g)
         self.flat: I64 = self.g * cells.n_strata + self.h  # (group, stratum) of each unit
         self.n_flat = n * cells.n_strata
         self.k = np.bincount(self.flat, minlength=self.n_flat)  # units per (group, stratum)
+        # stratum facts per (group, stratum)
+        self.n_h, self.f_h = np.tile(cells.n_h, n), np.tile(cells.f_h, n)
+        self.lonely_h = np.tile(cells.lonely_h, n)
+        self._group_sums: dict[tuple[int, str | None], F64] = {}
+        self._presence: dict[int, np.ndarray] = {}
         self._masks = {
-            name: np.asarray(m[inside], dtype=np.float64) for name, m in (masks or {}).items()
+            name: np.asarray(m if self._all else m[inside], dtype=np.float64)
+            for name, m in (masks or {}).items()
         }
+        # Disjoint masks (female, male) are totalled in one pass: unit × side.
+        self._names = list(self._masks)
+        self._side: I64 | None = None
+        if self._masks and self.unit is not None:
+            stacked = np.array(list(self._masks.values()))
+            if bool((stacked.sum(axis=0) <= 1).all()):
+                none = len(self._names)
+                side = np.full(len(inside), none, dtype=np.int64)
+                for i, m in enumerate(stacked):
+                    side[m > 0] = i
+                self._side = self.unit * (none + 1) + side
         self._sums: OrderedDict[tuple[int, str | None], F64] = OrderedDict()
 
     def cell_values(self, column: str, mask: str | None = None) -> F64:
@@ -86,32 +108,54 @@ class Units:
         values = values if self._all else values[self.inside]
         return values * self._masks[mask] if mask else values
 
-    def mask(self, name: str | None) -> F64 | None:
-        """A mask on the units, only without PSU column (units are then cells)."""
-        return self._masks[name] if name else None
-
     def sum(self, column: str, mask: str | None = None) -> F64:
         """The total of a cell column in each unit (over the ``mask`` cells only)."""
         key = (self.cells.columns[column], mask)  # aliases of one column share its totals
         if key in self._sums:
             self._sums.move_to_end(key)
             return self._sums[key]
-        values = self.cell_values(column, mask)
-        if self.cells.psu is not None:
-            values = np.asarray(
-                np.bincount(self.unit, weights=values, minlength=self.size), dtype=np.float64
-            )
+        if mask is not None and self._side is not None:
+            sides = len(self._names) + 1
+            raw = self.cells.col(column)
+            totals = np.bincount(
+                self._side,
+                weights=raw if self._all else raw[self.inside],
+                minlength=self.size * sides,
+            ).reshape(self.size, sides)
+            for i, name in enumerate(self._names):
+                self._sums[(key[0], name)] = np.ascontiguousarray(totals[:, i])
+            values = self._sums.pop(key)
+        else:
+            values = self.cell_values(column, mask)
+            if self.unit is not None:
+                values = np.asarray(
+                    np.bincount(self.unit, weights=values, minlength=self.size), dtype=np.float64
+                )
         self._sums[key] = values
-        if len(self._sums) > CACHED_SUMS:  # bounded: one estimate's totals, not every one's
+        while len(self._sums) > CACHED_SUMS:  # bounded: one estimate's totals, not every one's
             self._sums.popitem(last=False)
         return values
 
     def group_sum(self, column: str, mask: str | None = None) -> F64:
         """The total of a cell column in each group."""
-        return np.asarray(
-            np.bincount(self.g, weights=self.sum(column, mask), minlength=self.groups.n),
-            dtype=np.float64,
-        )
+        key = (self.cells.columns[column], mask)
+        if key not in self._group_sums:
+            self._group_sums[key] = np.asarray(
+                np.bincount(self.g, weights=self.sum(column, mask), minlength=self.groups.n),
+                dtype=np.float64,
+            )
+        return self._group_sums[key]
+
+    def presence(self, column: str, mask: str | None = None) -> np.ndarray:
+        """present[g, h]: some unit of group g in stratum h has a positive total of
+        ``column`` (a row count)."""
+        key = self.cells.columns[column]
+        if mask is not None:
+            rows = self.sum(column, "female") + self.sum(column, "male")
+            return presence(self, rows)
+        if key not in self._presence:
+            self._presence[key] = presence(self, self.sum(column))
+        return self._presence[key]
 
 
 @dataclass(frozen=True)
@@ -134,20 +178,22 @@ class Influence:
         return np.asarray(out)
 
     def on_units(self, units: Units) -> tuple[F64, F64, F64]:
-        """α, β, γ on each unit (zero outside the mask)."""
-        mask = units.mask(self.mask)
+        """α, β, γ on each unit."""
         coef = [c[units.g] for c in (self.alpha, self.beta, self.gamma)]
-        if mask is not None:
-            coef = [c * mask for c in coef]
         return coef[0], coef[1], coef[2]
 
 
 def second_moment(units: Units, a: Influence, b: Influence) -> F64:
-    """Σ_k z^a_k z^b_k over the rows of each unit (rows are PSUs; same measure for a and b)."""
+    """Σ_k z^a_k z^b_k over the rows of each unit (rows are PSUs; same measure for a and b).
+
+    A row is in at most one side's mask, so two estimators on different masks have no
+    common row and their cross moment is 0."""
     m = a.measure
+    if a.mask != b.mask:
+        return np.zeros(units.size)
 
     def g(name: str) -> F64:
-        return units.sum(f"{m}__{name}")
+        return units.sum(f"{m}__{name}", a.mask)
 
     aa, ab, ag = a.on_units(units)
     ba, bb, bg = b.on_units(units)
@@ -169,35 +215,58 @@ def covariance(units: Units, a: Influence, b: Influence, present: np.ndarray) ->
 
     ``present[g, h]``: stratum h has rows of group g (used only by the ``average`` rule).
     """
+    if b is a:
+        return covariances(units, [a], present)[0][0]
+    return covariances(units, [a, b], present)[0][1]
+
+
+def covariances(units: Units, infs: Sequence[Influence], present: np.ndarray) -> list[list[F64]]:
+    """Cov(θ̂_i[g], θ̂_j[g]) for every pair of the estimators ``infs`` and every group g
+    (``[i][j]``: an array over the groups), from one pass over the units per estimator."""
     cells = units.cells
-    H, n_groups = cells.n_strata, units.groups.n
-    za = a.linear(units)
-    zb = za if b is a else b.linear(units)
     flat, size = units.flat, units.n_flat
-    sa = np.bincount(flat, weights=za, minlength=size)
-    sb = sa if b is a else np.bincount(flat, weights=zb, minlength=size)
-    n = np.tile(cells.n_h, n_groups)
+    n = units.n_h
+    adjust = cells.lonely is LonelyPSU.ADJUST
+    z = [inf.linear(units) for inf in infs]
+    s = [np.bincount(flat, weights=zi, minlength=size) for zi in z]
+    k = len(infs)
+    out: list[list[F64]] = [[z[0]] * k for _ in range(k)]
     if cells.psu is not None:
-        uncentred = np.bincount(flat, weights=za * zb, minlength=size)
         # Centre unit by unit (as R does) to avoid cancellation; PSUs outside the group add
         # (n_h − k)·z̄^a·z̄^b.
         with np.errstate(divide="ignore", invalid="ignore"):
-            ma, mb = sa / n, sb / n
-        da = za - ma[flat]
-        db = da if b is a else zb - mb[flat]
-        dev = np.bincount(flat, weights=da * db, minlength=size)
-        centred = dev + (n - units.k) * ma * mb
-    else:
-        uncentred = np.bincount(flat, weights=second_moment(units, a, b), minlength=size)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            centred = uncentred - sa * sb / n
-    f = np.tile(cells.f_h, n_groups)
+            m = [si / n for si in s]
+        d = [zi - mi[flat] for zi, mi in zip(z, m, strict=True)]
+        outside = n - units.k
+    for i in range(k):
+        for j in range(i, k):
+            if cells.psu is not None:
+                dev = np.bincount(flat, weights=d[i] * d[j], minlength=size)
+                centred = dev + outside * m[i] * m[j]
+                uncentred = (
+                    np.asarray(np.bincount(flat, weights=z[i] * z[j], minlength=size), np.float64)
+                    if adjust
+                    else None
+                )
+            else:
+                moment = second_moment(units, infs[i], infs[j])
+                raw = np.asarray(np.bincount(flat, weights=moment, minlength=size), np.float64)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    centred = raw - s[i] * s[j] / n
+                uncentred = raw
+            out[i][j] = out[j][i] = _strata_total(units, centred, uncentred, present)
+    return out
+
+
+def _strata_total(units: Units, centred: F64, uncentred: F64 | None, present: np.ndarray) -> F64:
+    """Σ_h f_h · n_h/(n_h − 1) · (centred sum of products), with the lonely-PSU rules."""
+    cells = units.cells
+    n, f = units.n_h, units.f_h
     with np.errstate(divide="ignore", invalid="ignore"):
         contrib = np.where(n > 1, f * n / (n - 1) * centred, 0.0)
-    lonely = np.tile(cells.lonely_h, n_groups)
-    if cells.lonely is LonelyPSU.ADJUST:
-        contrib = np.where(lonely, f * uncentred, contrib)
-    contrib = np.where(f < SELF_REPRESENTING, 0.0, contrib).reshape(n_groups, H)
+    if cells.lonely is LonelyPSU.ADJUST and uncentred is not None:
+        contrib = np.where(units.lonely_h, f * uncentred, contrib)
+    contrib = np.where(f < SELF_REPRESENTING, 0.0, contrib).reshape(units.groups.n, -1)
     total = contrib.sum(axis=1)
     if cells.lonely is LonelyPSU.AVERAGE:
         pres = np.asarray(present, dtype=bool)
@@ -219,7 +288,8 @@ def design_df(units: Units) -> I64:
     n_groups, H = units.groups.n, units.cells.n_strata
     rows = units.sum("cell__np")
     live = rows > 0
-    strata = np.bincount(np.unique(units.flat[live]) // H, minlength=n_groups)
+    strata = (np.bincount(units.flat[live], minlength=units.n_flat) > 0).reshape(n_groups, H)
+    strata = strata.sum(axis=1)
     if units.cells.psu is None:
         psus = np.bincount(units.g[live], weights=rows[live], minlength=n_groups)
     else:
