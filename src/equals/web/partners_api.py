@@ -6,7 +6,7 @@ Updates need ``If-Match`` with the ETag read (428 without, 409 when stale)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -98,7 +98,12 @@ def _csv(text: str, name: str) -> Response:
 
 
 # -- partners -------------------------------------------------------------------------------
-@router.get("/partners", response_model=list[Partner])
+CSV_200: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "JSON or CSV."}
+}
+
+
+@router.get("/partners", response_model=list[Partner], responses=CSV_200)
 def partners_list(
     request: Request,
     stakeholder_group: StakeholderGroup | None = None,
@@ -230,7 +235,7 @@ def governance_list(request: Request) -> list[Seat]:
 
 
 # -- initiatives ------------------------------------------------------------------------------
-@router.get("/initiatives", response_model=list[Initiative])
+@router.get("/initiatives", response_model=list[Initiative], responses=CSV_200)
 def initiatives_list(
     request: Request,
     organization: Annotated[str | None, Query(max_length=128, pattern=ORG_PATTERN)] = None,
