@@ -14,10 +14,10 @@ SEXES = ("female", "male", "total")
 
 def release_of(
     names: Names, origins: Mapping[str, str], source: str, indicator: str, sex: str
-) -> str | None:
+) -> str:
     """The release name of one value: an import's name, ``bundled`` for the package's data,
-    None for sources that are not releases (published survey estimates)."""
-    default = BUNDLED if origins.get(source) == BUNDLED else None
+    ``""`` for sources that are not releases (published survey estimates)."""
+    default = BUNDLED if origins.get(source) == BUNDLED else ""
     return names.get((source, indicator, sex), default)
 
 
