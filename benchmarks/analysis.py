@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -73,13 +74,13 @@ def main() -> None:
 
     env = {**os.environ, "EQUALS_DB": url}
     cli = []
+    cli_cpu = []
     for _ in range(args.repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(
             [
-                sys.executable,
-                "-m",
-                "equals.cli",
+                str(Path(sys.executable).parent / "equals"),
                 "index",
                 "--format",
                 "json",
@@ -92,6 +93,8 @@ def main() -> None:
             check=True,
         )
         cli.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cli_cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     rows = json.loads(proc.stdout)
 
     report = {
@@ -110,6 +113,11 @@ def main() -> None:
             "median": round(statistics.median(full), 3),
         },
         "cli_end_to_end_s": {"min": round(min(cli), 3), "median": round(statistics.median(cli), 3)},
+        "cli_cpu_s": {
+            "min": round(min(cli_cpu), 3),
+            "median": round(statistics.median(cli_cpu), 3),
+        },
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "cli_rows": len(rows),
         "rank_interval_width": {"median": statistics.median(widths), "max": max(widths)},
         "goal_s": GOAL_SECONDS,

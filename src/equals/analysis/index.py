@@ -150,6 +150,7 @@ def index_from_panel(
         low, med, high, share = nan, nan, nan, np.zeros(len(panel.countries))
     ratios = truncated_ratio(sel.female, sel.male, math.inf)
     col = {c.id: k for k, c in enumerate(method.components)}
+    ind_col = {ind: j for j, ind in enumerate(method.indicators)}
     rows: list[CountryIndex] = []
     for i, area in enumerate(panel.countries):
         pillars = []
@@ -160,7 +161,7 @@ def index_from_panel(
                     continue
                 vals = []
                 for ind in c.indicators:
-                    j = method.indicators.index(ind)
+                    j = ind_col[ind]
                     if np.isnan(sel.female[i, j]):
                         continue
                     info = panel.info(ind)

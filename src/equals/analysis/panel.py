@@ -9,16 +9,19 @@ the values out as ``n × k`` arrays for the scoring formulas.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import sqlalchemy as sa
 
 from equals.analysis.scoring import FloatArray
 from equals.core.areas import Area
 from equals.core.vocabulary import IndicatorKind
 from equals.evidence.queries import Evidence
+from equals.store import schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,34 +89,51 @@ def panel_from_points(
 
 
 def load_panel(evidence: Evidence, indicators: Sequence[str]) -> Panel:
-    """The panel of ``indicators`` from the store (cached per data version)."""
+    """The panel of ``indicators`` from the store (cached per data version).
+
+    One query over the observations of the indicators' default sources (whole population),
+    rather than one :meth:`Evidence.observations` call per indicator.
+    """
 
     def compute() -> Panel:
         areas = evidence.areas()
         sources = evidence.sources()
-        infos: list[SeriesInfo] = []
-        series: dict[str, dict[str, tuple[Point, ...]]] = {}
-        for ind_id in indicators:
-            ind = evidence.indicator(ind_id)
+        inds = [evidence.indicator(i) for i in indicators]
+        infos = []
+        for ind in inds:
             src = sources[ind.default_source]
             infos.append(SeriesInfo(ind.id, ind.kind, src.id, src.licence, src.cite()))
-            by_key: dict[tuple[str, int], dict[str, tuple[float, float | None]]] = defaultdict(dict)
-            for o in evidence.observations(indicator=ind.id):
-                if areas[o.area].is_country:
-                    by_key[(o.area, o.year)][o.sex.value] = (o.value, o.se)
-            by_country: dict[str, list[Point]] = defaultdict(list)
-            for (area, year), v in by_key.items():
-                if "female" not in v:
-                    continue
-                f, f_se = v["female"]
-                if ind.kind is IndicatorKind.FEMALE_SHARE:
-                    by_country[area].append(Point(year, f, 100.0 - f, f_se, f_se))
-                elif "male" in v:
-                    m, m_se = v["male"]
-                    by_country[area].append(Point(year, f, m, f_se, m_se))
-            series[ind.id] = {
-                c: tuple(sorted(p, key=lambda x: x.year)) for c, p in by_country.items()
-            }
+        wanted = {(ind.id, ind.default_source) for ind in inds}
+        o = schema.observations
+        q = sa.select(
+            o.c.indicator_id, o.c.source_id, o.c.area_code, o.c.year, o.c.sex, o.c.value, o.c.se
+        ).where(
+            o.c.indicator_id.in_([i.id for i in inds]),
+            o.c.source_id.in_(sorted({s for _, s in wanted})),
+            o.c.breakdown == "",
+        )
+        by_key: dict[tuple[str, str, int], dict[str, tuple[float, float | None]]] = defaultdict(
+            dict
+        )
+        with evidence.store.connect() as conn:
+            for ind_id, src_id, area, year, sex, value, se in conn.execute(q):
+                if (ind_id, src_id) in wanted and areas[area].is_country:
+                    by_key[(ind_id, area, year)][sex] = (value, se)
+        kinds = {ind.id: ind.kind for ind in inds}
+        by_country: dict[str, dict[str, list[Point]]] = {i.id: defaultdict(list) for i in inds}
+        for (ind_id, area, year), v in by_key.items():
+            if "female" not in v:
+                continue
+            f, f_se = v["female"]
+            if kinds[ind_id] is IndicatorKind.FEMALE_SHARE:
+                by_country[ind_id][area].append(Point(year, f, 100.0 - f, f_se, f_se))
+            elif "male" in v:
+                m, m_se = v["male"]
+                by_country[ind_id][area].append(Point(year, f, m, f_se, m_se))
+        series = {
+            ind_id: {c: tuple(sorted(p, key=lambda x: x.year)) for c, p in pts.items()}
+            for ind_id, pts in by_country.items()
+        }
         countries = tuple(sorted((a for a in areas.values() if a.is_country), key=lambda a: a.code))
         return Panel(tuple(infos), series, countries)
 
@@ -128,12 +148,13 @@ def select(panel: Panel, last_year: int, window: int) -> Selection:
     for j, info in enumerate(panel.indicators):
         by_country = panel.series.get(info.indicator, {})
         for i, area in enumerate(panel.countries):
-            best = None
-            for p in by_country.get(area.code, ()):
-                if first <= p.year <= last_year:
-                    best = p
-            if best is None:
+            pts = by_country.get(area.code)
+            if not pts:
                 continue
+            at = bisect.bisect_right([p.year for p in pts], last_year) - 1
+            if at < 0 or pts[at].year < first:
+                continue
+            best = pts[at]
             arrays["f"][i, j] = best.female
             arrays["m"][i, j] = best.male
             arrays["fs"][i, j] = best.female_se or 0.0
