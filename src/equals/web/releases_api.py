@@ -104,6 +104,12 @@ def release(ev: Ev, release_id: ReleaseId) -> ReleaseOut:
     "/releases/{release_id}/observations",
     summary="Every value of one release (JSON or CSV), also after a newer one replaced it",
     response_model=list[ReleaseObservationOut],
+    responses={
+        200: {
+            "description": "JSON (default) or CSV (format=csv)",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
 )
 def release_values(
     ev: Ev, release_id: ReleaseId, format: ReleaseFormat = ReleaseFormat.json
