@@ -28,6 +28,7 @@ from equals.sessions.form import report_from_fields
 from equals.sessions.model import ParsedReport
 from equals.sessions.template import load_template, templates
 from equals.sessions.validate import validate_report
+from equals.web import sessions_people_api as people_api
 from equals.web.auth_deps import BearerUser, bearer_user, cookie_user, store_of
 from equals.web.concurrency import if_match_version, set_etag
 from equals.web.sessions_models import (
@@ -165,6 +166,10 @@ def sessions_validate(request: Request, body: ReportIn) -> dict[str, Any]:
         "validation": validate_report(report, tmpl).to_record(),
         "report": report_record(report),
     }
+
+
+# Fixed paths before "/{session_id}": people, participation.
+router.include_router(people_api.router)
 
 
 @router.get("/{session_id}", response_model=SessionDetailOut)
