@@ -23,6 +23,7 @@ that would exceed it is stopped and reported with the work it finished, extrapol
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -164,6 +165,92 @@ t2 <- Sys.time()
 cat(sprintf("RESULT {\"load_s\": %.3f, \"estimate_s\": %.3f, \"results\": %d}\n",
     as.numeric(t1 - t0, units = "secs"), as.numeric(t2 - t1, units = "secs"), n))
 """
+
+
+ALL_SETS: list[list[str]] = [
+    [list(c) for c in itertools.combinations(["sex", "urban", "age_group", "region"], k)]
+    for k in (2, 1, 3, 0, 4)
+]  # type: ignore[assignment]
+ALL_SETS = [s for group in ALL_SETS for s in group]  # type: ignore[misc]  # 16 subsets
+
+
+def work_sets(path: str) -> dict[str, object]:
+    """Estimation time against the number of domain sets (1 … 16 subsets of sex, urban, age
+    group and region; the finest cells are the same for every count), one pass each."""
+    from equals.survey import Design, aggregate_many, proportion
+
+    design = Design(weight="weight", strata="stratum", psu="psu")
+    quantities = [proportion(v) for v in VARS]
+    points = []
+    for k in (1, 2, 4, 8, 12, 16):
+        bys = [["sex", "urban", "age_group", "region"], *ALL_SETS[: k - 1]]
+        t = time.perf_counter()
+        batch = aggregate_many(path, design, quantities, bys)
+        n = sum(len(batch.estimate(by)) for by in bys)
+        points.append({"sets": k, "estimate_s": time.perf_counter() - t, "results": n})
+        print(f"progress {len(points)} {points[-1]['estimate_s']:.3f}", flush=True)
+    return {"sets_curve": points}
+
+
+def memory_bandwidth(mb: int = 512, repeat: int = 5) -> dict[str, float]:
+    """Read bandwidth in GB/s: numpy sums of a ``mb`` MB array, one thread and one thread per
+    core (numpy releases the GIL in the reduction), best of ``repeat``."""
+    import numpy as np
+
+    a = np.ones(mb * 2**20 // 8)
+    threads = os.cpu_count() or 1
+    parts = np.array_split(a, threads)
+
+    def one() -> float:
+        t = time.perf_counter()
+        a.sum()
+        return time.perf_counter() - t
+
+    def many() -> float:
+        pool = [threading.Thread(target=part.sum) for part in parts]
+        t = time.perf_counter()
+        for th in pool:
+            th.start()
+        for th in pool:
+            th.join()
+        return time.perf_counter() - t
+
+    return {
+        "one_thread_gb_s": a.nbytes / min(one() for _ in range(repeat)) / 1e9,
+        "all_threads_gb_s": a.nbytes / min(many() for _ in range(repeat)) / 1e9,
+        "threads": float(threads),
+    }
+
+
+def bytes_scanned(path: Path) -> dict[str, int]:
+    """The bytes the pass must read at least once: each column it uses at its in-memory width
+    (DuckDB's: VARCHAR is a 16-byte string header), and the finest cell table it yields."""
+    import duckdb
+
+    from equals.survey import Design, proportion
+    from equals.survey.engine import DuckDBEngine
+    from equals.survey.plan import prepare
+
+    width = {"TINYINT": 1, "SMALLINT": 2, "INTEGER": 4, "BIGINT": 8, "DOUBLE": 8, "FLOAT": 4,
+             "VARCHAR": 16}  # fmt: skip
+    cols = ["weight", "stratum", "psu", "sex", "urban", "age_group", "region", *VARS]
+    source = f"read_parquet('{path}')"
+    types = {
+        str(r[0]): str(r[1]) for r in duckdb.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    }
+    rows = duckdb.sql(f"SELECT COUNT(*) FROM {source}").fetchall()[0][0]
+    engine = DuckDBEngine(path)
+    design = Design(weight="weight", strata="stratum", psu="psu")
+    finest = ["sex", "urban", "age_group", "region"]
+    plan = prepare(engine, design, [proportion(v) for v in VARS], finest)
+    cells = engine.query(f"SELECT COUNT(*) AS n FROM ({plan.sql})")["n"][0]
+    moments = len(engine.query(f"SELECT * FROM ({plan.sql}) LIMIT 1").columns) - 2 - len(finest)
+    return {
+        "rows": int(rows),
+        "scan_bytes": int(rows) * sum(width[str(types[c])] for c in cols),
+        "cells": int(cells),
+        "cell_bytes": int(cells) * (moments * 8 + (2 + len(finest)) * 8),
+    }
 
 
 # -- orchestration ------------------------------------------------------------------------
@@ -345,6 +432,87 @@ def svg_chart(results: list[dict[str, object]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def bound_markdown(results: list[dict[str, object]]) -> str:
+    """Ours against the memory-bandwidth bound: (columns scanned + finest cells) ÷ bandwidth."""
+    rows = [r for r in results if r["peer"] == "duckdb" and r.get("bandwidth")]
+    if not rows:
+        return ""
+    out = ["| persons | columns scanned | finest cells | bandwidth (all cores) | bound s "
+           "| ours s | ours ÷ bound |", "|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
+    for r in rows:
+        bw = float(r["bandwidth"]["all_threads_gb_s"])  # type: ignore[index]
+        total = int(r["scan_bytes"]) + int(r["cell_bytes"])  # type: ignore[call-overload]
+        bound = total / (bw * 1e9)
+        est = _estimate_s(r) or math.nan
+        out.append(
+            f"| {int(r['persons']):,} | {int(r['scan_bytes']) / 1e6:,.0f} MB | "  # type: ignore[call-overload]
+            f"{int(r['cells']):,} ({int(r['cell_bytes']) / 1e6:,.0f} MB) | {bw:.1f} GB/s | "  # type: ignore[call-overload]
+            f"{bound:.3f} | {est:.2f} | {est / bound:.0f}× |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def scaling_chart(results: list[dict[str, object]]) -> str:
+    """Two panels: ours (estimation s) against persons, and against the number of domain sets,
+    each with the least-squares line through its points."""
+    rows = sorted(
+        (int(r["persons"]), float(r["estimate_s"]))  # type: ignore[call-overload, arg-type]
+        for r in results
+        if r["peer"] == "duckdb" and r.get("estimate_s")
+    )
+    sets = next(
+        ([(int(p["sets"]), float(p["estimate_s"])) for p in r["sets_curve"]]  # type: ignore[attr-defined]
+         for r in results if r["peer"] == "sets" and r.get("sets_curve")), [],
+    )  # fmt: skip
+    w, h, pad = 420, 300, 50
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * w}" height="{h}" '
+           'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
+           '<rect width="100%" height="100%" fill="white"/>']  # fmt: skip
+    for i, (points, xlabel, scale) in enumerate(
+        ((rows, "persons (millions)", 1e6), (sets, "domain sets (finest cells fixed)", 1.0))
+    ):
+        left = i * w + pad
+        if not points:
+            continue
+        xs = [x / scale for x, _ in points]
+        ys = [y for _, y in points]
+        x_max, y_max = max(xs) * 1.1, max(ys) * 1.2
+
+        def px(x: float, left: int = left, x_max: float = x_max) -> float:
+            return left + (w - 2 * pad) * x / x_max
+
+        def py(y: float, y_max: float = y_max) -> float:
+            return h - pad - (h - 2 * pad) * y / y_max
+
+        out.append(f'<line x1="{left}" y1="{h - pad}" x2="{left + w - 2 * pad}" y2="{h - pad}" '
+                   'stroke="#333"/>')  # fmt: skip
+        out.append(f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{h - pad}" stroke="#333"/>')
+        out.append(f'<text x="{left + (w - 2 * pad) / 2}" y="{h - 12}" text-anchor="middle">'
+                   f"{xlabel}</text>")  # fmt: skip
+        out.append(f'<text x="{left}" y="{pad - 14}">estimation s (max {max(ys):.2f})</text>')
+        n = len(xs)
+        mx, my = sum(xs) / n, sum(ys) / n
+        sxx = sum((x - mx) ** 2 for x in xs) or 1.0
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+        icpt = my - slope * mx
+        ss_res = sum((y - icpt - slope * x) ** 2 for x, y in zip(xs, ys, strict=True))
+        ss_tot = sum((y - my) ** 2 for y in ys) or 1.0
+        end = py(icpt + slope * x_max)
+        out.append(f'<line x1="{px(0):.1f}" y1="{py(icpt):.1f}" x2="{px(x_max):.1f}" '
+                   f'y2="{end:.1f}" stroke="#bbb" stroke-dasharray="4 3"/>')  # fmt: skip
+        out.append(f'<text x="{left + 8}" y="{pad + 4}" fill="#555">fit: {icpt:.2f} + '
+                   f"{slope:.3f}·x s, R² = {1 - ss_res / ss_tot:.3f}</text>")  # fmt: skip
+        for x, y in zip(xs, ys, strict=True):
+            out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="4" fill="#5b2c83"/>')
+            out.append(f'<text x="{px(x):.1f}" y="{py(y) - 8:.1f}" text-anchor="middle" '
+                       f'font-size="10">{y:.2f}</text>')  # fmt: skip
+        for x in xs:
+            out.append(f'<text x="{px(x):.1f}" y="{h - pad + 15}" text-anchor="middle" '
+                       f'font-size="10">{x:g}</text>')  # fmt: skip
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[2_000_000, 10_000_000])
@@ -362,12 +530,26 @@ def main() -> None:
         help="print the Markdown tables of saved results files, and no run",
     )
     ap.add_argument("--chart", type=Path, help="with --report: also write an SVG bar chart")
+    ap.add_argument(
+        "--scaling-chart",
+        type=Path,
+        help="with --report: write the SVG of time against rows and domain sets",
+    )
+    ap.add_argument("--sets", action="store_true",
+                    help="also time ours against the number of domain sets (1…16), at the "
+                         "first size")  # fmt: skip
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--file", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.report:
         saved = [r for f in args.report for r in json.loads(f.read_text())["results"]]
-        print(markdown(saved))
+        print(markdown([r for r in saved if r["peer"] != "sets"]))
+        print(bound_markdown(saved))
+        if args.scaling_chart:
+            args.scaling_chart.parent.mkdir(parents=True, exist_ok=True)
+            args.scaling_chart.write_text(scaling_chart(saved))
+            print(f"wrote {args.scaling_chart}")
+        saved = [r for r in saved if r["peer"] != "sets"]
         if args.chart:
             args.chart.parent.mkdir(parents=True, exist_ok=True)
             args.chart.write_text(svg_chart(saved))
@@ -379,6 +561,7 @@ def main() -> None:
             "spark": lambda p: work_ours(p, "spark"),
             "svy": work_svy,
             "samplics": work_samplics,
+            "sets": work_sets,
         }
         print("RESULT " + json.dumps(workers[args.worker](args.file)), flush=True)
         return
@@ -400,15 +583,23 @@ def main() -> None:
             TimeElapsedColumn(),
             console=console,
         ) as bar:
-            for peer in args.peers.split(","):
+            peers = args.peers.split(",")
+            if args.sets and size == args.sizes[0]:
+                peers.append("sets")
+            for peer in peers:
                 r = run_peer(peer, parquet, csv, limits.get(peer, args.timeout), bar)
                 r["persons"] = size
+                if peer == "duckdb":  # the bound: bytes the pass must read ÷ bandwidth
+                    r |= bytes_scanned(parquet)
+                    r["bandwidth"] = memory_bandwidth()
                 results.append(r)
                 bar.console.print(json.dumps(r), highlight=False, soft_wrap=True)
     args.out.parent.mkdir(exist_ok=True)
     args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
     print(f"\nwrote {args.out}")
-    print("\n" + markdown(results))
+    print("\n" + markdown([r for r in results if r["peer"] != "sets"]))
+    print(bound_markdown(results))
+    results = [r for r in results if r["peer"] != "sets"]
     for size in args.sizes:
         rows = {str(r["peer"]): r for r in results if r["persons"] == size}
         ours = rows.get("duckdb", {}).get("estimate_s")
