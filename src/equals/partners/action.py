@@ -84,23 +84,25 @@ def _active(method: GapMethod) -> list[object]:
 def active_counts(
     conn: Connection, pillar: Pillar, method: GapMethod, target_group: str | None = None
 ) -> dict[str, tuple[int, dict[str, float]]]:
-    """Country → (active initiatives in the action area, budgets by currency)."""
+    """Country → (active initiatives in the action area, budgets by currency); one aggregate
+    query (an initiative has one currency, so counts per currency add up)."""
     i, c, a = t.initiatives, t.initiative_countries, t.initiative_areas
     q = (
-        select(c.c.country, i.c.id, i.c.budget, i.c.currency)
+        select(c.c.country, i.c.currency, func.count(i.c.id), func.sum(i.c.budget))
         .join(i, i.c.id == c.c.initiative_id)
         .join(a, and_(a.c.initiative_id == i.c.id, a.c.area == pillar.value))
         .where(*_active(method))  # type: ignore[arg-type]
+        .group_by(c.c.country, i.c.currency)
     )
     if target_group:
         g = t.initiative_groups
         q = q.where(i.c.id.in_(select(g.c.initiative_id).where(g.c.target_group == target_group)))
     out: dict[str, tuple[int, dict[str, float]]] = {}
-    for country, _iid, budget, currency in conn.execute(q):
-        n, budgets = out.get(country, (0, {}))
+    for country, currency, n, budget in conn.execute(q):
+        total, budgets = out.get(country, (0, {}))
         if budget is not None and currency:
             budgets[currency] = budgets.get(currency, 0.0) + float(budget)
-        out[country] = (n + 1, budgets)
+        out[country] = (total + int(n), budgets)
     return out
 
 
@@ -115,6 +117,35 @@ def action_gaps(
     method = method or GapMethod()
     if target_group:
         codes.check_code("TargetGroup", target_group, "target_group")
+    with evidence.store.connect() as conn:
+        stamp = registry_stamp(conn)
+    key = (
+        "action-gaps",
+        pillar.value,
+        target_group,
+        method.cutoff(),
+        stamp,
+        tuple(method.headline.items()),
+    )
+    result: list[ActionGap] = evidence.cached(
+        key, lambda: _action_gaps(evidence, pillar, target_group, method)
+    )
+    return result
+
+
+def registry_stamp(conn: Connection) -> tuple[object, ...]:
+    """Changes whenever an initiative is added or removed (count, max id), changed (every update
+    raises its version) or gets a newer progress report (``as_of``): a cache key."""
+    i = t.initiatives
+    row = conn.execute(
+        select(func.count(), func.sum(i.c.version), func.max(i.c.as_of), func.max(i.c.id))
+    ).one()
+    return tuple(row)
+
+
+def _action_gaps(
+    evidence: Evidence, pillar: Pillar, target_group: str | None, method: GapMethod
+) -> list[ActionGap]:
     indicator = method.headline[pillar]
     rows = evidence.gaps(indicator)
     with evidence.store.connect() as conn:
