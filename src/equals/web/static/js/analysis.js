@@ -68,28 +68,35 @@
     var projected = doc.series.filter(function (r) { return r.kind === "projected"; });
     var band = doc.method.parity_band;
     var x = { field: "year", type: "quantitative", title: "Year", axis: { format: "d" } };
+    // Keep the observed range and the parity band readable: projections far past parity are
+    // clipped at the top (the table and CSV have every value).
+    var top = 1.25;
+    observed.forEach(function (r) { if (r.parity !== null) top = Math.max(top, r.parity * 1.1); });
+    top = Math.min(Math.max(top, 1.25), 3);
+    var yScale = { domain: [0, top], clamp: false };
     var layers = [
       { data: { values: [{ lo: band[0], hi: band[1] }] },
         mark: { type: "rect", color: "#35978f", opacity: 0.2 },
-        encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
+        encoding: { y: { field: "lo", type: "quantitative", scale: yScale }, y2: { field: "hi" } } },
     ];
     if (projected.length) {
       layers.push({ data: { values: projected },
-        mark: { type: "area", color: "#e08214", opacity: 0.25 },
-        encoding: { x: x, y: { field: "parity_low", type: "quantitative" }, y2: { field: "parity_high" },
+        mark: { type: "area", color: "#e08214", opacity: 0.25, clip: true },
+        encoding: { x: x, y: { field: "parity_low", type: "quantitative", scale: yScale }, y2: { field: "parity_high" },
           tooltip: [{ field: "year" }, { field: "parity_fitted", title: "Projected", format: ".3f" },
             { field: "parity_low", title: "95% PI low", format: ".3f" },
             { field: "parity_high", title: "95% PI high", format: ".3f" }] } });
     }
     if (fitted.length) {
       layers.push({ data: { values: fitted },
-        mark: { type: "line", color: "#b35806" },
-        encoding: { x: x, y: { field: "parity_fitted", type: "quantitative" },
+        mark: { type: "line", color: "#b35806", clip: true },
+        encoding: { x: x, y: { field: "parity_fitted", type: "quantitative", scale: yScale },
           strokeDash: { field: "kind", type: "nominal", legend: null } } });
     }
     layers.push({ data: { values: observed },
-      mark: { type: "point", filled: true, color: "#7a3e9d" },
-      encoding: { x: x, y: { field: "parity", type: "quantitative", title: "Parity score (women ÷ men)" },
+      mark: { type: "point", filled: true, color: "#7a3e9d", clip: true },
+      encoding: { x: x, y: { field: "parity", type: "quantitative", title: "Parity score (women ÷ men)",
+        scale: yScale },
         tooltip: [{ field: "year" }, { field: "female", title: "Women", format: ".1f" },
           { field: "male", title: "Men", format: ".1f" },
           { field: "parity", title: "Parity F/M", format: ".3f" }] } });
