@@ -128,15 +128,22 @@ def test_second_release_keeps_the_first_queryable(store: Store, tmp_path: Path) 
 
 def test_bad_file_lists_every_problem_and_writes_nothing(store: Store, tmp_path: Path) -> None:
     rows = read_csv(WDI_FE)
-    rows += [["zzz", "2020", "10"], ["ken", "2024", "130"], ["ken", "2024", "131"]]
+    rows += [
+        ["zzz", "2020", "10"],
+        ["ken", "2024", "-3"],
+        ["ken", "2024", "4"],
+        ["uga", "2024", "2000"],
+    ]
     path = write_csv(tmp_path / "bad.csv", rows)
     before = store.counts()
     with pytest.raises(DataFileError) as info:
         import_release(store, path, "wdi", actor=ACTOR)
     text = str(info.value)
     n = len(rows)
-    assert f"bad.csv:{n - 2}: economy 'zzz'" in text  # unknown area, with its line
-    assert "internet_use KEN 2024 female: 130.0 (allowed 0 to 100" in text  # out of range
+    assert f"bad.csv:{n - 3}: economy 'zzz'" in text  # unknown area, with its line
+    assert "internet_use KEN 2024 female: -3.0 (allowed 0 to 1000" in text  # out of range
+    assert "internet_use UGA 2024 female: 2000.0 (allowed 0 to 1000" in text
+    assert "duplicate key(s): internet_use KEN 2024 female (2 rows)" in text
     assert "nothing was imported" in text
     assert store.counts() == before and list_releases(store) == []
 
@@ -181,8 +188,8 @@ def test_reload_of_bundle_reapplies_current_release(store: Store, tmp_path: Path
             "economy,year,it_net_user_fe_zs\nken,2020,4\xe9\n".encode("latin-1"),
             "save the file as UTF-8",
         ),
-        (b"economy,year,it_net_user_fe_zs\nken,2020,1e400\n", "inf (allowed 0 to 100"),
-        (b"economy,year,it_net_user_fe_zs\nken,2020,nan\n", "nan (allowed 0 to 100"),
+        (b"economy,year,it_net_user_fe_zs\nken,2020,1e400\n", "inf (allowed 0 to 1000"),
+        (b"economy,year,it_net_user_fe_zs\nken,2020,nan\n", "nan (allowed 0 to 1000"),
         (b"economy,year,it_net_user_fe_zs\nken,2020,4\x00\n", "odd.csv:2: not a number"),
         (b"economy,year,it_net_user_fe_zs\nken,99999999999999999999,4\n", "outside 1900-2100"),
         (b"economy,year,it_net_user_fe_zs\n", "no observation of source 'wdi'"),
@@ -200,3 +207,18 @@ def test_odd_files_get_a_clear_error_and_write_nothing(
         import_release(store, path, "wdi", actor=ACTOR)
     assert message in str(info.value)
     assert list_releases(store) == []
+
+
+def test_shares_above_100_are_kept_as_published_with_a_warning(
+    store: Store, tmp_path: Path
+) -> None:
+    # The bundled SDG file itself has mobile ownership above 100 % (ZAF 2015 male 132.8175):
+    # values are kept as published and the import reports them.
+    src = Path(__file__).resolve().parents[2] / "src/equals/data/equals-ict"
+    rows = read_csv(src / "sdg_database_ind_own_mobile.csv")
+    path = write_csv(tmp_path / "mobile.csv", rows)
+    report = import_release(store, path, "sdg-db", actor=ACTOR)
+    assert report.release is not None
+    (warning,) = report.diff.warnings
+    assert warning.startswith("4 share(s) above 100 %, kept as published")
+    assert "mobile_phone_ownership ZAF 2015 male: 132.8175" in warning

@@ -60,6 +60,7 @@ def _summary(d: ReleaseDiff) -> list[str]:
     ]
     for ind, years in d.new_years:
         lines.append(f"new years for {ind}: {', '.join(map(str, years))}")
+    lines.extend(f"warning: {w}" for w in d.warnings)
     big = d.largest_revision
     if big is not None:
         rel = f" ({big.relative:+.1%})" if big.relative is not None else ""

@@ -77,6 +77,7 @@ class ReleaseDiff:
     unchanged: int
     metadata_changed: int  # same value, different note or flag
     new_years: tuple[tuple[str, tuple[int, ...]], ...]  # indicator -> years not there before
+    warnings: tuple[str, ...] = ()  # findings that do not stop an import (shares above 100 %)
 
     @property
     def changes(self) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -73,10 +74,12 @@ def prepare(
     if origin is None or origin != BUNDLED:
         raise UnknownSourceError(source, suggestions=importable_sources())
     parsed = read_release(path, source, data_dir)
-    validate.check(parsed, load_catalogue(), known, skip_unknown_areas=skip_unknown_areas)
+    catalogue = load_catalogue()
+    validate.check(parsed, catalogue, known, skip_unknown_areas=skip_unknown_areas)
     with store.connect() as conn:
         current = _current_rows(conn, source, parsed.scope)
-    return parsed, diff(source, parsed.scope, current, parsed.observations)
+    change = diff(source, parsed.scope, current, parsed.observations)
+    return parsed, replace(change, warnings=tuple(validate.warnings(parsed, catalogue)))
 
 
 def diff_release(
@@ -118,7 +121,9 @@ def import_release(
             return ImportReport(None, change, ("this file is already the current release",))
         # Re-read the current rows inside the transaction: what is replaced is what we keep.
         current = _current_rows(conn, source, scope)
-        change = diff(source, scope, current, parsed.observations)
+        change = replace(
+            diff(source, scope, current, parsed.observations), warnings=change.warnings
+        )
         baseline = _keep_bundled_rows(conn, source, scope, current_ids, current)
         new_id = _insert_release(conn, parsed, change, label, release_date, actor.name)
         _insert_release_rows(conn, new_id, parsed.observations)
@@ -308,6 +313,7 @@ def _insert_release(
             for a in parsed.aggregates
         ],
         "path": parsed.path,
+        "warnings": list(change.warnings),
     }
     return _new_id(
         conn,

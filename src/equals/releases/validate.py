@@ -23,11 +23,38 @@ YEARS = (1900, 2100)
 MAX_LISTED = 20
 
 
+#: Above this a percentage is taken for a unit error (per mille, a count...), not a value.
+PERCENT_LIMIT = 1000.0
+
+
 def value_range(ind: Indicator) -> tuple[float, float]:
-    """Allowed values: 0-100 for percentages (gross ratios: >= 0), >= 0 for counts."""
-    if ind.unit.startswith("%") and ind.id not in GROSS_RATIOS:
-        return (0.0, 100.0)
+    """Allowed values: 0 to :data:`PERCENT_LIMIT` for percentages, >= 0 otherwise.
+
+    Shares above 100 are published (the UN SDG database has mobile-phone ownership of 132.8 %
+    for South Africa in 2015 and 112.9 % for Costa Rican men in 2016): they are kept as
+    published and reported as warnings (:func:`warnings`), not refused.
+    """
+    if ind.unit.startswith("%"):
+        return (0.0, PERCENT_LIMIT)
     return (0.0, math.inf)
+
+
+def warnings(parsed: ParsedRelease, catalogue: Catalogue) -> list[str]:
+    """Findings that do not stop the import: shares above 100 % (kept as published)."""
+    by_id = {ind.id: ind for ind in catalogue}
+    above: list[str] = []
+    for o in parsed.observations:
+        ind = by_id.get(o.indicator)
+        if (
+            ind is not None
+            and ind.unit.startswith("%")
+            and ind.id not in GROSS_RATIOS
+            and 100 < o.value <= PERCENT_LIMIT
+        ):
+            above.append(f"{o.indicator} {o.area} {o.year} {o.sex.value}: {o.value!r}")
+    if not above:
+        return []
+    return [f"{len(above)} share(s) above 100 %, kept as published: {_listed(above, len(above))}"]
 
 
 def findings(
@@ -51,6 +78,13 @@ def findings(
     dupes = parsed.examples(SKIP_DUPLICATE)
     if dupes:
         out.append(f"duplicate key(s) (indicator, area, year, sex): {_listed(dupes, len(dupes))}")
+    seen: dict[tuple[str, str, int, str, str], int] = {}
+    for o in parsed.observations:
+        k = (o.indicator, o.area, o.year, o.sex.value, o.breakdown)
+        seen[k] = seen.get(k, 0) + 1
+    repeated = [f"{' '.join(map(str, k)).strip()} ({n} rows)" for k, n in seen.items() if n > 1]
+    if repeated:
+        out.append(f"duplicate key(s): {_listed(repeated, len(repeated))}")
     by_id = {ind.id: ind for ind in catalogue}
     bad_ind: dict[str, int] = {}
     bad_area: dict[str, int] = {}
