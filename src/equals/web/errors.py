@@ -153,6 +153,7 @@ _DESCRIPTIONS = {
     403: "Not allowed for this user",
     404: "Unknown indicator, country, source or record (with suggestions)",
     409: "Edit conflict: the record changed since the version the update was based on",
+    413: "The request body is larger than the server accepts",
     422: "An invalid parameter (named in the body)",
     428: "If-Match with the record's ETag is required",
     500: "Server failure (logged)",
