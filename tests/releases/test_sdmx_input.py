@@ -154,3 +154,21 @@ def test_import_sdmx_release(store: Store, tmp_path: Path) -> None:
         ("mobile_phone_ownership", "male"),
     }
     assert [r.kind for r in list_releases(store)] == ["import", "bundled"]
+
+
+def test_world_bank_sdmx_csv_with_series_carrying_the_sex(tmp_path: Path) -> None:
+    # World Bank series codes carry the sex (IT.NET.USER.FE.ZS = female Internet users, % of
+    # female population); REF_AREA is ISO3 there.
+    text = (
+        "DATAFLOW,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE\n"
+        "WB:WDI(1.0),IT.NET.USER.FE.ZS,KEN,2024,35.5\n"
+        "WB:WDI(1.0),IT.NET.USER.MA.ZS,KEN,2024,41.0\n"
+        "WB:WDI(1.0),SP.POP.TOTL,KEN,2024,55000000\n"
+    )
+    parsed = read_release(write(tmp_path, "wb.csv", text), "wdi")
+    got = {(o.indicator, o.area, o.year, o.sex): o.value for o in parsed.observations}
+    assert got == {
+        ("internet_use", "KEN", 2024, Sex.FEMALE): 35.5,
+        ("internet_use", "KEN", 2024, Sex.MALE): 41.0,
+    }
+    assert dict(parsed.skipped)["series not in the catalogue"] == 1
