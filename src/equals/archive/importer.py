@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from equals.archive.filing import EventRef, FiledReport, file_report
-from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_text, check_year, report_year
+from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_text, check_year, event_year
 from equals.auth.model import Actor, User
 from equals.core.errors import EqualsError, ValidationError
 from equals.sessions.model import ParsedReport
@@ -200,7 +200,7 @@ def _file_one(
         return ImportItem(name, ImportStatus.FAILED, prep.error)
     codes = tuple(prep.validation.codes())
     found = _detected(prep.report)
-    the_year = year or report_year(prep.report.date)
+    the_year = year or event_year(prep.report)
     if the_year is None:
         message = f"no date in the report: give the event's year ({YEAR_MIN}–{YEAR_MAX})"
         return ImportItem(name, ImportStatus.FAILED, message, codes=codes, **found)

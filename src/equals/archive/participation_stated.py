@@ -52,6 +52,15 @@ class StatedParticipation:
 
 
 def stated_participation(report: ParsedReport) -> StatedParticipation:
+    p = report.participation
+    if p is not None:  # the parser's reading (counts from fields and prose)
+        return StatedParticipation(
+            participants=p.participants.value if p.participants else None,
+            women=p.women.value if p.women else None,
+            women_speakers=p.women_speakers,
+            women_moderators=p.women_moderators,
+            gender_reflection=p.gender_discussed,
+        )
     reflection: bool | None = None
     for field_id in REFLECTION:
         e = report.extra_field(field_id)

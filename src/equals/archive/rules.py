@@ -60,6 +60,15 @@ def report_year(date: str | None) -> int | None:
     return year if YEAR_MIN <= year <= YEAR_MAX else None
 
 
+def event_year(report: Any) -> int | None:
+    """The event year a report gives: its date's year, else its IGF session line's year."""
+    year = report_year(getattr(report, "date", None))
+    igf = getattr(report, "igf", None)
+    if year is None and igf is not None and isinstance(igf.year, int):
+        year = igf.year if YEAR_MIN <= igf.year <= YEAR_MAX else None
+    return year
+
+
 def bad_character(text: str) -> str | None:
     """A description of the first character that cannot be stored, or None."""
     m = _BAD_TEXT.search(text)

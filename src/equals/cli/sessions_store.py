@@ -19,7 +19,7 @@ from rich.text import Text
 from equals.archive.filing import EventRef, file_report
 from equals.archive.importer import ImportItem, ImportStatus, import_folder
 from equals.archive.repository import SessionFilter, get_session, list_sessions
-from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_year, report_year
+from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_year, event_year
 from equals.archive.search import search_sessions
 from equals.auth import Actor, User, get_user
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, fail, out
@@ -86,7 +86,7 @@ def file_cmd(
     actor, as_user = _actor(store, user)
     try:
         report = parse_report(file)
-        the_year = year or report_year(report.date)
+        the_year = year or event_year(report)
         if the_year is None:
             raise fail(f"the report has no date: give --year ({YEAR_MIN}–{YEAR_MAX})")
         filed = file_report(

@@ -18,7 +18,7 @@ from equals.archive.repository import (
     list_sessions,
     session_report,
 )
-from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_year, report_year
+from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_year, event_year
 from equals.archive.search import search_sessions
 from equals.auth import Actor, User
 from equals.core.errors import PermissionDeniedError, ValidationError
@@ -28,6 +28,7 @@ from equals.sessions.form import report_from_fields
 from equals.sessions.model import ParsedReport
 from equals.sessions.template import load_template, templates
 from equals.sessions.validate import validate_report
+from equals.web import sessions_participation as participation_web
 from equals.web import sessions_people_api as people_api
 from equals.web.auth_deps import BearerUser, bearer_user, cookie_user, store_of
 from equals.web.concurrency import if_match_version, set_etag
@@ -170,6 +171,7 @@ def sessions_validate(request: Request, body: ReportIn) -> dict[str, Any]:
 
 # Fixed paths before "/{session_id}": people, participation.
 router.include_router(people_api.router)
+router.include_router(participation_web.api)
 
 
 @router.get("/{session_id}", response_model=SessionDetailOut)
@@ -225,7 +227,7 @@ def sessions_file(request: Request, body: FileIn, user: BearerUser) -> JSONRespo
     """File a report: 201 for a new session; 200 when it revises (or repeats) the session of
     the same title and date, which needs the session's owner, an editor or an admin."""
     report = _report(body)
-    year = check_year(body.year) or report_year(report.date)
+    year = check_year(body.year) or event_year(report)
     if year is None:
         raise ValidationError(
             f"the report has no date: give 'year' ({YEAR_MIN}–{YEAR_MAX})", location="year"

@@ -19,7 +19,7 @@ from equals.archive.repository import (
     list_sessions,
     session_report,
 )
-from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_texts, parse_year, report_year
+from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_texts, event_year, parse_year
 from equals.archive.search import search_sessions
 from equals.auth import Actor, User, authenticate
 from equals.core.errors import (
@@ -35,6 +35,7 @@ from equals.sessions.model import ParsedReport
 from equals.sessions.template import ReportTemplate, load_template, templates
 from equals.sessions.validate import validate_report
 from equals.web import auth_deps as auth
+from equals.web import sessions_participation as participation_web
 from equals.web.pages import templates as jinja
 from equals.web.sessions_models import MAX_FIELD
 
@@ -170,7 +171,7 @@ async def new_session_submit(request: Request) -> Response:
         report = report_from_fields(tmpl.id, _fields(values))
         validation = validate_report(report, tmpl)
         findings = validation.to_record()["findings"]
-        the_year = parse_year(year) or report_year(report.date)
+        the_year = parse_year(year) or event_year(report)
         if the_year is None:
             raise ValidationError(
                 f"give the event's year ({YEAR_MIN}–{YEAR_MAX}) or a date in the report",
@@ -295,6 +296,10 @@ async def edit_session_submit(request: Request, session_id: str) -> Response:
         return _message(request, 403, str(exc))
     except EqualsError as exc:
         return _form(request, 422, error=str(exc), **ctx)
+
+
+# Fixed paths before "/sessions/{session_id}".
+router.include_router(participation_web.pages)
 
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
