@@ -27,6 +27,10 @@ def test_diff_import_releases(store: Store, tmp_path: Path) -> None:
     assert {c["change"] for c in changes} == {"added", "revised", "removed"}
     revised = next(c for c in changes if c["change"] == "revised")
     assert revised["old"] == float(old["ken2019"]) and revised["new"] == 30.5
+    added = next(c for c in changes if c["change"] == "added")
+    assert (added["country"], added["year"], added["new"]) == ("KEN", 2025, 41.25)
+    removed = next(c for c in changes if c["change"] == "removed")
+    assert (removed["country"], removed["old"]) == ("ALB", float(old["alb_value"]))
     code, out, _ = run("data", "import", str(path), "--source", "wdi", "--db", store.url,
                        "--release", "WDI 2025", "--release-date", "2025-07-01")  # fmt: skip
     assert (

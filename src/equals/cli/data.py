@@ -13,10 +13,10 @@ from equals.cli.app import app
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, open_store, say
 from equals.releases import (
     ReleaseDiff,
-    diff_release,
     import_release,
     importable_sources,
     list_releases,
+    prepare,
     release_observations_of,
 )
 
@@ -93,8 +93,14 @@ def _diff_records(d: ReleaseDiff) -> list[dict[str, Any]]:
                 "change_rel": r.relative,
             }
         )
-    recs.extend({**base("added", k), "old": None, "new": None} for k in d.added)
-    recs.extend({**base("removed", k), "old": None, "new": None} for k in d.removed)
+    recs.extend(
+        {**base("added", k), "old": None, "new": v}
+        for k, v in zip(d.added, d.added_values, strict=True)
+    )
+    recs.extend(
+        {**base("removed", k), "old": v, "new": None}
+        for k, v in zip(d.removed, d.removed_values, strict=True)
+    )
     return recs
 
 
@@ -118,11 +124,19 @@ def diff_command(
     """What importing FILE would change: new years, revised values with the size of each
     revision, removed rows. Writes nothing."""
     store = open_store(db)
-    d = diff_release(store, file, source, skip_unknown_areas=skip_unknown_areas)
+    parsed, d = prepare(store, file, source, skip_unknown_areas=skip_unknown_areas)
     records = _diff_records(d)[:limit]
     if format is OutputFormat.table:
+        say(
+            f"{parsed.file_name} ({parsed.format}, SHA-256 {parsed.sha256[:12]}…): "
+            f"{parsed.rows_read} rows read, {len(parsed.observations)} observations of {source}"
+        )
+        for reason, n in parsed.skipped:
+            say(f"skipped: {n} row(s), {reason}")
         for line in _summary(d):
             say(line)
+        if not records:
+            return
     emit(records, format, DIFF_COLUMNS, title=f"Changes to {source}")
 
 

@@ -46,4 +46,6 @@ def diff(
         unchanged=unchanged,
         metadata_changed=metadata_changed,
         new_years=tuple((i, tuple(sorted(y))) for i, y in sorted(new_years.items())),
+        added_values=tuple(incoming[k].value for k in added),
+        removed_values=tuple(current[k][0] for k in removed),
     )

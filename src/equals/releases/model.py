@@ -78,6 +78,8 @@ class ReleaseDiff:
     metadata_changed: int  # same value, different note or flag
     new_years: tuple[tuple[str, tuple[int, ...]], ...]  # indicator -> years not there before
     warnings: tuple[str, ...] = ()  # findings that do not stop an import (shares above 100 %)
+    added_values: tuple[float, ...] = ()  # the new value of each added row (same order)
+    removed_values: tuple[float, ...] = ()  # the last value of each removed row (same order)
 
     @property
     def changes(self) -> int:
