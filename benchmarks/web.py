@@ -59,6 +59,15 @@ TARGETS = (
     Target("observations", "/api/v1/observations?indicator=internet_use&country=KEN", "api"),
     Target("gaps", "/api/v1/gaps?indicator=internet_use", "api"),
     Target("country profile", "/api/v1/countries/KEN", "api"),
+    # Partnership registry, with --partners synthetic initiatives in the database:
+    Target("partner directory", "/partners", "page"),
+    Target("action map page", "/action?pillar=access", "page"),
+    Target("who does what page", "/action/KEN", "page"),
+    Target("initiative page", "/initiatives/1", "page"),
+    Target("action-gaps", "/api/v1/action-gaps?pillar=access", "api"),
+    Target("initiatives in a country", "/api/v1/initiatives?country=KEN&limit=50", "api"),
+    Target("initiative", "/api/v1/initiatives/1", "api"),
+    Target("initiative progress", "/api/v1/initiatives/1/progress", "api"),
 )
 
 
@@ -719,6 +728,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="cap on the loaded runs, all targets together (60); warm-up, 1-client runs and "
         "in-process timings add about a minute",
     )
+    p.add_argument(
+        "--partners",
+        type=int,
+        default=10_000,
+        help="synthetic initiatives added to the temporary database (labelled SYNTHETIC; 10000)",
+    )
     p.add_argument("--sequential", type=int, default=200, help="1-client requests per target")
     p.add_argument("--warmup", type=int, default=100, help="warm-up requests per target")
     p.add_argument("--json", type=Path, help="write the results as JSON here")
@@ -859,6 +874,10 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             store = Store(db_url)
             store.init()
+            if args.partners:
+                from equals.partners.synthetic import generate
+
+                generate(store, initiatives=args.partners)
             store.dispose()
             print(f"initialised {db_url} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         results = bench(args, db_url, workdir)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, literal, select, union_all
 
 from equals.core.errors import NotFoundError
 from equals.core.vocabulary import Pillar
@@ -85,16 +85,19 @@ def read_initiatives(
     ids = list(ids)
     i = t.initiatives
     base = {r["id"]: r for r in conn.execute(select(i).where(i.c.id.in_(ids))).mappings()}
-    kids: dict[str, dict[int, list[str]]] = {}
-    for table, column, field in CHILDREN_READ:
-        got: dict[int, list[str]] = {}
-        for iid, value in conn.execute(
-            select(table.c.initiative_id, table.c[column])
-            .where(table.c.initiative_id.in_(ids))
-            .order_by(table.c[column])
-        ):
-            got.setdefault(int(iid), []).append(str(value))
-        kids[field] = got
+    kids: dict[str, dict[int, list[str]]] = {field: {} for _, _, field in CHILDREN_READ}
+    children = union_all(
+        *(
+            select(
+                literal(field).label("field"),
+                table.c.initiative_id.label("iid"),
+                table.c[column].label("value"),
+            ).where(table.c.initiative_id.in_(ids))
+            for table, column, field in CHILDREN_READ
+        )
+    ).subquery()
+    for field, iid, value in conn.execute(select(children).order_by(children.c.value)):
+        kids[str(field)].setdefault(int(iid), []).append(str(value))
     p = t.initiative_participants
     parts: dict[int, list[tuple[str, str]]] = {}
     for iid, oid, role in conn.execute(
