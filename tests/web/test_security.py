@@ -139,6 +139,28 @@ def test_default_limit_is_two_mebibytes() -> None:
     assert Settings.from_env(env, db_url="sqlite://").max_request_bytes == 5000
 
 
+# -- NUL bytes in API URLs ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [("/api/v1/releases?source=%00", "source"), ("/api/v1/countries/KE%00N", "path"),
+     ("/api/v1/observations?indicator=internet%00_use", "indicator"),
+     ("/api/v1/gaps?indicator=internet_use&x%00=1", "x\\0")],
+)  # fmt: skip
+def test_nul_in_an_api_url_is_422_naming_the_parameter(
+    client: TestClient, url: str, parameter: str
+) -> None:
+    # PostgreSQL cannot compare text with a NUL byte (it was a 500 on /api/v1/releases).
+    r = client.get(url)
+    assert r.status_code == 422
+    assert r.json() == {
+        "error": {
+            "code": "invalid-parameter",
+            "message": f"{parameter}: a NUL byte (%00) is not allowed here",
+        }
+    }
+    assert client.get("/api/v1/gaps?indicator=internet_use&q=a%2500b").status_code == 200
+
+
 # -- API documentation, vendored ----------------------------------------------------------------
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
 def test_api_docs_load_only_vendored_files(client: TestClient, path: str) -> None:

@@ -13,6 +13,9 @@ middleware, :class:`SecurityMiddleware`, registered once in ``create_app``.
   (HTML for pages) — at once when ``Content-Length`` says so, else as soon as the streamed body
   passes the limit, before the route sees it.
 - **HEAD**: answered as the ``GET`` of the same URL without its body (RFC 9110 §9.3.2).
+- **NUL bytes** in the path or a query parameter of an API request are refused (422 naming
+  the parameter) before any route runs: no identifier or text of the platform holds one, and
+  PostgreSQL cannot even compare with one. (Pages handle such input themselves, with HTML.)
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import html
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -71,19 +75,37 @@ def _is_page(path: str) -> bool:
     return not path.startswith(("/api/", "/static/"))
 
 
-def too_large_body(path: str, limit: int) -> tuple[bytes, str]:
-    """The 413 answer: the API's error body, or a small HTML page for pages."""
-    message = f"the request body is larger than this server accepts ({limit:,} bytes)"
+def nul_parameter(scope: Scope) -> str | None:
+    """The name of the first part of the URL holding a NUL byte (``path`` or a parameter)."""
+    if "\x00" in scope.get("path", ""):
+        return "path"
+    raw = scope.get("query_string", b"")
+    if b"%00" not in raw and b"\x00" not in raw:
+        return None
+    for key, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in key or "\x00" in value:
+            return key.replace("\x00", "\\0")[:60] or "query"
+    return None
+
+
+def error_page(path: str, code: str, title: str, message: str) -> tuple[bytes, str]:
+    """An error answer: the API's error body, or a small HTML page for pages."""
     if _is_page(path):
         page = (
-            '<!doctype html><html lang="en"><meta charset="utf-8"><title>Request too large · '
-            "EQUALS Hub</title><h1>Request too large</h1><p>"
+            f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{html.escape(title)} · '
+            f"EQUALS Hub</title><h1>{html.escape(title)}</h1><p>"
             + html.escape(message[0].upper() + message[1:])
             + '.</p><p><a href="/">Back to the start page</a></p></html>'
         )
         return page.encode(), "text/html; charset=utf-8"
-    body = {"error": {"code": "request-too-large", "message": message}}
+    body = {"error": {"code": code, "message": message}}
     return json.dumps(body).encode(), "application/json"
+
+
+def too_large_body(path: str, limit: int) -> tuple[bytes, str]:
+    """The 413 answer: the API's error body, or a small HTML page for pages."""
+    message = f"the request body is larger than this server accepts ({limit:,} bytes)"
+    return error_page(path, "request-too-large", "Request too large", message)
 
 
 class SecurityMiddleware:
@@ -122,6 +144,12 @@ class SecurityMiddleware:
                 message = dict(message, body=b"")
             await send(message)
 
+        bad = nul_parameter(scope) if path.startswith("/api/") else None
+        if bad is not None:
+            message = f"{bad}: a NUL byte (%00) is not allowed here"
+            body, kind = error_page(path, "invalid-parameter", "Bad request", message)
+            await _answer(send_wrapped, 422, body, kind)
+            return
         length = _content_length(scope)
         if length is not None and length > self.max_request_bytes:
             await self._reject(path, send_wrapped)
@@ -146,18 +174,20 @@ class SecurityMiddleware:
 
     async def _reject(self, path: str, send: Send) -> None:
         body, content_type = too_large_body(path, self.max_request_bytes)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", content_type.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _answer(send, 413, body, content_type, close=True)
+
+
+async def _answer(
+    send: Send, status: int, body: bytes, content_type: str, *, close: bool = False
+) -> None:
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _content_length(scope: Scope) -> int | None:
