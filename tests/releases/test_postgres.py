@@ -22,7 +22,7 @@ def test_import_on_postgres(pg_url: str, tmp_path: Path) -> None:
     try:
         store.init()
         before = store.counts()
-        bad = write_csv(tmp_path / "bad.csv", [*read_csv(WDI_FE), ["ken", "2024", "101"]])
+        bad = write_csv(tmp_path / "bad.csv", [*read_csv(WDI_FE), ["ken", "2024", "-1"]])
         with pytest.raises(DataFileError):
             import_release(store, bad, "wdi", actor=Actor("tester"))
         assert store.counts() == before and list_releases(store) == []

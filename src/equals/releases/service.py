@@ -107,6 +107,10 @@ def import_release(
     label = " ".join(label.split())[:200] or parsed.label or f"{parsed.file_name}"
     release_date = release_date or parsed.release_date
     with store.transaction() as conn:
+        # One import of a source at a time (PostgreSQL row lock; SQLite has one writer).
+        conn.execute(
+            select(schema.sources.c.id).where(schema.sources.c.id == source).with_for_update()
+        )
         scope = parsed.scope
         current_ids = _scope_releases(conn, source, scope)
         same = conn.execute(
