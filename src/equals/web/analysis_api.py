@@ -25,6 +25,7 @@ from equals.analysis.method import Aggregation, WeightScheme, load_method
 from equals.analysis.pace import group_pace
 from equals.analysis.quality import load_quality
 from equals.analysis.trends import country_trend
+from equals.core.errors import NotFoundError
 from equals.evidence.queries import Evidence
 from equals.web import analysis_models as m
 from equals.web.deps import get_evidence
@@ -32,6 +33,16 @@ from equals.web.deps import get_evidence
 router = APIRouter(prefix="/api/v1/analysis", tags=["analysis"])
 Ev = Annotated[Evidence, Depends(get_evidence)]
 MAX_DRAWS = 2000
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "JSON (default), CSV (format=csv), or a zip of the CSV, a metadata "
+        "sheet and the citation (format=zip)",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/zip": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
 
 
 class Export(StrEnum):
@@ -139,7 +150,12 @@ INDEX_META = {
 }
 
 
-@router.get("/index", response_model=m.IndexOut, summary="Digital Gender Equality Index")
+@router.get(
+    "/index",
+    response_model=m.IndexOut,
+    responses=EXPORT_RESPONSES,
+    summary="Digital Gender Equality Index",
+)
 async def get_index(
     ev: Ev,
     draws: Annotated[int | None, Query(ge=0, le=MAX_DRAWS)] = None,
@@ -178,6 +194,8 @@ async def get_index_country(code: str, ev: Ev) -> Any:
     """Pillar scores, the indicators, years and sources behind them, and the rank interval."""
     area = ev.area(code)
     result = _index(ev, None, None, None, None, None)
+    if not area.is_country:
+        raise NotFoundError("country", code)
     c = result.country(area.code)
     return {
         **_country_out(c),
@@ -208,7 +226,12 @@ GAP_META = {
 }
 
 
-@router.get("/data-gaps", response_model=m.DataGapsOut, summary="Data-gap audit cells")
+@router.get(
+    "/data-gaps",
+    response_model=m.DataGapsOut,
+    responses=EXPORT_RESPONSES,
+    summary="Data-gap audit cells",
+)
 async def get_data_gaps(
     ev: Ev,
     indicator: str | None = None,
@@ -277,6 +300,7 @@ TREND_META = {
 @router.get(
     "/parity-years/{code}/{indicator}",
     response_model=m.ParityYearsOut,
+    responses=EXPORT_RESPONSES,
     summary="Trend and years to parity of one country × indicator",
 )
 async def get_parity_years(code: str, indicator: str, ev: Ev, format: Export = Export.json) -> Any:
