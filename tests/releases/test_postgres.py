@@ -34,3 +34,39 @@ def test_import_on_postgres(pg_url: str, tmp_path: Path) -> None:
         assert past[("KEN", 2019)] == float(old["ken2019"])
     finally:
         store.dispose()
+
+
+def test_concurrent_imports_of_one_source_are_serialised(pg_url: str, tmp_path: Path) -> None:
+    import threading
+
+    store = Store(fresh_database(pg_url, "equals_releases_race"))
+    try:
+        store.init()
+        rows = read_csv(WDI_FE)
+        files = [
+            write_csv(tmp_path / f"r{i}.csv", [*rows, ["ken", "2025", f"{40 + i}.0"]])
+            for i in range(4)
+        ]
+        errors: list[BaseException] = []
+
+        def run(path: Path) -> None:
+            try:
+                import_release(store, path, "wdi", actor=Actor("tester"))
+            except BaseException as exc:  # collected for the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(f,)) for f in files]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        releases = list_releases(store)
+        assert sorted(r.kind for r in releases) == ["bundled"] + ["import"] * 4
+        # Exactly one import added KEN 2025; each later one revised it (serialised diffs).
+        imports = [r for r in releases if r.kind == "import"]
+        assert sorted((r.added, r.revised) for r in imports) == [(0, 1), (0, 1), (0, 1), (1, 0)]
+        baseline = next(r for r in releases if r.kind == "bundled")
+        assert baseline.observations == 1478  # the bundled rows, stored once
+    finally:
+        store.dispose()
