@@ -179,3 +179,41 @@ def test_stale_edit_form_is_409_and_keeps_the_input(site: dict[str, Any]) -> Non
     assert r.status_code == 409 and "Someone saved this initiative meanwhile" in r.text
     assert 'value="Second, stale"' in r.text
     assert c.get(f"/api/v1/initiatives/{iid}").json()["title"] == "First"
+
+
+def test_partner_form_own_only_and_private_emails(site: dict[str, Any]) -> None:
+    c = TestClient(site["client"].app)
+    _login(c)
+    page = c.get("/partners/gsma").text
+    assert (
+        'href="/partners/gsma/edit"' in page
+        and 'href="/partners/apc/edit"' not in c.get("/partners/apc").text
+    )
+    assert c.get("/partners/apc/edit").status_code == 403
+    form = c.get("/partners/gsma/edit").text
+    assert "secret@gsma.example" in form  # the partner's own editor sees the e-mail
+    token = CSRF.search(form).group(1)  # type: ignore[union-attr]
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)  # type: ignore[union-attr]
+    data = {
+        "csrf_token": token,
+        "version": version,
+        "organization_id": "gsma",
+        "name": "GSMA",
+        "stakeholder_group": "private_sector",
+        "country": "GBR",
+        "contact_name_0": "Focal Point",
+        "contact_email_0": "not-an-email",
+    }
+    r = c.post("/partners/gsma/edit", data=data)
+    assert r.status_code == 422 and 'id="err-contact_email_0"' in r.text
+    data["contact_email_0"] = "focal@gsma.example"
+    assert c.post("/partners/gsma/edit", data=data, follow_redirects=False).status_code == 303
+    public = TestClient(site["client"].app).get("/partners/gsma").text
+    assert "United Kingdom" in public and "focal@gsma.example" not in public
+    r = c.post("/partners/gsma/edit", data=data)  # the same version again: stale
+    assert r.status_code == 409 and "Someone saved this partner meanwhile" in r.text
+    r = c.post(
+        "/partners/new",
+        data={"csrf_token": token, "name": "New Org", "stakeholder_group": "academia"},
+    )
+    assert r.status_code == 403  # only admins add partners

@@ -160,3 +160,78 @@ def field_of(location: str) -> str:
     if m := _LIST.match(loc):
         return m.group(1)
     return loc.split(".")[0] or "form"
+
+
+PARTNER_GUIDANCE: dict[str, str] = {
+    "name": "The organisation's usual name or acronym; an alias of a known organisation "
+    "(e.g. UNWOMEN) finds that organisation instead of making a new one.",
+    "stakeholder_group": "The IGF stakeholder group, plus academia.",
+    "country": "ISO 3166-1 alpha-3 code of the headquarters; empty for international bodies.",
+    "iati": "IATI organisation identifier (e.g. XM-DAC-41146) and type, if the organisation "
+    "publishes to IATI: exports then use them.",
+    "contacts": "People to contact, with their role. E-mail addresses are shown only to the "
+    "partner's editors and admins, never on public pages or in the public API.",
+    "aliases": "Other spellings reports use, comma-separated.",
+}
+
+
+def partner_fields(form: Mapping[str, str]) -> dict[str, Any]:
+    """The posted partner form as the input of ``create_partner``/``update_partner``."""
+    body: dict[str, Any] = {
+        "name": form.get("name", ""),
+        "full_name": form.get("full_name", ""),
+        "stakeholder_group": form.get("stakeholder_group", ""),
+        "country": form.get("country", "").strip().upper() or None,
+        "website": form.get("website", "").strip(),
+        "joined": _num(form.get("joined", "")),
+        "iati_org_id": form.get("iati_org_id", "").strip() or None,
+        "iati_org_type": form.get("iati_org_type", "").strip() or None,
+        "description": form.get("description", ""),
+        "aliases": [a.strip() for a in form.get("aliases", "").split(",") if a.strip()],
+        "contacts": [],
+    }
+    if form.get("organization_id"):
+        body["organization_id"] = form["organization_id"]
+    for n in range(ROWS):
+        name = form.get(f"contact_name_{n}", "").strip()
+        if name:
+            body["contacts"].append(
+                {
+                    "name": name,
+                    "role": form.get(f"contact_role_{n}", ""),
+                    "email": form.get(f"contact_email_{n}", "").strip(),
+                }
+            )
+    return body
+
+
+def partner_values(p: Any) -> dict[str, Any]:
+    """A partner record (with private contacts) as the form's values."""
+    values: dict[str, Any] = {
+        "organization_id": p.organization_id,
+        "name": p.name,
+        "full_name": p.full_name,
+        "stakeholder_group": p.stakeholder_group.code,
+        "country": p.country.code if p.country else "",
+        "website": p.website,
+        "joined": p.joined or "",
+        "iati_org_id": p.iati_org_id or "",
+        "iati_org_type": p.iati_org_type.code if p.iati_org_type else "",
+        "description": p.description,
+        "aliases": ", ".join(p.aliases),
+    }
+    for n, c in enumerate(p.contacts[:ROWS]):
+        values.update(
+            {
+                f"contact_name_{n}": c.name,
+                f"contact_role_{n}": c.role,
+                f"contact_email_{n}": c.email or "",
+            }
+        )
+    return values
+
+
+def contact_field(location: str) -> str:
+    """``contacts[1].email`` → ``contact_email_1``; other locations as :func:`field_of`."""
+    m = re.match(r"^contacts[\[.](\d+)\]?\.(\w+)", location.strip())
+    return f"contact_{m.group(2)}_{m.group(1)}" if m else field_of(location)

@@ -6,6 +6,7 @@ registry rights and carry a CSRF token. Routes are thin: they call :mod:`equals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from equals.partners import (
     add_progress,
     codes,
     create_initiative,
+    create_partner,
     get_initiative,
     get_partner,
     governance,
@@ -30,9 +32,20 @@ from equals.partners import (
     list_progress,
     partner_sessions,
     update_initiative,
+    update_partner,
 )
 from equals.partners.action import GapMethod, action_gaps, country_action, who_does_what
-from equals.partners.forms import GUIDANCE, ROWS, field_of, form_values, initiative_fields
+from equals.partners.forms import (
+    GUIDANCE,
+    PARTNER_GUIDANCE,
+    ROWS,
+    contact_field,
+    field_of,
+    form_values,
+    initiative_fields,
+    partner_fields,
+    partner_values,
+)
 from equals.partners.links import decide_link, linked_sessions, suggest_links
 from equals.partners.permissions import Action, allowed, may_write_any
 from equals.partners.registry import GROUP_LABELS, session_people
@@ -65,6 +78,11 @@ def _signed_in(request: Request, back: str) -> User | Response:
     return user
 
 
+def _may(request: Request, action: Action, organization_id: str | None) -> bool:
+    user = auth.cookie_user(request)
+    return user is not None and allowed(user, action, organization_id)
+
+
 def _choice(value: str, allowed_values: list[str]) -> str | None:
     return value if value in allowed_values else None
 
@@ -90,6 +108,103 @@ def directory(
     )
 
 
+def _partner_form(
+    request: Request,
+    oid: str | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+    version: int | None = None,
+    conflict: str = "",
+) -> HTMLResponse:
+    return _render(
+        request,
+        "partners/partner_form.html",
+        status_code,
+        oid=oid,
+        values=values,
+        errors=errors,
+        guidance=PARTNER_GUIDANCE,
+        rows=range(ROWS),
+        org_types=codes.codelist("OrganisationType"),
+        record_version=version,
+        conflict=conflict,
+    )
+
+
+@router.get("/partners/new", response_class=HTMLResponse, response_model=None)
+def partner_new(request: Request) -> Response:
+    user = _signed_in(request, "/partners/new")
+    if not isinstance(user, User):
+        return user
+    return _partner_form(request, None, {}, {})
+
+
+@router.post("/partners/new", response_class=HTMLResponse, response_model=None)
+async def partner_create(request: Request) -> Response:
+    user = _signed_in(request, "/partners/new")
+    if not isinstance(user, User):
+        return user
+    form, _ = await _posted(request)
+    try:
+        p = create_partner(
+            auth.store_of(request), partner_fields(form), actor=Actor.of(user), user=user
+        )
+    except ValidationError as exc:
+        return _partner_form(request, None, form, _errors(exc, contact_field), 422)
+    except EqualsError as exc:
+        return _partner_form(request, None, form, {"form": str(exc)}, 403)
+    return RedirectResponse(p.url, status_code=303)
+
+
+@router.get("/partners/{organization_id}/edit", response_class=HTMLResponse, response_model=None)
+def partner_edit(request: Request, organization_id: str) -> Response:
+    user = _signed_in(request, "/partners")
+    if not isinstance(user, User):
+        return user
+    try:
+        p = get_partner(auth.store_of(request), organization_id[:128], private=True)
+    except NotFoundError as exc:
+        return _missing(request, exc)
+    if not allowed(user, Action.UPDATE_PARTNER, p.organization_id):
+        return _render(
+            request,
+            "partners/message.html",
+            403,
+            title="Not allowed",
+            message="Only this partner's editors and admins may edit it.",
+        )
+    return _partner_form(request, p.organization_id, partner_values(p), {}, version=p.version)
+
+
+@router.post("/partners/{organization_id}/edit", response_class=HTMLResponse, response_model=None)
+async def partner_save(request: Request, organization_id: str) -> Response:
+    user = _signed_in(request, "/partners")
+    if not isinstance(user, User):
+        return user
+    form, _ = await _posted(request)
+    version = int(form["version"]) if form.get("version", "").isdigit() else 0
+    oid = organization_id[:128]
+    try:
+        p = update_partner(
+            auth.store_of(request),
+            oid,
+            partner_fields(form),
+            based_on=version,
+            actor=Actor.of(user),
+            user=user,
+        )
+    except EditConflictError as exc:
+        return _partner_form(request, oid, form, {}, 409, exc.current, str(exc))
+    except ValidationError as exc:
+        return _partner_form(request, oid, form, _errors(exc, contact_field), 422, version)
+    except NotFoundError as exc:
+        return _missing(request, exc)
+    except EqualsError as exc:
+        return _partner_form(request, oid, form, {"form": str(exc)}, 403, version)
+    return RedirectResponse(p.url, status_code=303)
+
+
 @router.get("/partners/{organization_id}", response_class=HTMLResponse)
 def partner_page(request: Request, organization_id: str) -> HTMLResponse:
     store = auth.store_of(request)
@@ -106,6 +221,7 @@ def partner_page(request: Request, organization_id: str) -> HTMLResponse:
         joined=[i for i in inis if i.lead.id != p.organization_id],
         sessions=partner_sessions(store, p.organization_id),
         people=session_people(store, p.organization_id),
+        can_edit=_may(request, Action.UPDATE_PARTNER, p.organization_id),
     )
 
 
@@ -196,12 +312,12 @@ async def _posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]
     return single, multi
 
 
-def _errors(exc: EqualsError) -> dict[str, str]:
+def _errors(exc: EqualsError, field: Callable[[str], str] = field_of) -> dict[str, str]:
     location = getattr(exc, "location", "") or "form"
     message = exc.message
     if message.startswith(f"{location}: "):
         message = message[len(location) + 2 :]
-    return {field_of(location): message}
+    return {field(location): message}
 
 
 @router.post("/initiatives/new", response_class=HTMLResponse, response_model=None)
