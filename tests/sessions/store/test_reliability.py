@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -312,3 +313,23 @@ def test_the_form_shows_a_conflict_with_both_texts(web: tuple[TestClient, Store]
     r = client.post(f"/sessions/{sid}/edit", data={**mine, "version": "2"}, follow_redirects=False)
     assert r.status_code == 303
     assert get_session(store, sid).report.key_issues == ("My own new issue.",)
+
+
+def test_pages_answer_hostile_input_with_html_never_500(web: tuple[TestClient, Store]) -> None:
+    from tests.web.test_api_fuzz import HOSTILE_VALUES
+
+    client, store = web
+    _filed(client, store)
+    raw = ["%00", "%ED%A0%80", "%FF", "%C2%B2", "9" * 30, "-1", "1e999", "%25"]
+    values = [quote(str(v), safe="") for v in HOSTILE_VALUES] + raw
+    for v in values:
+        for url in (
+            *(f"/sessions?{p}={v}" for p in ("q", "event", "year", "area", "stakeholder")),
+            f"/sessions/participation?by={v}&event={v}&year={v}",
+            f"/sessions/{v or '%20'}",
+            f"/sessions/{v or '%20'}/edit",
+        ):
+            r = client.get(url, follow_redirects=False)
+            assert r.status_code < 500, (url, r.status_code)
+            if r.status_code != 303:
+                assert "text/html" in r.headers["content-type"], (url, r.status_code)
