@@ -24,7 +24,10 @@ def test_index_page_shows_intervals_never_bare_ranks(
         rf"{first.rank} <span class=\"muted small\">\({first.rank_low}–{first.rank_high}\)", html
     )
     assert f'href="/analysis/country/{first.country}"' in html
-    assert "How many women" in html and "Coverage" in html
+    assert "How many women" in html and "Coverage" in html and "Pace towards parity" in html
+    assert "population-weighted" in html
+    odd = client.get("/analysis", params={"pace": "x\x00" * 100})
+    assert odd.status_code == 200 and "not an index indicator" in odd.text
     assert "<script>" not in html  # no inline script (CSP)
     for kind in ("js-analysis-chart", "Data (CSV)", "embed=1", "Link to this chart"):
         assert kind in html

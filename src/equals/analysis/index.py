@@ -118,11 +118,17 @@ def compute_index(
     draws: int | None = None,
     seed: int | None = None,
 ) -> IndexResult:
-    """The index over the store's data (cached per data version, method, draws and seed)."""
+    """The index over the store's data (cached per data version and method when the draws and
+    seed are the method's own)."""
     method = method or load_method(known_indicators=frozenset(i.id for i in evidence.catalogue))
     panel = load_panel(evidence, method.indicators)
-    key = ("analysis-index", method.to_descriptor().__repr__(), draws, seed)
-    return evidence.cached(key, lambda: index_from_panel(panel, method, draws=draws, seed=seed))
+    unc = method.uncertainty
+    if (draws, seed) not in ((None, None), (unc.draws, unc.seed)):
+        # Other draws or seeds are computed afresh: caching every (draws, seed) a client
+        # asks for would let the cache grow with the number of distinct requests.
+        return index_from_panel(panel, method, draws=draws, seed=seed)
+    key = ("analysis-index", repr(method.to_descriptor()))
+    return evidence.cached(key, lambda: index_from_panel(panel, method))
 
 
 def index_from_panel(

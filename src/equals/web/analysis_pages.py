@@ -19,6 +19,7 @@ from equals.analysis.audit import data_gap_audit
 from equals.analysis.headline import AGE_BASE, headlines
 from equals.analysis.index import compute_index
 from equals.analysis.method import PILLARS, load_method
+from equals.analysis.pace import group_pace
 from equals.analysis.quality import load_quality
 from equals.analysis.trends import country_trend, load_trend_method
 from equals.core.errors import NotFoundError
@@ -48,9 +49,11 @@ def _method(ev: Evidence) -> Any:
 
 
 @router.get("/analysis", response_class=HTMLResponse)
-async def index_page(request: Request, ev: Ev) -> HTMLResponse:
-    result = compute_index(ev, _method(ev))
+async def index_page(request: Request, ev: Ev, pace: str | None = None) -> HTMLResponse:
+    method = _method(ev)
+    result = compute_index(ev, method)
     heads = [headlines(ev, i) for i in AGE_BASE]
+    pace_indicator = pace if pace is not None and pace in method.indicators else "internet_use"
     chart = {
         "kind": "ranks",
         "data_url": f"{API}/index",
@@ -69,6 +72,9 @@ async def index_page(request: Request, ev: Ev) -> HTMLResponse:
         pillars=PILLARS,
         heads=heads,
         chart=chart,
+        pace=group_pace(ev, pace_indicator),
+        pace_ignored=pace if pace and pace != pace_indicator else None,
+        indicators=[ev.indicator(i) for i in method.indicators],
     )
 
 
