@@ -120,3 +120,47 @@ def test_import_dry_run_prints_each_file_and_writes_nothing(tmp_path: Path) -> N
     rec = json.loads(out)
     assert rec["dry_run"] and rec["items"][0]["layout"] == "igf-2016-workshop"
     assert rec["items"][0]["fields_found"] and rec["items"][1]["warnings"]
+
+
+def test_people_candidates_merge_split_and_grants(tmp_path: Path) -> None:
+    from equals.auth import Role, create_user
+    from equals.store import Store
+
+    from .conftest import report_text
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    db = ["--db", url]
+    for i, (speaker, year) in enumerate(
+        (
+            ("Paul Mitchell, Microsoft – Private Sector", 2016),
+            ("P. Mitchell, Microsoft – Private Sector", 2019),
+        )
+    ):
+        f = tmp_path / f"r{i}.txt"
+        f.write_text(report_text(f"Session {i}", date=f"9 December {year}", speakers=[speaker]))
+        assert run("sessions", "file", str(f), *db)[0] == 0
+    store = Store(url)
+    create_user(store, "amina", "correct horse battery", roles=[Role.RAPPORTEUR])
+    create_user(store, "root", "correct horse battery", roles=[Role.ADMIN])
+    store.dispose()
+    code, out, _ = run("sessions", "people", "mitchell", "-f", "json", *db)
+    ids = {p["name"]: p["id"] for p in json.loads(out)}
+    full, short = ids["Paul Mitchell"], ids["P. Mitchell"]
+    code, out, _ = run("sessions", "candidates", "-f", "json", *db)
+    (c,) = [c for c in json.loads(out) if "Mitchell" in c["a"]]
+    assert c["confidence"] == 0.8 and "same organisation: Microsoft" in c["reasons"]
+    code, _, err = run("sessions", "merge", str(short), str(full), "--user", "amina", *db)
+    assert code == 2 and "only an admin" in err
+    code, out, _ = run("sessions", "merge", str(short), str(full), "--user", "root", *db)
+    assert code == 0 and f"merged into {full}" in out
+    code, out, _ = run("sessions", "people", "--id", str(short), "-f", "json", *db)
+    assert json.loads(out)[0]["id"] == full and json.loads(out)[0]["years"] == [2016, 2019]
+    assert run("sessions", "split", str(short), *db)[0] == 0
+    code, _, err = run("sessions", "merge", "999", str(full), *db)
+    assert code == 2 and "unknown person" in err
+    code, out, _ = run("sessions", "grant", "1", "amina", *db)
+    assert code == 0 and "editors: amina" in out
+    code, _, err = run("sessions", "grant", "1", "amina", "--user", "amina", *db)
+    assert code == 2 and "only the owner" in err
+    code, out, _ = run("sessions", "revoke", "1", "amina", *db)
+    assert code == 0 and "revoked" in out
