@@ -9,11 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from equals.auth import audit_entries
-from equals.core.errors import EditConflictError, ValidationError
+from equals.auth import Role, audit_entries
+from equals.core.errors import EditConflictError, PermissionDeniedError, ValidationError
 from equals.partners import get_initiative, get_partner, update_initiative
+from equals.partners.permissions import Action
 from equals.store import Store
-from tests.partners.conftest import OPERATOR, Registry, initiative_body, seed
+from tests.partners.conftest import OPERATOR, Registry, initiative_body, seed, user
+from tests.partners.test_permissions import MATRIX, _do, _writes
 from tests.pg import fresh_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("postgres")]
@@ -84,3 +86,55 @@ def test_concurrent_edits_one_wins_one_conflicts(pg_registry: Registry) -> None:
         if e.action == "initiative.update"
     ]
     assert len(updates) == 1 and updates[0].detail["after"]["title"] == winners[0]
+
+
+@pytest.fixture(scope="module")
+def pg_template(pg_url: str) -> str:
+    """A migrated, empty database to clone from (CREATE DATABASE … TEMPLATE is fast)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = fresh_database(pg_url, f"equals_partners_tmpl_{worker}")
+    store = Store(url)
+    store.migrate()
+    store.dispose()
+    return url
+
+
+def _clone(template_url: str, name: str) -> str:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(template_url)
+    with psycopg.connect(
+        host=url.host, port=url.port, user=url.username, dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {url.database}")
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+EDITOR_ROW = [
+    (action, own, expected)
+    for action, (on_own, on_other) in MATRIX[Role.PARTNER_EDITOR].items()
+    for own, expected in ((True, on_own), (False, on_other))
+]
+
+
+@pytest.mark.parametrize(("action", "own", "expected"), EDITOR_ROW)
+def test_partner_editor_permissions_on_postgres(
+    pg_template: str, action: Action, own: bool, expected: bool
+) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    store = Store(_clone(pg_template, f"equals_partners_case_{worker}"))
+    try:
+        reg = seed(store)
+        u = user(Role.PARTNER_EDITOR, reg.own)
+        before = _writes(store)
+        if expected:
+            _do(action, reg, u, own)
+            assert _writes(store) > before
+        else:
+            with pytest.raises(PermissionDeniedError):
+                _do(action, reg, u, own)
+            assert _writes(store) == before
+    finally:
+        store.dispose()

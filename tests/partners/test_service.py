@@ -281,3 +281,56 @@ def test_initiatives_named_in_a_report_are_suggested_never_linked(store: Store) 
         audit_entries(store, entity="initiative", entity_id=youth)[0].action
         == "session-link.reject"
     )
+
+
+def test_coalition_and_governance_writes_are_versioned_and_audited(registry: Registry) -> None:
+    from equals.partners import add_seat, create_coalition, get_coalition, update_coalition
+
+    store = registry.store
+    body = {
+        "id": "access",
+        "name": "Access Coalition",
+        "action_area": "access",
+        "lead_organization_id": registry.own,
+        "members": [
+            {"organization_id": registry.own, "since": "2017-03-08"},
+            {"organization_id": registry.other},
+        ],
+    }
+    made = create_coalition(store, body, actor=OPERATOR)
+    assert made.version == 1 and [m.organization.id for m in made.members] == ["apc", "gsma"]
+    body["description"] = "Closing the access gap."
+    after = update_coalition(store, "access", body, based_on=1, actor=OPERATOR)
+    assert (
+        after.version == 2
+        and get_coalition(store, "access").description == "Closing the access gap."
+    )
+    with pytest.raises(EditConflictError):
+        update_coalition(store, "access", body, based_on=1, actor=OPERATOR)
+    seat = add_seat(
+        store,
+        {
+            "body": "steering-committee",
+            "seat": "Private sector seat",
+            "organization_id": registry.own,
+            "since": "2019-01-01",
+            "until": "2020-12-31",
+        },
+        actor=OPERATOR,
+    )
+    with pytest.raises(ValidationError) as err:
+        add_seat(
+            store,
+            {
+                "body": "steering-committee",
+                "organization_id": registry.own,
+                "since": "2021-01-01",
+                "until": "2020-12-31",
+            },
+            actor=OPERATOR,
+        )
+    assert err.value.location == "until"
+    actions = [(e.action, e.entity_id) for e in audit_entries(store, limit=50)]
+    assert ("coalition.create", "access") in actions and ("coalition.update", "access") in actions
+    assert ("governance.create", str(seat.id)) in actions
+    assert get_partner(store, registry.own).coalitions == ["access"]
