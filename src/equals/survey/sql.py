@@ -117,13 +117,24 @@ def validity_columns(
     return [(f"{name}__{alias}", agg) for alias, agg in cols]
 
 
+def _null_when_invalid(m: Measure) -> bool:
+    """``y`` is NULL exactly on the rows where the measure is not valid (a column's value,
+    valid where that column is present): SUM skips those rows without a CASE."""
+    suffix = " IS NOT NULL"
+    if m.x is not None or not m.valid.endswith(suffix):
+        return False
+    column = m.valid[: -len(suffix)]
+    return " AND " not in column and m.y == f"CAST({column} AS DOUBLE)"
+
+
 def measure_columns(m: Measure, w: str, second_order: bool, *, zero_weights: bool) -> Moments:
     """The moments of one measure beyond those of its validity class. Aliases:
     ``<name>__<moment>``."""
     cls = m.validity or m.name
+    plain = cls == EVERY_ROW or _null_when_invalid(m)
 
-    def total(expr: str) -> str:
-        return f"SUM({expr})" if cls == EVERY_ROW else _sum_if(m.valid, expr)
+    def total(expr: str) -> str:  # every expr here has the factor y
+        return f"SUM({expr})" if plain else _sum_if(m.valid, expr)
 
     cols: list[tuple[str, str]] = []
     if not m.validity:  # a class of its own
