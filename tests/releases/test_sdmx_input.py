@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from equals.auth.model import Actor
-from equals.core.errors import DataFileError
+from equals.core.errors import DataFileError, ValidationError
 from equals.core.vocabulary import Sex
 from equals.releases import detect_format, import_release, list_releases, read_release
 from equals.store import Store
@@ -143,7 +143,11 @@ def test_sdmx_csv_errors_name_the_line(tmp_path: Path) -> None:
 
 def test_import_sdmx_release(store: Store, tmp_path: Path) -> None:
     path = write(tmp_path, "sdg.xml", STRUCTURE_SPECIFIC)
-    report = import_release(store, path, "sdg-db", actor=Actor("tester"))
+    # One country's extract would remove every other country's rows of these series:
+    with pytest.raises(ValidationError, match=r"would remove 516 of the 516 current rows"):
+        import_release(store, path, "sdg-db", actor=Actor("tester"))
+    assert list_releases(store) == []
+    report = import_release(store, path, "sdg-db", actor=Actor("tester"), allow_removals=True)
     assert report.release is not None
     assert report.release.format == "sdmx-ml"
     assert report.release.name == "SDG-2025-Q2 (2025-06-30)"

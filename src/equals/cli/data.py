@@ -151,6 +151,13 @@ def import_command(
         str, typer.Option("--release-date", help="Publication date, YYYY-MM-DD.")
     ] = "",
     skip_unknown_areas: SkipAreasOption = False,
+    allow_removals: Annotated[
+        bool,
+        typer.Option(
+            "--allow-removals",
+            help="Import even if the file lacks more than 5% of the current rows of its series.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Validate FILE completely, then load it as the current release of SOURCE in one
@@ -165,6 +172,7 @@ def import_command(
         label=release,
         release_date=release_date,
         skip_unknown_areas=skip_unknown_areas,
+        allow_removals=allow_removals,
     )
     for w in report.warnings:
         say(w)

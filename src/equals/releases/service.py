@@ -97,13 +97,21 @@ def import_release(
     label: str = "",
     release_date: str = "",
     skip_unknown_areas: bool = False,
+    allow_removals: bool = False,
     data_dir: Path | None = None,
 ) -> ImportReport:
-    """Validate then load ``path`` as the current release of ``source``, in one transaction."""
+    """Validate then load ``path`` as the current release of ``source``, in one transaction.
+
+    A release holds whole series: rows of the source's (indicator, sex) pairs that the file
+    lacks are removed. A file that would remove more than :data:`REMOVAL_LIMIT` of them (an
+    extract for a few countries, most likely) is refused unless ``allow_removals``.
+    """
     release_date = _check_date(release_date.strip())
     parsed, change = prepare(
         store, path, source, skip_unknown_areas=skip_unknown_areas, data_dir=data_dir
     )
+    if not allow_removals:
+        check_removals(change)
     label = " ".join(label.split())[:200] or parsed.label or f"{parsed.file_name}"
     release_date = release_date or parsed.release_date
     with store.transaction() as conn:
@@ -128,6 +136,8 @@ def import_release(
         change = replace(
             diff(source, scope, current, parsed.observations), warnings=change.warnings
         )
+        if not allow_removals:
+            check_removals(change)  # again: another import may have come first
         baseline = _keep_bundled_rows(conn, source, scope, current_ids, current)
         new_id = _insert_release(conn, parsed, change, label, release_date, actor.name)
         _insert_release_rows(conn, new_id, parsed.observations)
@@ -166,6 +176,26 @@ def import_release(
         )
     store.local_version += 1
     return ImportReport(get_release(store, new_id), change)
+
+
+REMOVAL_LIMIT = 0.05
+"""Share of the current rows in a release's scope that it may remove without
+``allow_removals`` (a few countries dropped from a series is normal; most of them is not)."""
+
+
+def check_removals(change: ReleaseDiff) -> None:
+    """Refuse a release that would remove more than :data:`REMOVAL_LIMIT` of the rows it
+    replaces (and more than 10 rows)."""
+    before = len(change.removed) + len(change.revised) + change.unchanged
+    if len(change.removed) > 10 and len(change.removed) > REMOVAL_LIMIT * before:
+        raise ValidationError(
+            f"this file would remove {len(change.removed)} of the {before} current rows of "
+            f"{change.source} for {', '.join(f'{i}/{s}' for i, s in change.scope)}: a release "
+            "must hold whole series (is it an extract for some countries?). Check with "
+            "`equals data diff`, then pass --allow-removals to import it anyway",
+            location="FILE",
+            code="invalid-parameter",
+        )
 
 
 def _bump_data_version(store: Store, conn: Connection) -> None:
