@@ -270,3 +270,40 @@ def test_odd_input_never_5xx(api: dict[str, Any], value: str) -> None:
         headers=auth(api, "root", **{"Content-Type": "application/json"}),
     )
     assert r.status_code < 500
+
+
+def test_coalitions_and_governance_writes(api: dict[str, Any]) -> None:
+    c: TestClient = api["client"]
+    body = {
+        "id": "skills",
+        "name": "EQUALS Skills Coalition",
+        "action_area": "skills",
+        "members": [{"organization_id": "gsma", "since": "2018-01-01"}],
+    }
+    cur = c.get("/api/v1/coalitions/skills")
+    assert (
+        c.put(
+            "/api/v1/coalitions/skills",
+            json=body,
+            headers=auth(api, "gsma-ed", **{"If-Match": cur.headers["ETag"]}),
+        ).status_code
+        == 403
+    )
+    r = c.put(
+        "/api/v1/coalitions/skills",
+        json=body,
+        headers=auth(api, "root", **{"If-Match": cur.headers["ETag"]}),
+    )
+    assert r.status_code == 200 and [m["organization"]["id"] for m in r.json()["members"]] == [
+        "gsma"
+    ]
+    seat = {"body": "secretariat", "organization_id": "itu", "since": "2016-09-01"}
+    assert c.post("/api/v1/governance", json=seat).status_code == 401
+    assert c.post("/api/v1/governance", json=seat, headers=auth(api, "gsma-ed")).status_code == 403
+    r = c.post("/api/v1/governance", json=seat, headers=auth(api, "root"))
+    assert r.status_code == 201 and r.json()["body"] == {
+        "code": "secretariat",
+        "label": "Secretariat",
+    }
+    bad = {**seat, "until": "2015-01-01"}
+    assert c.post("/api/v1/governance", json=bad, headers=auth(api, "root")).status_code == 422

@@ -19,6 +19,7 @@ from equals.partners import (
     InitiativeFilter,
     PartnerFilter,
     add_progress,
+    add_seat,
     codes,
     create_coalition,
     create_initiative,
@@ -49,6 +50,7 @@ from equals.partners.model import (
     ProgressIn,
     ProgressReport,
     Seat,
+    SeatIn,
 )
 from equals.partners.organizations import merge
 from equals.partners.permissions import Action, allowed
@@ -226,6 +228,12 @@ def coalitions_update(
     )
     set_etag(response, c.version)
     return c
+
+
+@router.post("/governance", status_code=201, response_model=Seat)
+def governance_add(request: Request, body: SeatIn, user: Writer) -> Seat:
+    """Record who holds a co-founder, steering-committee or secretariat seat (admins)."""
+    return add_seat(store_of(request), body, actor=Actor.of(user), user=user)
 
 
 @router.get("/governance", response_model=list[Seat])
