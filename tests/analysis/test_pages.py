@@ -25,7 +25,9 @@ def test_index_page_shows_intervals_never_bare_ranks(
     )
     assert f'href="/analysis/country/{first.country}"' in html
     assert "How many women" in html and "Coverage" in html and "Pace towards parity" in html
-    assert "population-weighted" in html
+    assert "population-weighted" in html and "By region and income group" in html
+    acc = client.get("/analysis", params={"head": "account_ownership"})
+    assert acc.status_code == 200 and "ages 15+ (Global Findex)" in acc.text
     odd = client.get("/analysis", params={"pace": "x\x00" * 100})
     assert odd.status_code == 200 and "not an index indicator" in odd.text
     assert "<script>" not in html  # no inline script (CSP)

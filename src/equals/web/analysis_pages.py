@@ -49,7 +49,9 @@ def _method(ev: Evidence) -> Any:
 
 
 @router.get("/analysis", response_class=HTMLResponse)
-async def index_page(request: Request, ev: Ev, pace: str | None = None) -> HTMLResponse:
+async def index_page(
+    request: Request, ev: Ev, pace: str | None = None, head: str | None = None
+) -> HTMLResponse:
     method = _method(ev)
     result = compute_index(ev, method)
     heads = [headlines(ev, i) for i in AGE_BASE]
@@ -73,6 +75,7 @@ async def index_page(request: Request, ev: Ev, pace: str | None = None) -> HTMLR
         heads=heads,
         chart=chart,
         pace=group_pace(ev, pace_indicator),
+        head=next((h for h in heads if h.indicator == head), heads[0]),
         pace_ignored=pace if pace and pace != pace_indicator else None,
         indicators=[ev.indicator(i) for i in method.indicators],
     )
