@@ -138,3 +138,23 @@ def test_partner_editor_permissions_on_postgres(
             assert _writes(store) == before
     finally:
         store.dispose()
+
+
+def test_examples_load_idempotently_and_remove_on_postgres(pg_template: str) -> None:
+    from equals.partners import list_initiatives, list_partners
+    from equals.partners.examples import load_examples, remove_examples
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    store = Store(_clone(pg_template, f"equals_partners_examples_{worker}"))
+    try:
+        assert load_examples(store) == (
+            "partnership examples: 11 partners, 4 coalitions, 5 seats, 3 initiatives"
+        )
+        assert load_examples(store) is None  # idempotent
+        assert len(list_partners(store)) == 11 and len(list_initiatives(store)) == 3
+        removed = remove_examples(store, actor=OPERATOR)
+        assert removed == {"initiatives": 3, "coalitions": 4, "seats": 5, "partners": 11}
+        assert load_examples(store) is None  # removed examples stay removed
+        assert list_partners(store) == []
+    finally:
+        store.dispose()
