@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -99,7 +99,11 @@ def regional_group(text: str) -> str | None:
 
 def country_name(text: str) -> str | None:
     """The English short name when ``text`` is a country name (not a bare code)."""
-    t = clean(text)
+    return _country_name(clean(text)) if len(text) < 200 else None
+
+
+@lru_cache(maxsize=8192)
+def _country_name(t: str) -> str | None:
     if len(t) < 4 or not t[0].isupper():
         return None
     import pycountry

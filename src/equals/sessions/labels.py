@@ -54,9 +54,27 @@ class LabelIndex:
                         hits.append(LabelMatch(t.id, f.id, True))
         self._keys = tuple(self._exact)
         self._long = tuple(k for k in self._keys if len(k.split()) >= _FUZZY_MIN_WORDS)
+        # Inverted index word → long labels, so a line of prose is compared (with difflib)
+        # only to labels sharing most of its words: parsing stays linear in the report's size.
+        self._postings: dict[str, list[int]] = {}
+        for i, k in enumerate(self._long):
+            for w in set(k.split()):
+                self._postings.setdefault(w, []).append(i)
+        self._long_words = tuple(len(set(k.split())) for k in self._long)
+        self._cache: dict[tuple[str, bool], tuple[LabelMatch, ...]] = {}
 
     def match(self, label: str, *, fuzzy: bool = True) -> list[LabelMatch]:
         """Every field (across the indexed templates) the label stands for, best first."""
+        if len(label) > 300:
+            return self._match(label, fuzzy)
+        hit = self._cache.get((label, fuzzy))
+        if hit is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            hit = self._cache[(label, fuzzy)] = tuple(self._match(label, fuzzy))
+        return list(hit)
+
+    def _match(self, label: str, fuzzy: bool) -> list[LabelMatch]:
         key = normalize_label(label)
         if not key:
             return []
@@ -67,8 +85,16 @@ class LabelIndex:
             return [LabelMatch(m.template_id, m.field_id, True, True) for m in self._exact[bare]]
         if not fuzzy or len(key.split()) < _FUZZY_MIN_WORDS:
             return []
+        words = set(key.split())
+        shared: dict[int, int] = {}
+        for w in words:
+            for i in self._postings.get(w, ()):
+                shared[i] = shared.get(i, 0) + 1
         scored: list[tuple[float, str]] = []
-        for k in self._long:
+        for i, n in shared.items():
+            if n < 0.5 * max(len(words), self._long_words[i]):
+                continue  # too few words in common for a 0.82 character-level match
+            k = self._long[i]
             if not 0.7 <= len(key) / len(k) <= 1.4:
                 continue
             sm = difflib.SequenceMatcher(None, key, k)

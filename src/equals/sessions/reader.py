@@ -94,10 +94,12 @@ def lines_from_docx(data: bytes) -> tuple[Line, ...]:
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
+    style_names = {st.style_id: st.name or "" for st in document.styles}
     out: list[Line] = []
 
     def paragraph_lines(p: Paragraph) -> None:
-        style = (p.style.name if p.style is not None else "") or ""
+        style_id = p._p.style  # the id from the XML: python-docx's p.style scans every style
+        style = style_names.get(style_id, style_id or "") if style_id else ""
         level = 0
         if style == "Title":
             level = 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 # British spellings and variants folded onto one form before labels are compared.
 _FOLD = {
@@ -63,6 +64,12 @@ def clean(text: str) -> str:
 
 
 def normalize_label(text: str) -> str:
+    """Fold a label (cached for label-sized strings: the same labels recur in every report)."""
+    return _normalize_label(text) if len(text) <= 300 else _normalize_label.__wrapped__(text)
+
+
+@lru_cache(maxsize=16384)
+def _normalize_label(text: str) -> str:
     """Fold a label for comparison: case, punctuation, brackets, spelling variants, wraps.
 
     ``"Key Issues raised (1"`` and ``"Key Issues raised (1 sentence per issue):"`` both give
