@@ -36,6 +36,7 @@ from equals.sessions.template import ReportTemplate, load_template, templates
 from equals.sessions.validate import validate_report
 from equals.web import auth_deps as auth
 from equals.web import sessions_participation as participation_web
+from equals.web import sessions_people_pages as people_pages
 from equals.web.pages import templates as jinja
 from equals.web.sessions_models import MAX_FIELD
 
@@ -300,6 +301,7 @@ async def edit_session_submit(request: Request, session_id: str) -> Response:
 
 # Fixed paths before "/sessions/{session_id}".
 router.include_router(participation_web.pages)
+router.include_router(people_pages.router)
 
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)

@@ -148,3 +148,46 @@ def test_people_api_stable_ids_candidates_and_admin_merge(tmp_path: Path) -> Non
         ]  # fmt: skip
         assert client.get("/api/v1/sessions/people?q=%00").status_code == 422
     store.dispose()
+
+
+def test_people_pages_and_admin_merge_form(tmp_path: Path) -> None:
+    import re
+
+    url = f"sqlite:///{tmp_path / 'pages.db'}"
+    store = Store(url)
+    store.migrate()
+    create_user(store, "root", "correct horse battery", roles=[Role.ADMIN])
+    a = _file(store, "One", 2016, ["Paul Mitchell, Microsoft – Private Sector"], "Doreen B, ITU")
+    b = _file(store, "Two", 2019, ["P. Mitchell, Microsoft – Private Sector"], "Doreen B, ITU")
+    (full,), (short,) = _ids(store, a, "Paul Mitchell"), _ids(store, b, "P. Mitchell")
+    with TestClient(create_app(Settings(db_url=url, init_on_start=False))) as client:
+        page = client.get("/sessions/people?q=mitchell")
+        assert (
+            page.status_code == 200 and "Paul Mitchell" in page.text and "P. Mitchell" in page.text
+        )
+        assert "Possibly the same person" not in page.text  # candidates: admins only
+        assert f'href="/sessions/people/{full}"' in client.get(f"/sessions/{a}").text
+        assert client.get("/sessions/people/abc").status_code == 404
+        assert client.get("/sessions/people?q=%00").status_code == 422
+        login = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+        creds = {"name": "root", "password": "correct horse battery", "csrf_token": token}
+        client.post("/login", data=creds)
+        page = client.get("/sessions/people")
+        assert "Possibly the same person" in page.text and "80&nbsp;%" in page.text
+        person = client.get(f"/sessions/people/{short}")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', person.text).group(1)  # type: ignore[union-attr]
+        r = client.post(
+            f"/sessions/people/{short}",
+            data={"csrf_token": csrf, "action": "merge", "other": str(full)},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303 and r.headers["location"] == f"/sessions/people/{full}"
+        merged = client.get(f"/sessions/people/{short}").text
+        assert "was merged into this identity" in merged and "2016, 2019" in merged
+        r = client.post(f"/sessions/people/{short}", data={"csrf_token": csrf, "action": "split"},
+                        follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303 and get_person(store, short).id == short
+        r = client.post(f"/sessions/people/{short}", data={"action": "split"})
+        assert r.status_code == 403  # no CSRF token
+    store.dispose()
