@@ -235,3 +235,22 @@ def contact_field(location: str) -> str:
     """``contacts[1].email`` → ``contact_email_1``; other locations as :func:`field_of`."""
     m = re.match(r"^contacts[\[.](\d+)\]?\.(\w+)", location.strip())
     return f"contact_{m.group(2)}_{m.group(1)}" if m else field_of(location)
+
+
+def progress_fields(form: Mapping[str, str]) -> dict[str, Any]:
+    """The posted progress form: ``actual_<target id>`` and ``year_<target id>`` per target."""
+    values = [
+        {
+            "target_id": int(k.removeprefix("actual_")),
+            "value": v,
+            "year": form.get(f"year_{k.removeprefix('actual_')}", ""),
+        }
+        for k, v in form.items()
+        if k.startswith("actual_") and k.removeprefix("actual_").isdigit() and v.strip()
+    ]
+    return {
+        "date": form.get("date", ""),
+        "narrative": form.get("narrative", ""),
+        "links": [x for x in form.get("links", "").split() if x],
+        "values": values,
+    }
