@@ -328,6 +328,8 @@ def test_pages_answer_hostile_input_with_html_never_500(web: tuple[TestClient, S
             f"/sessions/participation?by={v}&event={v}&year={v}",
             f"/sessions/{v or '%20'}",
             f"/sessions/{v or '%20'}/edit",
+            f"/sessions/people/{v or '%20'}",
+            f"/sessions/people?q={v}",
         ):
             r = client.get(url, follow_redirects=False)
             assert r.status_code < 500, (url, r.status_code)
