@@ -169,15 +169,17 @@ def _activity(a: etree._Element, name: str, k: int, report: ImportReport) -> _Ac
         lead = (parts[0][0], parts[0][1])
     else:
         lead = (None, "")
+    status = a.find("activity-status")
+    if status is None:
+        report.unmapped.append(
+            f"{name}:{a.sourceline}: <iati-activity> has no activity-status: recorded as 2 "
+            "(Implementation); check it"
+        )
     body: dict[str, Any] = {
         "title": title or ident,
         "description": _text(a.find("description")),
         "iati_identifier": ident or None,
-        "status": (
-            a.find("activity-status").get("code", "")
-            if a.find("activity-status") is not None
-            else "2"
-        ),
+        "status": status.get("code", "") if status is not None else "2",
         "countries": [],
         "regions": [],
         "sectors": [],
