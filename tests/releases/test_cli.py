@@ -38,6 +38,8 @@ def test_diff_import_releases(store: Store, tmp_path: Path) -> None:
         and "imported release 2 of wdi" in out
         and "new years for internet_use: 2025" in out
     )
+    change = 30.5 - float(old["ken2019"])
+    assert f"internet_use/female: 1 new, 1 revised, 1 removed; mean |revision| {change:.4g}" in out
     code, out, _ = run("data", "releases", "--db", store.url, "--format", "json")
     recs = json.loads(out)
     assert [(r["kind"], r["current"]) for r in recs] == [("import", True), ("bundled", False)]

@@ -60,6 +60,7 @@ def _summary(d: ReleaseDiff) -> list[str]:
     ]
     for ind, years in d.new_years:
         lines.append(f"new years for {ind}: {', '.join(map(str, years))}")
+    lines.extend(_by_series(d))
     lines.extend(f"warning: {w}" for w in d.warnings)
     big = d.largest_revision
     if big is not None:
@@ -69,6 +70,27 @@ def _summary(d: ReleaseDiff) -> list[str]:
             f"{big.old!r} -> {big.new!r} ({big.change:+.6g}){rel}"
         )
     return lines
+
+
+def _by_series(d: ReleaseDiff) -> list[str]:
+    """One line per (indicator, sex) with changes: counts and the size of the revisions."""
+    out = []
+    for ind, sex in d.scope:
+        mine = [r for r in d.revised if (r.key[0], r.key[3]) == (ind, sex)]
+        added = sum(1 for k in d.added if (k[0], k[3]) == (ind, sex))
+        removed = sum(1 for k in d.removed if (k[0], k[3]) == (ind, sex))
+        if not (mine or added or removed):
+            continue
+        text = f"{ind}/{sex}: {added} new, {len(mine)} revised, {removed} removed"
+        if mine:
+            sizes = [abs(r.change) for r in mine]
+            big = max(mine, key=lambda r: abs(r.change))
+            text += (
+                f"; mean |revision| {sum(sizes) / len(sizes):.4g}, largest {big.change:+.4g} "
+                f"({big.key[1]} {big.key[2]})"
+            )
+        out.append(text)
+    return out
 
 
 def _diff_records(d: ReleaseDiff) -> list[dict[str, Any]]:
