@@ -66,8 +66,14 @@ def test_bad_credentials(
 def test_missing_or_wrong_csrf_token_is_403(client: TestClient) -> None:
     for token in ("", "0" * 64, "\x00"):
         r = client.post("/login", data={"name": "amina", "password": PASSWORD, "csrf_token": token})
-        assert r.status_code == 403
-        assert "missing or invalid CSRF token; reload the form" in r.text
+        assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
+        assert (
+            "This form has expired or did not come from this site (missing or invalid CSRF "
+            in r.text
+        )
+    r = client.post("/logout", data={"csrf_token": "forged"})
+    assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
+    assert "reload the page and try again." in r.text
 
 
 def test_sixth_failure_in_a_row_is_429_with_retry_after(client: TestClient) -> None:

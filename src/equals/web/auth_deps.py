@@ -77,9 +77,16 @@ def csrf_for(request: Request) -> str:
     return csrf_token(secret(request), session_id(request))
 
 
+CSRF_MESSAGE = "missing or invalid CSRF token; reload the form"
+
+
+def csrf_ok(request: Request, token: str | None) -> bool:
+    return _verify_csrf(secret(request), request.cookies.get(SID_COOKIE), token)
+
+
 def check_csrf(request: Request, token: str | None) -> None:
-    if not _verify_csrf(secret(request), request.cookies.get(SID_COOKIE), token):
-        raise HTTPException(403, "missing or invalid CSRF token; reload the form")
+    if not csrf_ok(request, token):
+        raise HTTPException(403, CSRF_MESSAGE)
 
 
 def start_browser_session(request: Request, response: Response, signed: SignedIn) -> None:

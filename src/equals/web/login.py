@@ -16,6 +16,11 @@ from equals.web.pages import templates as jinja
 
 router = APIRouter(include_in_schema=False)
 
+FORM_EXPIRED = (
+    "This form has expired or did not come from this site (missing or invalid CSRF token); "
+    "reload the page and try again."
+)
+
 HTTPS_NEEDED = (
     "Sign-in needs HTTPS here: this server marks its cookies Secure, and browsers do not keep "
     "them over plain HTTP. Open the site with https://, or (for a test deployment on a trusted "
@@ -65,7 +70,8 @@ def login_submit(
     target = safe_next(next)
     if _https_needed(request):  # before the CSRF check, which cannot pass without the cookie
         return _render(request, 400, next=target, error=HTTPS_NEEDED)
-    auth.check_csrf(request, csrf_token)
+    if not auth.csrf_ok(request, csrf_token):
+        return _render(request, 403, next=target, error=FORM_EXPIRED)
     try:
         signed = sign_in(
             auth.store_of(request),
@@ -89,7 +95,14 @@ def login_submit(
 
 @router.post("/logout")
 def logout_submit(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
-    auth.check_csrf(request, csrf_token)
+    if not auth.csrf_ok(request, csrf_token):
+        return jinja.TemplateResponse(
+            request,
+            "sessions/message.html",
+            {"message": FORM_EXPIRED, "user": auth.cookie_user(request),
+             "csrf": auth.csrf_for(request)},
+            status_code=403,
+        )  # fmt: skip
     response = RedirectResponse("/sessions", status_code=303)
     auth.end_browser_session(request, response)
     return response
