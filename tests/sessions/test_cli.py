@@ -26,6 +26,7 @@ def test_help() -> None:
         ["sessions"],
         ["sessions", "parse"],
         ["sessions", "validate"],
+        ["sessions", "detect"],
         ["sessions", "analyse"],
         ["sessions", "export"],
         ["sessions", "templates"],
@@ -140,3 +141,33 @@ def test_templates() -> None:
     assert code == 2 and "nope" in err
     code, _, err = run("sessions", "parse", str(EXAMPLE), "--template", "nope")
     assert code == 2 and "nope" in err
+
+
+def test_detect_reports_each_file_and_exits_2_on_an_unreadable_one(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    files = [FIXTURES / "session-page-2019.txt", FIXTURES / "unknown-layout.txt", empty]
+    code, out, _ = run("sessions", "detect", *map(str, files), "-f", "json")
+    assert code == 2
+    rows = json.loads(out)
+    assert [r["layout"] for r in rows] == ["igf-session-page", "unknown", None]
+    assert rows[0]["igf"] == "IGF 2019 WS #267" and rows[0]["confidence"] >= 0.5
+    assert "speakers" in rows[0]["fields"] and rows[0]["warnings"] == []
+    assert rows[1]["confidence"] == 0.0 and "unknown-layout" in rows[1]["warnings"]
+    assert rows[2]["error"] == f"{empty}: cannot read session report: the file is empty"
+    code, out, _ = run("sessions", "detect", str(FIXTURES / "report-2019.txt"))
+    assert code == 0 and "igf-2019-report" in out
+    code, out, _ = run(
+        "sessions", "detect", str(FIXTURES / "report-2019.txt"), "--template", "igf-2016-workshop",
+        "-f", "json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)[0]["forced"] is True
+
+
+def test_parse_empty_file_exits_2(tmp_path: Path) -> None:
+    # Issue 10: `sessions parse` of an empty file exited 0.
+    empty = tmp_path / "empty.md"
+    empty.write_text("\n\n")
+    code, out, err = run("sessions", "parse", str(empty))
+    assert code == 2 and out == ""
+    assert " ".join(err.split()) == f"error: {empty}: cannot read session report: the file is empty"

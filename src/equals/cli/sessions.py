@@ -1,4 +1,4 @@
-"""Session report commands: parse, validate, analyse, export, templates.
+"""Session report commands: parse, detect, validate, analyse, export, templates.
 
 Exit codes: 0 success; 1 ``validate`` found errors (a required field missing or unreadable);
 2 the file cannot be read (missing, binary, corrupt DOCX) or a bad option value.
@@ -25,6 +25,7 @@ from equals.sessions import (
     load_template,
     parse_report,
     report_record,
+    report_summary,
     templates,
     to_docx,
     to_markdown,
@@ -49,7 +50,9 @@ class ExportFormat(StrEnum):
     docx = "docx"
 
 
-FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="A .txt, .md or .docx report.")]
+FileArg = Annotated[
+    Path, typer.Argument(metavar="FILE", help="A .txt, .md, .html or .docx report.")
+]
 TemplateOption = Annotated[
     str | None,
     typer.Option("--template", help="Template id (default: detected from the report)."),
@@ -83,6 +86,54 @@ def parse_cmd(
         sys.stdout.write(to_markdown(report))
     else:
         _json(report_record(report))
+
+
+@sessions_app.command("detect")
+def detect_cmd(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="One or more reports.")],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.table,
+    template: TemplateOption = None,
+) -> None:
+    """Per report: detected IGF layout and confidence, IGF id, fields found, warnings.
+
+    Exit 2 if any file cannot be read (the others are still reported)."""
+    if template is not None:
+        _check_template(template)
+    rows: list[dict[str, Any]] = []
+    unreadable = False
+    for f in files:
+        try:
+            rows.append(report_summary(parse_report(f, template=template)))
+        except EqualsError as exc:
+            unreadable = True
+            rows.append({"file": str(f), "layout": None, "error": str(exc)})
+    if format is OutputFormat.json:
+        _json(rows)
+    else:
+        table = [
+            {
+                "file": r["file"],
+                "layout": r["layout"] or "UNREADABLE",
+                "confidence": r.get("confidence"),
+                "igf": r.get("igf"),
+                "fields": len(r.get("fields", [])),
+                "warnings": ", ".join(sorted(set(r.get("warnings", [])))) or r.get("error", ""),
+            }
+            for r in rows
+        ]
+        emit(table, format, ["file", "layout", "confidence", "igf", "fields", "warnings"],
+             title="Layouts")  # fmt: skip
+    if unreadable:
+        raise typer.Exit(2)
+
+
+def _check_template(template: str) -> None:
+    try:
+        load_template(template)
+    except EqualsError as exc:
+        raise fail(str(exc)) from exc
 
 
 @sessions_app.command("validate")

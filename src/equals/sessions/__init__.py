@@ -3,7 +3,9 @@
 ::
 
     from equals.sessions import parse_report, validate_report
-    report = parse_report("igf2016-report.txt")      # text, Markdown or DOCX
+    report = parse_report("igf2016-report.txt")      # text, Markdown, HTML or DOCX
+    report.layout                                     # detected IGF layout, confidence
+    report.igf, report.participation                  # IGF 2019 WS #267; stated counts
     validate_report(report).findings                  # stable codes, severity, field
     action_areas(report)                              # Access/Skills/Leadership + evidence
 
@@ -26,6 +28,7 @@ from equals.sessions.export import report_record, to_docx, to_json, to_markdown
 from equals.sessions.model import ExtraField, ParsedReport, ParseWarning, Person, to_record
 from equals.sessions.parser import parse_report, parse_source
 from equals.sessions.reader import ReportFormat, UnreadableReportError
+from equals.sessions.summary import report_summary
 from equals.sessions.template import (
     FieldKind,
     ReportTemplate,
@@ -61,6 +64,7 @@ __all__ = [
     "parse_report",
     "parse_source",
     "report_record",
+    "report_summary",
     "templates",
     "to_docx",
     "to_json",
