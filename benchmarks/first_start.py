@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -74,6 +75,7 @@ def one_run(installer: str | None, cold: bool, limit: float, hub: Path | None) -
         env["UV_CACHE_DIR"] = str(tmp / "uv-cache")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines: list[tuple[float, str]] = []
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -120,6 +122,10 @@ def one_run(installer: str | None, cold: bool, limit: float, hub: Path | None) -
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the hub and everything it waited for (venv, installer, server): on a machine
+    # shared with other jobs, a steadier measure than wall time (not counting network waits).
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     stamp = {name: next((t for t, x in lines if pat in x), None) for name, pat in (
         ("install_start", "installing Python packages"),
         ("installed", "packages installed"),
@@ -135,6 +141,8 @@ def one_run(installer: str | None, cold: bool, limit: float, hub: Path | None) -
         "server_start_s": round(listening - server_line, 2),
         "first_request_s": round(served - listening, 2),
         "total_s": round(served, 2),
+        "cpu_s": round(cpu, 2),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
         "log": [f"{t:7.2f}s {x}" for t, x in lines[:15]],
     }
     shutil.rmtree(tmp, ignore_errors=True)
@@ -158,11 +166,13 @@ def main() -> None:
         for line in r["log"]:  # type: ignore[attr-defined]
             print("   ", line)
     print("\n| run | installer | environment s | install s | database load s | server start s "
-          "| first request s | total s |\n|--:|---|--:|--:|--:|--:|--:|--:|")  # fmt: skip
+          "| first request s | total s | CPU s | load average |\n"
+          "|--:|---|--:|--:|--:|--:|--:|--:|--:|---|")  # fmt: skip
     for i, r in enumerate(results, 1):
         print(f"| {i} | {r['installer']}{' (cold cache)' if r['cold_cache'] else ''} | "
               f"{r['environment_s']} | {r['install_s']} | {r['database_load_s']} | "
-              f"{r['server_start_s']} | {r['first_request_s']} | **{r['total_s']}** |")  # fmt: skip
+              f"{r['server_start_s']} | {r['first_request_s']} | **{r['total_s']}** | "
+              f"{r['cpu_s']} | {r['load_average'][0]} |")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     sys.exit(0)

@@ -441,16 +441,18 @@ def bound_markdown(results: list[dict[str, object]]) -> str:
     if not rows:
         return ""
     out = ["| persons | columns scanned | finest cells | bandwidth (all cores) | bound s "
-           "| ours s | ours ÷ bound |", "|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
+           "| ours wall s | wall ÷ bound | ours CPU s | CPU ÷ bound |",
+           "|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
     for r in rows:
         bw = float(r["bandwidth"]["all_threads_gb_s"])  # type: ignore[index]
         total = int(r["scan_bytes"]) + int(r["cell_bytes"])  # type: ignore[call-overload]
         bound = total / (bw * 1e9)
         est = _estimate_s(r) or math.nan
+        cpu = float(r.get("cpu_s") or math.nan)  # type: ignore[arg-type]
         out.append(
             f"| {int(r['persons']):,} | {int(r['scan_bytes']) / 1e6:,.0f} MB | "  # type: ignore[call-overload]
             f"{int(r['cells']):,} ({int(r['cell_bytes']) / 1e6:,.0f} MB) | {bw:.1f} GB/s | "  # type: ignore[call-overload]
-            f"{bound:.3f} | {est:.2f} | {est / bound:.0f}× |"
+            f"{bound:.3f} | {est:.2f} | {est / bound:.0f}× | {cpu:.2f} | {cpu / bound:.0f}× |"
         )
     return "\n".join(out) + "\n"
 
