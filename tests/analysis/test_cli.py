@@ -62,3 +62,22 @@ def test_parity_years(loaded_db_url: str) -> None:
     assert code == 2
     code, out, output = run(loaded_db_url, "parity-years", "KEN", "internet_use")
     assert code == 0 and "not enough data" in output
+
+
+def test_headlines_and_pace(loaded_db_url: str) -> None:
+    code, out, _ = run(loaded_db_url, "headlines", "account_ownership", "--format", "json")
+    assert code == 0
+    groups = json.loads(out)
+    world = groups[0]
+    assert world["label"] == "World" and 0 < world["coverage_women"] <= 1
+    code, out, _ = run(
+        loaded_db_url, "headlines", "account_ownership", "--level", "countries", "--format", "csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    # the world total is the sum of the countries (each rate × its population, ages 15+)
+    total = sum(float(r["women_without"]) for r in rows)
+    assert abs(total - world["women_without"]) < 1e-6 * total
+    code, _, output = run(loaded_db_url, "headlines", "women_in_parliament")
+    assert code == 2 and "internet_use" in output
+    code, out, _ = run(loaded_db_url, "pace", "women_in_parliament", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["kind"] == "world"

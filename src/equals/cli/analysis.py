@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +13,10 @@ import typer
 
 from equals.analysis import records
 from equals.analysis.audit import data_gap_audit
+from equals.analysis.headline import AGE_BASE, headlines
 from equals.analysis.index import compute_index
 from equals.analysis.method import Aggregation, WeightScheme, load_method
+from equals.analysis.pace import group_pace
 from equals.analysis.trends import country_trend
 from equals.cli.app import app
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, open_evidence
@@ -160,3 +163,74 @@ def parity_years_command(
         high = trend.parity_year_high or f"after {trend.last_year + trend.method.horizon}"  # type: ignore[operator]
         title += f" (95% prediction interval: {trend.parity_year_low}-{high})"
     emit(records.trend_rows(trend), format, list(records.TREND_ROW_KEYS), title=title)
+
+
+class HeadlineLevel(StrEnum):
+    groups = "groups"
+    countries = "countries"
+
+
+@app.command("headlines")
+def headlines_command(
+    indicator: Annotated[
+        str, typer.Argument(metavar="INDICATOR", help=f"One of {', '.join(AGE_BASE)}.")
+    ],
+    level: Annotated[
+        HeadlineLevel, typer.Option(help="World, regions, income groups; or countries.")
+    ] = HeadlineLevel.groups,
+    db: DbOption = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """How many women and men do not use the Internet, own no phone or have no account.
+
+    Each country's latest rates by sex applied to the World Bank population of that sex, year
+    and age base; groups sum their countries with data and state the coverage (share of the
+    group's women in countries with data) and the years used.
+    """
+    ev = open_evidence(db)
+    try:
+        h = headlines(ev, indicator)
+    except EqualsError as exc:
+        raise fail(str(exc), 2) from exc
+    title = f"Women and men who {h.meaning} ({h.age_note}); population: {h.population_source}"
+    if level is HeadlineLevel.countries:
+        rows = [asdict(c) for c in h.countries]
+        emit(rows, format, list(rows[0]) if rows else ["country"], title=title)
+        return
+    rows = [
+        {**asdict(g), "year_mix": ";".join(f"{y}:{n}" for y, n in g.year_mix)} for g in h.groups
+    ]
+    columns = list(rows[0])
+    if format is OutputFormat.table:
+        columns = [
+            "label",
+            "women_without",
+            "men_without",
+            "fewer_women",
+            "female_rate_weighted",
+            "male_rate_weighted",
+            "countries",
+            "coverage_women",
+            "year_min",
+            "year_max",
+        ]
+    emit(rows, format, columns, title=title)
+
+
+@app.command("pace")
+def pace_command(
+    indicator: Annotated[str, typer.Argument(metavar="INDICATOR")],
+    db: DbOption = None,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Pace towards parity by region, income group and world: the mean annual change of the
+    parity score of the countries with a trend, unweighted and weighted by female population."""
+    ev = open_evidence(db)
+    try:
+        pace = group_pace(ev, indicator)
+    except EqualsError as exc:
+        raise fail(str(exc), 2) from exc
+    rows = [
+        {**asdict(g), "statuses": ";".join(f"{k}:{n}" for k, n in g.statuses)} for g in pace.groups
+    ]
+    emit(rows, format, list(rows[0]), title=f"Weights: {pace.weights_source}")
