@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from equals.core.errors import UnknownCountryError
 from equals.core.vocabulary import Sex
@@ -91,6 +92,7 @@ def test_publication_contents(run: IndicatorRun) -> None:
     assert obs.se == pytest.approx(100 * total.se)
     assert obs.ci_low == pytest.approx(100 * total.ci_low)  # type: ignore[operator]
     assert obs.n == total.n and obs.flags == total.flags
+    assert obs.ci_level == 0.95  # the run's default level, stored with the interval
     breakdowns = {o.breakdown for o in pub.observations if o.indicator == "internet_use"}
     assert {"", "location=urban", "age_group=15-24", "labour_force=employed"} <= breakdowns
 
@@ -148,7 +150,7 @@ def test_failure_writes_nothing(store: Store, run: IndicatorRun) -> None:
     assert "KEN" in info.value.suggestions
     # a failure in the middle of the inserts (duplicate key) also rolls back
     good = publication(run)
-    with pytest.raises(Exception):  # noqa: B017 - IntegrityError of the driver
+    with pytest.raises(IntegrityError, match="UNIQUE constraint failed: observations"):
         store.publish(good.source, (*good.observations, good.observations[0]))
     assert (count(store), store.data_version()) == before
     assert SOURCE_ID not in Evidence(store).sources()
@@ -363,3 +365,39 @@ def test_to_observations_refuses_synthetic_runs_in_the_library_too(tmp_path: Pat
         to_observations(run, source, country="KEN", year=2024)
     pub = to_observations(run, source, country="KEN", year=2024, allow_synthetic=True)
     assert pub.source.title.startswith("SYNTHETIC") and pub.observations
+
+
+# -- migration 0005: the confidence level of published intervals --------------------------------
+def test_migration_0005_keeps_rows_and_leaves_old_levels_unknown(tmp_path: Path) -> None:
+    """A survey row published before 0005 keeps its interval; its level stays NULL (it was
+    not recorded, so it is not guessed), and the pages say so instead of "95% CI"."""
+    from equals.web.pages import fmt_ci
+
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    _populate_0001(store)
+    with store.transaction() as conn:
+        command.upgrade(store._alembic_config(conn), "0004")
+        conn.execute(
+            text(
+                "UPDATE observations SET se = 1.2, ci_low = 23.1, ci_high = 27.9, n = 800"
+                " WHERE area_code = 'KEN'"
+            )
+        )
+    store.migrate()
+    with store.connect() as conn:
+        row = conn.execute(select(S.observations)).mappings().one()
+    assert (row["ci_low"], row["ci_high"], row["ci_level"]) == (23.1, 27.9, None)
+    obs = Evidence(store).observations(indicator="internet_use", country="KEN")
+    assert obs[0].ci_level is None
+    assert fmt_ci(obs[0].ci_low, obs[0].ci_high, obs[0].ci_level) == (
+        "CI (level not recorded) 23.1–27.9"
+    )
+    with store.transaction() as conn:  # and back down: the column goes, the rows stay
+        command.downgrade(store._alembic_config(conn), "0004")
+    with store.connect() as conn:
+        cols = {c["name"] for c in conn.execute(text("PRAGMA table_info(observations)")).mappings()}
+        assert (
+            "ci_level" not in cols
+            and conn.execute(select(func.count()).select_from(S.observations)).scalar_one() == 1
+        )
+    store.dispose()

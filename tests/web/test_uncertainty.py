@@ -58,6 +58,7 @@ def publish_survey(url: str) -> None:
             ci_high=hi,
             n=n,
             flags=flags,
+            ci_level=0.95,  # stored with the estimates: the pages say "95% CI" because of it
         )
         for year, sex, value, se, lo, hi, n, flags in ESTIMATES
     ]
@@ -127,4 +128,7 @@ def test_template_filters() -> None:
     from equals.web.pages import fmt_ci, fmt_pm
 
     assert fmt_pm(None) == "" and fmt_pm(1.234) == " ± 1.2"
-    assert fmt_ci(44.6, 49.4) == "95% CI 44.6–49.4" and fmt_ci(None, 1.0) == ""
+    assert fmt_ci(44.6, 49.4, 0.95) == "95% CI 44.6–49.4" and fmt_ci(None, 1.0) == ""
+    assert fmt_ci(44.6, 49.4, 0.9) == "90% CI 44.6–49.4"
+    assert fmt_ci(44.6, 49.4, 0.995) == "99.5% CI 44.6–49.4"
+    assert fmt_ci(44.6, 49.4) == "CI (level not recorded) 44.6–49.4"

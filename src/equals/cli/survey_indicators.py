@@ -1,7 +1,8 @@
 """``equals survey indicators``: every ITU indicator a mapping allows, optionally published.
 
-A thin adapter over :mod:`equals.indicators.microdata`. A mapping with problems prints the
-full report and exits with code 2 before anything is estimated.
+A thin adapter over the library workflow :mod:`equals.evidence.survey_indicators` (validate →
+run → publish). A mapping with problems prints the full report and exits with code 2 before
+anything is estimated; a publication that cannot be made is refused before the run.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -27,18 +28,14 @@ from equals.cli.context import engine_options
 from equals.cli.survey import DfOpt, EngineOpt, FileArg, LevelOpt, survey_app
 from equals.core.errors import EqualsError
 from equals.evidence.records import to_csv
-from equals.indicators.microdata import (
-    IndicatorRun,
-    MappingError,
-    Publication,
-    SurveyMapping,
-    load_mapping,
-    run_indicators,
-    survey_source,
-    to_observations,
+from equals.evidence.survey_indicators import (
+    PublishRequest,
+    SurveyIndicatorsResult,
+    plan_survey_indicators,
+    publish_survey_indicators,
+    run_survey_indicators,
 )
-from equals.indicators.microdata.mapping import SourceInfo
-from equals.indicators.microdata.publish import check_publishable
+from equals.indicators.microdata import MappingError
 from equals.indicators.microdata.runner import RECORD_COLUMNS
 from equals.survey import DfRule, EstimationOptions, open_engine
 from equals.survey.results import TABLE_STAT_COLUMNS
@@ -47,58 +44,16 @@ OUT_SUFFIXES = (".csv", ".json", ".parquet")
 TABLE_COLUMNS = ["itu_code", "statistic", "sex", "breakdown", *TABLE_STAT_COLUMNS, "flags"]
 
 
-def _document(run: IndicatorRun, published: dict[str, Any] | None) -> dict[str, Any]:
-    """The JSON document: data, mapping, results (tidy rows), skipped, published."""
-    return {**run.to_record(), "published": published}
-
-
-def _write(run: IndicatorRun, out: Path, published: dict[str, Any] | None) -> None:
+def _write(result: SurveyIndicatorsResult, out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix == ".json":
-        text = json.dumps(_document(run, published), ensure_ascii=False, indent=2)
+        text = json.dumps(result.to_record(), ensure_ascii=False, indent=2)
         out.write_text(text + "\n", encoding="utf-8")
     elif suffix == ".csv":
-        rows = [{**r, "flags": ";".join(r["flags"])} for r in run.records()]
+        rows = [{**r, "flags": ";".join(r["flags"])} for r in result.run.records()]
         out.write_text(to_csv(rows, RECORD_COLUMNS))
     else:
-        run.frame().to_parquet(out, index=False)
-
-
-def _source_info(mapping: SurveyMapping, given: dict[str, str | None]) -> SourceInfo:
-    base = mapping.source or SourceInfo()
-    fields = {k: v for k, v in given.items() if v}
-    return SourceInfo(**{**base.to_descriptor(), **fields})
-
-
-def _publish(
-    run: IndicatorRun,
-    db: str | None,
-    info: SourceInfo,
-    country: str,
-    year: int,
-    *,
-    allow_synthetic: bool,
-) -> tuple[Publication, dict[str, Any]]:
-    source = survey_source(info, data=Path(run.data).name, country=country, year=year)
-    store = open_store(db)
-    try:
-        pub = to_observations(
-            run, source, country=country, year=year, allow_synthetic=allow_synthetic
-        )
-        report = store.publish(pub.source, pub.observations)
-    finally:
-        store.dispose()
-    summary = {
-        "source": report.source,
-        "observations": report.observations,
-        "replaced": report.replaced,
-        "indicators": sorted({o.indicator for o in pub.observations}),
-        "not_published": [
-            {"indicator": n.indicator, "itu_code": n.itu_code, "reason": n.reason}
-            for n in pub.not_published
-        ],
-    }
-    return pub, summary
+        result.run.frame().to_parquet(out, index=False)
 
 
 @survey_app.command("indicators")
@@ -167,70 +122,56 @@ def indicators_cmd(
     """
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         raise fail(f"--out must end in {', '.join(OUT_SUFFIXES)}, got {out.name!r}")
-    try:
-        m = load_mapping(mapping)
-    except MappingError as exc:
-        raise fail(exc.report.render()) from exc
-    info = _source_info(
-        m,
-        {
+    request = None
+    if publish:
+        fields = {
             "id": source_id,
             "title": source_title,
             "organisation": source_organisation,
             "licence": licence,
             "licence_url": licence_url,
-        },
-    )
-    iso3 = (country or m.country or "").strip().upper()
-    yr = year if year is not None else m.year
-    if publish:
-        try:  # before the run: a refusal should not wait for the estimates
-            check_publishable(file, allow_synthetic=allow_synthetic)
-        except EqualsError as exc:
-            raise fail(exc) from exc
-        missing = [n for n, v in (("--country", iso3), ("--year", yr)) if not v]
-        if missing:
-            raise fail(f"--publish needs {' and '.join(missing)} (or the mapping's country/year)")
-        try:
-            survey_source(info, data=Path(file).name, country=iso3, year=int(yr or 0))
-        except EqualsError as exc:
-            raise fail(exc) from exc
-    try:
-        eng = open_engine(engine, file, **engine_options(engine, spark_master))
-        run = run_indicators(
-            file,
-            m,
-            engine=eng,
-            indicators=indicator,
-            options=EstimationOptions(level=level, df=df),
+        }
+        request = PublishRequest(
+            country=country,
+            year=year,
+            source={k: v for k, v in fields.items() if v},
+            allow_synthetic=allow_synthetic,
         )
+    options = EstimationOptions(level=level, df=df)
+    try:
+        plan = plan_survey_indicators(file, mapping, publish=request)
+        engine_ = open_engine(engine, file, **engine_options(engine, spark_master))
+        run = run_survey_indicators(plan, engine=engine_, indicators=indicator, options=options)
     except MappingError as exc:
         raise fail(exc.report.render()) from exc
     except EqualsError as exc:
         raise fail(exc) from exc
-    published: dict[str, Any] | None = None
-    if publish:
+    result = SurveyIndicatorsResult(run)
+    if request is not None:
+        store = open_store(db)
         try:
-            _, published = _publish(
-                run, db, info, iso3, int(yr or 0), allow_synthetic=allow_synthetic
-            )
+            published = publish_survey_indicators(plan, run, store)
         except EqualsError as exc:
-            raise fail(f"nothing was published: {exc}") from exc
+            raise fail(f"nothing was published: {exc}", 2) from exc
+        finally:
+            store.dispose()
+        result = SurveyIndicatorsResult(run, published)
     if out is not None:
-        _write(run, out, published)
+        _write(result, out)
     for s in run.skipped:
         say(f"skipped {s.indicator.itu_code}: {s.reason}", console=err)
-    if published is not None:
+    if result.published is not None:
+        p = result.published
         say(
-            f"published {published['observations']} observations of "
-            f"{', '.join(published['indicators']) or 'no indicator'} as source "
-            f"{published['source']} (replaced {published['replaced']})",
+            f"published {p.observations} observations of "
+            f"{', '.join(p.indicators) or 'no indicator'} as source {p.source} "
+            f"(replaced {p.replaced}; intervals at {round(p.ci_level * 100, 2):g}%)",
             console=err,
         )
-        for n in published["not_published"]:
-            say(f"not published {n['itu_code']}: {n['reason']}", console=err)
+        for n in p.not_published:
+            say(f"not published {n.itu_code}: {n.reason}", console=err)
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(_document(run, published), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.to_record(), ensure_ascii=False, indent=2) + "\n")
         return
     rows = run.records()
     cols = list(RECORD_COLUMNS) if format is OutputFormat.csv else TABLE_COLUMNS

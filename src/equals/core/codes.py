@@ -55,6 +55,16 @@ _FALLBACKS: dict[str, tuple[str, str]] = {
     "too-many-terms": ("archive", "A full-text search with more terms than allowed."),
     "unknown-template": ("archive", "No report template has this id."),
     "no-report": ("archive", "A report was expected (as text or fields) but none was given."),
+    "unknown-person": ("archive", "No person of the session archive has this id."),
+    "already-merged": ("archive", "The two people are already one identity."),
+    "not-merged": ("archive", "The person is not merged into another, so cannot be split off."),
+    "same-person": ("archive", "A person cannot be marked distinct from itself."),
+    # backup
+    "backup-invalid": (
+        "backup",
+        "A backup package that cannot be restored (wrong format, damaged or from an "
+        "incompatible version); nothing was written.",
+    ),
     # partners
     "unknown-partner": ("partners", "No partner has this id."),
     "unknown-organization": ("partners", "No organization has this id."),

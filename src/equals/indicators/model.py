@@ -43,9 +43,9 @@ class Observation:
     own status code (``E`` estimated, ``Unreliable``, ``‡`` UIS estimation...).
 
     Estimates published from survey microdata also carry their uncertainty, in the unit of
-    ``value``: ``se``, the confidence interval ``ci_low``–``ci_high``, the unweighted ``n`` and
-    the quality ``flags`` (``small_n``, ``use_with_caution``, ``unreliable``...). Bundled
-    observations leave them ``None``.
+    ``value``: ``se``, the confidence interval ``ci_low``–``ci_high`` at level ``ci_level``,
+    the unweighted ``n`` and the quality ``flags`` (``small_n``, ``use_with_caution``,
+    ``unreliable``...). Bundled observations leave them ``None``.
     """
 
     indicator: str
@@ -62,3 +62,4 @@ class Observation:
     ci_high: float | None = None
     n: int | None = None
     flags: tuple[str, ...] | None = None
+    ci_level: float | None = None  # confidence level of ci_low/ci_high (e.g. 0.95)

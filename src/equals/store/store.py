@@ -361,6 +361,7 @@ def _observation_row(x: Observation) -> dict[str, Any]:
         "se": x.se,
         "ci_low": x.ci_low,
         "ci_high": x.ci_high,
+        "ci_level": x.ci_level,
         "n": x.n,
         "flags": None if x.flags is None else ";".join(x.flags),
     }

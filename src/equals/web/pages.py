@@ -9,6 +9,8 @@ suggestions (the JSON API keeps its own JSON errors).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -104,11 +106,28 @@ def fmt_pm(se: float | None, digits: int = 1) -> str:
     return "" if se is None else f" ± {fmt_num(se, digits)}"
 
 
-def fmt_ci(low: float | None, high: float | None, digits: int = 1) -> str:
-    """``95% CI 44.6–49.4``; empty when either bound is missing."""
+def ci_label(level: float | None) -> str:
+    """``95% CI`` only when the interval's stored level is 95% (``90% CI`` at 0.90…);
+    ``CI (level not recorded)`` for estimates published before levels were stored."""
+    if level is None or not math.isfinite(level) or not 0 < level < 1:
+        return "CI (level not recorded)"
+    return f"{round(level * 100, 2):g}% CI"
+
+
+def fmt_ci(
+    low: float | None, high: float | None, level: float | None = None, digits: int = 1
+) -> str:
+    """``95% CI 44.6–49.4`` (the label names the stored level); empty without both bounds."""
     if low is None or high is None:
         return ""
-    return f"95% CI {fmt_num(low, digits)}–{fmt_num(high, digits)}"
+    return f"{ci_label(level)} {fmt_num(low, digits)}–{fmt_num(high, digits)}"
+
+
+def ci_legend(rows: Iterable[ObservationRow]) -> str:
+    """What a survey card's bracketed intervals are: ``95% confidence interval`` when all are
+    at 95%, every level present otherwise."""
+    labels = sorted({ci_label(r.ci_level) for r in rows if r.ci_low is not None})
+    return " / ".join(lab.replace("CI", "confidence interval") for lab in labels)
 
 
 def flag_label(flag: str) -> str:
@@ -163,6 +182,8 @@ def _survey_estimates(
                 "se": r.se,
                 "ci_low": r.ci_low,
                 "ci_high": r.ci_high,
+                "ci_level": r.ci_level,
+                "ci_label": ci_label(r.ci_level),
                 "n": r.n,
                 "flags": list(r.flags or ()),
                 "source": r.source,
@@ -195,6 +216,7 @@ templates.env.globals.update(
     unit_suffix=unit_suffix,
     FEMALE_SHARE=IndicatorKind.FEMALE_SHARE,
     fmt_ci=fmt_ci,
+    ci_legend=ci_legend,
     flag_label=flag_label,
     flag_help=flag_help,
 )

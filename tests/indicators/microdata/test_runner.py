@@ -186,7 +186,7 @@ def test_cli_json_and_out_files(survey_csv: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert set(doc) == {"data", "mapping", "results", "skipped", "published"}
+    assert set(doc) == {"data", "mapping", "ci_level", "results", "skipped", "published"}
     assert doc["published"] is None and doc["skipped"] == []
     assert {r["itu_code"] for r in doc["results"]} == {"HH7"}
     frame = pd.read_parquet(tmp_path / "r.parquet")

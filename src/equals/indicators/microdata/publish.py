@@ -167,6 +167,7 @@ def to_observations(
                     ci_high=_scaled(e.ci_high, factor),
                     n=e.n,
                     flags=e.flags,
+                    ci_level=None if e.ci_low is None else run.ci_level,
                 )
             )
     return Publication(source, tuple(observations), tuple(skipped))

@@ -119,6 +119,7 @@ class IndicatorRun:
     mapping: str
     results: tuple[IndicatorResult, ...]
     skipped: tuple[Skipped, ...]
+    ci_level: float = 0.95  # the confidence level of every interval (EstimationOptions.level)
 
     def result(self, indicator: str) -> IndicatorResult:
         key = indicator.strip().casefold()
@@ -191,6 +192,7 @@ class IndicatorRun:
         return {
             "data": self.data,
             "mapping": self.mapping,
+            "ci_level": self.ci_level,
             "results": self.records(),
             "skipped": [s.to_record() for s in self.skipped],
         }
@@ -337,7 +339,7 @@ def run_indicators(
                 notes=t.notes,
             )
     ordered = tuple(results[t.indicator.id] for t in tasks)
-    return IndicatorRun(base.location, mapping.name, ordered, tuple(skipped))
+    return IndicatorRun(base.location, mapping.name, ordered, tuple(skipped), options.level)
 
 
 def _strip(result: Any) -> Any:

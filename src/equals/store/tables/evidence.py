@@ -80,6 +80,7 @@ observations = Table(
     Column("se", Float),
     Column("ci_low", Float),
     Column("ci_high", Float),
+    Column("ci_level", Float),  # confidence level of ci_low/ci_high, e.g. 0.95 (0005)
     Column("n", Integer),
     Column("flags", Text),  # quality flags, ";"-separated
     UniqueConstraint(

@@ -30,9 +30,21 @@
           se: s.se,
           ci_low: s.ci_low,
           ci_high: s.ci_high,
+          ci_label: s.ci_label || "CI (level not recorded)",
           n: s.n,
         };
       });
+  }
+
+  // "95% confidence intervals" only when every interval shown is at 95%.
+  function ciCaption(pts) {
+    var labels = {};
+    pts.forEach(function (p) { if (hasCi(p)) labels[p.ci_label] = true; });
+    var list = Object.keys(labels).sort();
+    if (list.length === 1 && list[0].indexOf("%") > 0) {
+      return list[0].replace("CI", "confidence intervals");
+    }
+    return "confidence intervals (" + (list.join(", ") || "level not recorded") + ")";
   }
 
   function hasCi(p) {
@@ -74,12 +86,13 @@
     ];
     if (withCi) {
       tooltip.push({ field: "se_text", title: "± SE" });
-      tooltip.push({ field: "ci_text", title: "95% CI" });
+      tooltip.push({ field: "ci_text", title: "Confidence interval" });
       tooltip.push({ field: "n_text", title: "n" });
       tooltip.push({ field: "flag", title: "Flags" });
       pts.forEach(function (p) {
         p.se_text = p.se === null || p.se === undefined ? "–" : "± " + EQ.fmt(p.se);
-        p.ci_text = hasCi(p) ? EQ.fmt(p.ci_low) + "–" + EQ.fmt(p.ci_high) : "–";
+        // The label names the level stored with the estimate ("95% CI", "90% CI", …).
+        p.ci_text = hasCi(p) ? p.ci_label + " " + EQ.fmt(p.ci_low) + "–" + EQ.fmt(p.ci_high) : "–";
         p.n_text = p.n === null || p.n === undefined ? "–" : String(p.n);
       });
     }
@@ -169,7 +182,7 @@
       description:
         "Line chart of " + (el.dataset.title || "the indicator") + " for " +
         sexes.join(" and ").toLowerCase() + ", " + lo + " to " + hi + "." +
-        (withCi ? " Shaded bands and error bars: 95% confidence intervals of survey estimates." : ""),
+        (withCi ? " Shaded bands and error bars: " + ciCaption(pts) + " of survey estimates." : ""),
       width: "container",
       height: 170,
       autosize: { type: "fit", contains: "padding" },
