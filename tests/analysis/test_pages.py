@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -78,6 +79,11 @@ def test_charts_draw_in_chromium(browser: Any, live_server: str) -> None:
             page.wait_for_selector(f"{chart}[data-state=ready]", timeout=60_000)
             assert page.locator(f"{chart} svg").count() == 1
             assert page.locator(".js-download[data-format=svg]").first.is_visible()
+            for fmt, magic in (("svg", b"<svg"), ("png", b"\x89PNG")):
+                with page.expect_download() as dl:
+                    page.locator(f".js-download[data-format={fmt}]").first.click()
+                path = dl.value.path()
+                assert path is not None and magic in Path(path).read_bytes()[:64]
             code = page.locator(".js-embed-code").first.input_value()
             assert code.startswith('<iframe src="http') and "embed=1" in code
         # phone layout: the ranking page still draws and nothing overflows the viewport width
