@@ -368,12 +368,13 @@ def test_to_observations_refuses_synthetic_runs_in_the_library_too(tmp_path: Pat
 
 
 # -- migration 0005: the confidence level of published intervals --------------------------------
-def test_migration_0005_keeps_rows_and_leaves_old_levels_unknown(tmp_path: Path) -> None:
+def _check_0005(store: Store) -> None:
     """A survey row published before 0005 keeps its interval; its level stays NULL (it was
     not recorded, so it is not guessed), and the pages say so instead of "95% CI"."""
+    from sqlalchemy import inspect
+
     from equals.web.pages import fmt_ci
 
-    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
     _populate_0001(store)
     with store.transaction() as conn:
         command.upgrade(store._alembic_config(conn), "0004")
@@ -395,9 +396,25 @@ def test_migration_0005_keeps_rows_and_leaves_old_levels_unknown(tmp_path: Path)
     with store.transaction() as conn:  # and back down: the column goes, the rows stay
         command.downgrade(store._alembic_config(conn), "0004")
     with store.connect() as conn:
-        cols = {c["name"] for c in conn.execute(text("PRAGMA table_info(observations)")).mappings()}
-        assert (
-            "ci_level" not in cols
-            and conn.execute(select(func.count()).select_from(S.observations)).scalar_one() == 1
-        )
-    store.dispose()
+        cols = {c["name"] for c in inspect(conn).get_columns("observations")}
+        rows = conn.execute(select(func.count()).select_from(S.observations)).scalar_one()
+    assert "ci_level" not in cols and "ci_low" in cols and rows == 1
+
+
+def test_migration_0005_sqlite(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        _check_0005(store)
+    finally:
+        store.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")
+def test_migration_0005_postgres(pg_url: str) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    store = Store(fresh_database(pg_url, f"equals_ci_level_mig_{worker}"))
+    try:
+        _check_0005(store)
+    finally:
+        store.dispose()
