@@ -155,3 +155,24 @@ def test_csv_that_is_not_utf8_gets_one_line(tmp_path: Path) -> None:
     )
     code, err = _cli(path, "--mean", "y")
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_engine_refuses_nan_weights_too(tmp_path: Path) -> None:
+    """The check is one portable SQL pass: Spark SQL answers it as DuckDB does."""
+    import shutil
+
+    from equals.survey import spark as spark_mod
+    from tests.conftest import require
+
+    require(spark_mod.spark_available(), "pyspark is not installed")
+    require(shutil.which("java") is not None, "Java (17) is not installed")
+    path = csv_file(tmp_path, w=[math.nan, 2.0, 1.0, 1.5, 2.0, 1.0])
+    spark_mod.spark_session(None, {"spark.sql.adaptive.enabled": "false"})
+    try:
+        engine = spark_mod.SparkEngine(path)
+        with pytest.raises(NonFiniteValueError, match="weight column 'w' has 1 non-finite value"):
+            estimate(path, DESIGN, [mean("y")], engine=engine)
+    finally:
+        spark_mod.stop_spark()
