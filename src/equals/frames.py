@@ -10,6 +10,7 @@ file) and loads the bundled data on first use, as ``equals init`` does.
 
 from __future__ import annotations
 
+from pathlib import Path
 from threading import Lock
 
 import pandas as pd
@@ -26,8 +27,11 @@ from equals.evidence.records import (
     indicator_record,
     observation_record,
 )
+from equals.evidence.survey_indicators import PublishRequest
+from equals.evidence.survey_indicators import survey_indicators as run_survey_workflow
 from equals.settings import default_db_url
 from equals.store import Store
+from equals.survey import EstimationOptions
 
 _open: dict[str, Evidence] = {}
 _lock = Lock()
@@ -104,3 +108,29 @@ def gaps(
         metric=metric,
     )
     return pd.DataFrame([gap_record(r) for r in rows], columns=list(GAP_COLUMNS))
+
+
+def survey_indicators(
+    data: str | Path | pd.DataFrame,
+    mapping: str | Path,
+    *,
+    level: float = 0.95,
+    indicators: list[str] | None = None,
+    publish: bool = False,
+    country: str | None = None,
+    year: int | None = None,
+    db: str | None = None,
+) -> pd.DataFrame:
+    """Every ITU indicator ``mapping`` allows from survey microdata, as a tidy DataFrame (one
+    row per indicator, statistic, sex and breakdown, with SE, CI at ``level``, n and flags);
+    with ``publish`` also stored in ``db`` — the workflow of ``equals survey indicators``."""
+    request = PublishRequest(country=country, year=year) if publish else None
+    result = run_survey_workflow(
+        data,
+        mapping,
+        indicators=indicators,
+        options=EstimationOptions(level=level),
+        publish=request,
+        store=connect(db).store if publish else None,
+    )
+    return result.run.frame()

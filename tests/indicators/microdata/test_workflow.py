@@ -162,3 +162,19 @@ def test_default_level_is_stored_as_95(survey_frame: pd.DataFrame, store: Store)
     total = next(r for r in rows if r.sex is Sex.TOTAL)
     assert total.ci_level == 0.95 and total.se is not None and total.ci_high is not None
     assert total.ci_high - total.value == pytest.approx(Z95 * total.se, rel=1e-9)
+
+
+def test_notebook_function_is_the_same_workflow(survey_csv: Path, store: Store) -> None:
+    from equals.frames import survey_indicators as frame_of
+
+    frame = frame_of(survey_csv, MAPPING, level=0.9, publish=True, country="KEN", db=store.url)
+    hh7 = frame[
+        (frame["itu_code"] == "HH7") & (frame["sex"] == "total") & (frame["breakdown"] == "")
+    ]
+    row = hh7[hh7["statistic"] == "proportion"].iloc[0]
+    assert row["ci_high"] - row["estimate"] == pytest.approx(Z90 * row["se"], rel=1e-9)
+    published = Evidence(store).observations(
+        indicator="internet_use", country="KEN", source="test-ict-survey-2023"
+    )
+    total = next(r for r in published if r.sex is Sex.TOTAL)
+    assert total.ci_level == 0.9 and total.value == pytest.approx(100 * row["estimate"])
