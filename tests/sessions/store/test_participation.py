@@ -115,3 +115,17 @@ def test_api_json_csv_and_page(tmp_path: Path) -> None:
         assert client.get("/sessions/participation?year=%C2%B2").status_code == 422
         assert client.get("/sessions/participation?by=%00").status_code == 200
     store.dispose()
+
+
+def test_the_session_page_shows_what_the_report_states(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'page.db'}"
+    store = Store(url)
+    store.migrate()
+    report = parse_report((FIXTURES / "report-2019.txt").read_text("utf-8"))
+    sid = file_report(store, report, actor=Actor.cli(), event=EventRef("IGF", 2019)).session_id
+    with TestClient(create_app(Settings(db_url=url, init_on_start=False))) as client:
+        page = client.get(f"/sessions/{sid}").text
+    assert "45 women of 100 participants" in page
+    assert "Women among speakers: 3 of 5" in page and "Women among moderators: 1 of 1" in page
+    assert "gender was discussed" in page
+    store.dispose()
