@@ -131,3 +131,35 @@ def test_docx_export_round_trips(fields: list[tuple[str, str]]) -> None:
     before, after = to_record(report), to_record(parse_report(to_docx(report)))
     for key in ("title", "date", "start_time", "organizers", "speakers", "key_issues", "extra"):
         assert before[key] == after[key], key
+
+
+@FAST
+@given(st.text())
+def test_html_never_raises_but_the_clean_error(text: str) -> None:
+    try:
+        report = parse_report(f"<html><body><p>{text}</p><script>x</script></body></html>",
+                              format="html")  # fmt: skip
+    except UnreadableReportError as exc:
+        assert "no text" in str(exc) or "empty" in str(exc)
+    else:
+        json.dumps(to_record(report), ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Session Title: bad \ud800 title\nDate: 9 December 2016",  # a lone surrogate
+        "Session Title: a\x00b",
+        "Session Title: " + "x" * 1_000_000,
+        "Key Issues raised: " + "word " * 200_000,
+        ":" * 100_000,
+        "Estimate the overall number of the participants present at the session: " + "9" * 40,
+        "\n".join(["## Speaker"] * 5000),
+        "| a |" * 10000,
+    ],
+)
+def test_odd_input_gives_a_report_that_serialises(text: str) -> None:
+    report = parse_report(text)
+    json.dumps(to_record(report), ensure_ascii=False).encode("utf-8")
+    validate_report(report)
+    assert report.participation is None or report.participation.participants is None

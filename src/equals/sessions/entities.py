@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -102,14 +102,23 @@ def country_name(text: str) -> str | None:
     return _country_name(clean(text)) if len(text) < 200 else None
 
 
-@lru_cache(maxsize=8192)
+@cache
+def _countries() -> dict[str, str]:
+    """Every country's name, official name and common name (casefolded) → its short name:
+    pycountry's lookup, read once into a dict (a lookup per string scans every country)."""
+    import pycountry
+
+    table: dict[str, str] = {}
+    for c in pycountry.countries:
+        short = str(getattr(c, "common_name", None) or c.name)
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                table.setdefault(str(value).casefold(), short)
+    return table
+
+
 def _country_name(t: str) -> str | None:
     if len(t) < 4 or not t[0].isupper():
         return None
-    import pycountry
-
-    try:
-        c = pycountry.countries.lookup(t)
-    except LookupError:
-        return None
-    return str(getattr(c, "common_name", None) or c.name)
+    return _countries().get(t.casefold())

@@ -164,8 +164,8 @@ class _Walker:
                 self.lines.append(Line(text=""))
         if el.text:
             self.buffer.append(_inline(el.text))
-        if depth >= _MAX_DEPTH:
-            self.buffer.append(" ".join(self.text_of(el).split()))
+        if depth >= _MAX_DEPTH:  # deeper than any real page: its text, in one piece
+            self.buffer.append(" ".join(el.text_content().split()))
         else:
             for child in el:
                 self.walk(child, depth + 1)
@@ -183,22 +183,25 @@ def lines_from_html(text: str, name: str) -> tuple[tuple[Line, ...], int]:
     import lxml.html
 
     parser = lxml.html.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, recover=True
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=True
     )
     try:
         root = lxml.html.document_fromstring(text.replace("\x00", ""), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise UnreadableReportError(name, f"not readable HTML ({exc})") from None
+    dropped = sum(1 for _ in root.iter(*_ACTIVE))
+    title = root.find(".//title")
+    title_text = " ".join(title.text_content().split()) if title is not None else ""
+    for el in list(root.iter(*_DROP, *_CHROME)):  # gone before any text is read
+        if el.getparent() is not None:
+            el.drop_tree()
     body = root.find("body")
     walker = _Walker()
     walker.walk(body if body is not None else root)
     walker.flush()
-    dropped = sum(1 for el in root.iter(*_ACTIVE))
     lines = walker.lines
-    title = root.find(".//title")
-    if not any(ln.heading for ln in lines) and title is not None and title.text_content():
-        text = " ".join(title.text_content().split()).split(" | ")[0]
-        lines.insert(0, Line(text=text, heading=1))
+    if not any(ln.heading for ln in lines) and title_text:  # "<title>X | Site</title>"
+        lines.insert(0, Line(text=title_text.split(" | ")[0], heading=1))
     while lines and not lines[-1].text:
         lines.pop()
     return tuple(lines), dropped

@@ -148,6 +148,7 @@ def lines_from_docx(data: bytes) -> tuple[Line, ...]:
     return tuple(out)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HTML_HINT = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
 _HTML_TAGS = re.compile(r"<(?:p|div|h[1-6]|table|ul|li|br)[\s/>]", re.I)
 
@@ -178,6 +179,7 @@ def read_text(text: str, fmt: ReportFormat | None = None, name: str = "<text>") 
         raise UnreadableReportError(name, "DOCX reports must be given as a file or bytes")
     if not text.strip():
         raise UnreadableReportError(name, "the report is empty")
+    text = _SURROGATE.sub("\ufffd", text.replace("\x00", ""))  # text given as str can hold these
     if fmt is ReportFormat.HTML:
         lines, dropped = lines_from_html(text, name)
         notes = (
