@@ -112,3 +112,42 @@ def test_remove_examples_last(db: str) -> None:
     assert code == 0 and "11 partners" in out
     code, out, _ = run(db, "partners", "list", "--format", "json")
     assert json.loads(out) == []
+
+
+def test_partner_editor_made_on_the_command_line_writes_through_the_api(
+    db: str, tmp_path: Path
+) -> None:
+    """`equals users add NAME --role partner-editor --organization ORG_ID` (kept as it is) gives
+    a token that may write that organisation's initiatives and no other's."""
+    from fastapi.testclient import TestClient
+
+    from equals.settings import Settings
+    from equals.web.app import create_app
+    from tests.partners.conftest import initiative_body
+
+    r = runner.invoke(
+        app,
+        [
+            "users",
+            "add",
+            "cli-apc",
+            "--role",
+            "partner-editor",
+            "--organization",
+            "apc",
+            "--password-stdin",
+            "--db",
+            db,
+        ],
+        input="a long enough passphrase 42\n",
+    )
+    assert r.exit_code == 0, r.output
+    token = runner.invoke(app, ["users", "token", "cli-apc", "--db", db]).stdout.strip()
+    with TestClient(create_app(Settings(db_url=db, init_on_start=False))) as c:
+        h = {"Authorization": f"Bearer {token}"}
+        ok = c.post(
+            "/api/v1/initiatives", json=initiative_body("apc", title="APC from CLI"), headers=h
+        )
+        assert ok.status_code == 201, ok.text
+        no = c.post("/api/v1/initiatives", json=initiative_body("gsma"), headers=h)
+        assert no.status_code == 403

@@ -12,7 +12,7 @@ from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import ValidationError
 from equals.partners.common import parse
-from equals.partners.initiative_read import read_initiative
+from equals.partners.initiative_read import UnknownInitiativeError, read_initiative
 from equals.partners.model import Actual, ProgressIn, ProgressReport
 from equals.partners.permissions import Action, require
 from equals.store import Store
@@ -100,7 +100,9 @@ def insert_progress(
 def list_progress(store: Store, initiative_id: int) -> list[ProgressReport]:
     """Newest first (raises 404 for an unknown initiative)."""
     with store.connect() as conn:
-        read_initiative(conn, initiative_id)
+        i = t.initiatives
+        if conn.execute(select(i.c.id).where(i.c.id == initiative_id)).first() is None:
+            raise UnknownInitiativeError(initiative_id)
         return _reports(conn, initiative_id)
 
 
