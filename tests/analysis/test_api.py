@@ -43,7 +43,7 @@ def test_index_csv_and_zip(client: TestClient) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert rows[0]["rank"] == "1"
-    z = client.get(f"{BASE}/index", params={"draws": 20, "format": "zip"})
+    z = client.get(f"{BASE}/zip/index", params={"draws": 20})
     assert z.status_code == 200
     with zipfile.ZipFile(io.BytesIO(z.content)) as f:
         names = set(f.namelist())
@@ -66,7 +66,9 @@ def test_country_card(client: TestClient) -> None:
 def test_data_gaps_parity_pace_headlines_quality(client: TestClient) -> None:
     r = client.get(f"{BASE}/data-gaps", params={"country": "KEN"})
     assert r.status_code == 200 and len(r.json()["cells"]) >= 20
-    assert client.get(f"{BASE}/data-gaps", params={"format": "zip"}).status_code == 200
+    assert client.get(f"{BASE}/zip/data-gaps").status_code == 200
+    assert client.get(f"{BASE}/zip/parity-years/KEN/women_in_parliament").status_code == 200
+    assert client.get(f"{BASE}/index", params={"format": "zip"}).status_code == 422
     s = client.get(f"{BASE}/data-gaps/summary", params={"by": "region"}).json()
     assert {x["group"] for x in s} == {"region"}
     assert client.get(f"{BASE}/data-gaps/countries").status_code == 200

@@ -1,8 +1,10 @@
 """Analysis API under ``/api/v1/analysis``: index, data gaps, years to parity, pace, headlines.
 
 Each route calls :mod:`equals.analysis` and formats the result. ``format=csv`` gives the table
-behind a chart; ``format=zip`` gives it with a metadata sheet (what every column means) and the
-citation (method version and every source with its licence), as OWID grapher downloads do.
+behind a chart; ``/api/v1/analysis/zip/…`` gives it with a metadata sheet (what every column
+means) and the citation (method version and every source with its licence), as OWID grapher
+downloads do. The zip routes are downloads for the pages' charts and stay out of the OpenAPI
+document (a binary body is not a JSON API answer).
 """
 
 from __future__ import annotations
@@ -35,12 +37,8 @@ Ev = Annotated[Evidence, Depends(get_evidence)]
 MAX_DRAWS = 2000
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "JSON (default), CSV (format=csv), or a zip of the CSV, a metadata "
-        "sheet and the citation (format=zip)",
-        "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            "application/zip": {"schema": {"type": "string", "format": "binary"}},
-        },
+        "description": "JSON (default) or CSV (format=csv)",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
     }
 }
 
@@ -48,7 +46,6 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 class Export(StrEnum):
     json = "json"
     csv = "csv"
-    zip = "zip"
 
 
 class SummaryBy(StrEnum):
@@ -68,7 +65,7 @@ def _csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 def _download(
-    fmt: Export,
+    fmt: str,
     name: str,
     rows: list[dict[str, Any]],
     columns: list[str],
@@ -76,7 +73,7 @@ def _download(
     citation: str,
 ) -> Response:
     data = _csv_text(rows, columns)
-    if fmt is Export.csv:
+    if fmt == "csv":
         return Response(
             data,
             media_type="text/csv; charset=utf-8",
@@ -166,9 +163,35 @@ async def get_index(
     format: Export = Export.json,
 ) -> Any:
     """Every country's score, pillar scores and rank with its Monte Carlo rank interval."""
+    return _index_answer(ev, draws, seed, weights, window, aggregation, format.value)
+
+
+@router.get("/zip/index", include_in_schema=False)
+async def get_index_zip(
+    ev: Ev,
+    draws: Annotated[int | None, Query(ge=0, le=MAX_DRAWS)] = None,
+    seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
+    weights: WeightScheme | None = None,
+    window: Annotated[int | None, Query(ge=1, le=50)] = None,
+    aggregation: Aggregation | None = None,
+) -> Response:
+    """The index as a zip: CSV, metadata sheet, citation."""
+    answer: Response = _index_answer(ev, draws, seed, weights, window, aggregation, "zip")
+    return answer
+
+
+def _index_answer(
+    ev: Evidence,
+    draws: int | None,
+    seed: int | None,
+    weights: WeightScheme | None,
+    window: int | None,
+    aggregation: Aggregation | None,
+    kind: str,
+) -> Any:
     result = _index(ev, draws, seed, weights, window, aggregation)
     rows = [_country_out(c) for c in result.countries]
-    if format is not Export.json:
+    if kind != "json":
         method = result.method
         citation = (
             f"EQUALS Hub, {method.title}, method {method.id} {method.version}; data "
@@ -176,7 +199,7 @@ async def get_index(
             f"Monte Carlo draws (seed {result.seed}).\nSources:\n"
             + _sources_citation(ev, {ev.indicator(i).default_source for i in method.indicators})
         )
-        return _download(format, "equals-index", rows, list(INDEX_META), INDEX_META, citation)
+        return _download(kind, "equals-index", rows, list(INDEX_META), INDEX_META, citation)
     return {
         "method": result.method.to_descriptor(),
         "reference_year": result.reference_year,
@@ -240,6 +263,23 @@ async def get_data_gaps(
     format: Export = Export.json,
 ) -> Any:
     """For every country × indicator: latest year by sex, age, total-only, sources."""
+    return _data_gaps_answer(ev, indicator, country, recent_years, format.value)
+
+
+@router.get("/zip/data-gaps", include_in_schema=False)
+async def get_data_gaps_zip(
+    ev: Ev,
+    indicator: str | None = None,
+    country: str | None = None,
+    recent_years: Annotated[int, Query(ge=0, le=100)] = 5,
+) -> Response:
+    answer: Response = _data_gaps_answer(ev, indicator, country, recent_years, "zip")
+    return answer
+
+
+def _data_gaps_answer(
+    ev: Evidence, indicator: str | None, country: str | None, recent_years: int, kind: str
+) -> Any:
     ind = ev.indicator(indicator).id if indicator else None
     code = ev.area(country).code if country else None
     audit = data_gap_audit(ev, recent_years=recent_years)
@@ -249,13 +289,13 @@ async def get_data_gaps(
         if (ind is None or c.indicator == ind) and (code is None or c.country == code)
     ]
     rows = records.data_gap_records(cells, detail=True)
-    if format is not Export.json:
+    if kind != "json":
         citation = (
             f"EQUALS Hub data-gap audit, reference year {audit.reference_year}, recent = "
             f"{recent_years} years or newer.\nSources:\n"
             + _sources_citation(ev, {s for c in cells for s in c.sources})
         )
-        return _download(format, "equals-data-gaps", rows, list(GAP_META), GAP_META, citation)
+        return _download(kind, "equals-data-gaps", rows, list(GAP_META), GAP_META, citation)
     return {"reference_year": audit.reference_year, "recent_years": recent_years, "cells": rows}
 
 
@@ -304,16 +344,26 @@ TREND_META = {
     summary="Trend and years to parity of one country × indicator",
 )
 async def get_parity_years(code: str, indicator: str, ev: Ev, format: Export = Export.json) -> Any:
+    return _parity_answer(ev, code, indicator, format.value)
+
+
+@router.get("/zip/parity-years/{code}/{indicator}", include_in_schema=False)
+async def get_parity_years_zip(code: str, indicator: str, ev: Ev) -> Response:
+    answer: Response = _parity_answer(ev, code, indicator, "zip")
+    return answer
+
+
+def _parity_answer(ev: Evidence, code: str, indicator: str, kind: str) -> Any:
     trend = country_trend(ev, code, indicator)
     rows = records.trend_rows(trend)
-    if format is not Export.json:
+    if kind != "json":
         s = records.trend_summary(trend)
         citation = (
             f"EQUALS Hub, years to parity ({s['method']['id']} {s['method']['version']}): "
             f"{trend.message}.\nSource:\n" + _sources_citation(ev, {trend.source})
         )
         name = f"equals-parity-{trend.country}-{trend.indicator}"
-        return _download(format, name, rows, list(TREND_META), TREND_META, citation)
+        return _download(kind, name, rows, list(TREND_META), TREND_META, citation)
     return {**records.trend_summary(trend), "series": rows}
 
 

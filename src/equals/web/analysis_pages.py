@@ -60,7 +60,7 @@ async def index_page(
         "kind": "ranks",
         "data_url": f"{API}/index",
         "csv_url": f"{API}/index?format=csv",
-        "zip_url": f"{API}/index?format=zip",
+        "zip_url": f"{API}/zip/index",
         "share_url": "/analysis",
         "title": "Rank intervals",
     }
@@ -104,7 +104,7 @@ async def country_page(
         "kind": "trend",
         "data_url": f"{API}/parity-years/{area.code}/{chosen}",
         "csv_url": f"{API}/parity-years/{area.code}/{chosen}?format=csv",
-        "zip_url": f"{API}/parity-years/{area.code}/{chosen}?format=zip",
+        "zip_url": f"{API}/zip/parity-years/{area.code}/{chosen}",
         "share_url": f"/analysis/country/{area.code}?{query}",
         "title": f"{area.name}: {ev.indicator(chosen).label} parity trend",
     }
@@ -132,7 +132,7 @@ async def data_gaps_page(request: Request, ev: Ev) -> HTMLResponse:
         "kind": "availability",
         "data_url": f"{API}/data-gaps/countries",
         "csv_url": f"{API}/data-gaps?format=csv",
-        "zip_url": f"{API}/data-gaps?format=zip",
+        "zip_url": f"{API}/zip/data-gaps",
         "share_url": "/analysis/data-gaps",
         "title": "Indicators with recent data by sex",
         "total": len(list(ev.catalogue)),
