@@ -80,3 +80,17 @@ def test_validate_against_another_template() -> None:
     result = validate_report(report, load_template("igf-2018-session"))
     assert result.template == "igf-2018-session"
     assert ("missing-required-field", "theme") in {(f.code, f.field) for f in result.findings}
+
+
+def test_new_layouts_validate_on_their_own_terms() -> None:
+    def codes(name: str) -> list[str]:
+        return [f.code for f in validate_report(parse_report(FIXTURES / name)).findings]
+
+    # Session page speakers are "Name, Stakeholder group, Regional group": no organisation
+    # is asked for; only the free-form additional speaker lacks a group.
+    assert codes("session-page-2019.txt") == ["speaker-without-stakeholder-group"]
+    assert codes("report-2019.txt") == []
+    # "roughly half were women" is a stated share, not a bad count.
+    assert codes("short-report-2021.md") == []
+    assert codes("session-page-2022.html") == ["active-content-removed"]
+    assert "unknown-layout" in codes("unknown-layout.txt")

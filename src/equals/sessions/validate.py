@@ -52,6 +52,9 @@ CATALOGUE: dict[str, Check] = {
         Check("unknown-label", Severity.WARNING, "A label that is not a field of any template."),
         Check("field-not-in-template", Severity.WARNING, "A field of another template version."),
         Check("duplicate-field", Severity.WARNING, "A field appears more than once."),
+        Check("unknown-layout", Severity.WARNING, "No label of any known IGF layout was found."),
+        Check("uncertain-layout", Severity.WARNING, "The layout was guessed with low confidence."),
+        Check("active-content-removed", Severity.WARNING, "Scripts or embeds were ignored."),
     )
 }  # fmt: skip
 
@@ -164,7 +167,9 @@ def validate_report(
             findings += _prose_checks(f, value)
         if f.kind is FieldKind.COUNT:
             extra = report.extra_field(f.id)
-            if extra is not None and extra.text and extra.value is None:
+            share = report.participation and report.participation.women_share_stated
+            stated_share = f.id == "women" and share is not None  # "about half were women"
+            if extra is not None and extra.text and extra.value is None and not stated_share:
                 findings.append(
                     _finding("invalid-count", f.id, f"{f.id}: no number in {extra.text!r}")
                 )
@@ -183,7 +188,9 @@ def validate_report(
         )
     for i, p in enumerate(report.speakers, start=1):
         who = p.name or p.raw
-        if p.organization is None:
+        # The session-page layout lists "Name, Stakeholder group, Regional group": no
+        # organisation is asked for there, so none is missing.
+        if p.organization is None and not p.region:
             findings.append(
                 _finding(
                     "speaker-without-affiliation",
