@@ -330,3 +330,32 @@ def test_every_page_works_under_the_csp(browser: Any, live_server: str) -> None:
         page.close()
     context.close()
     assert problems == {}
+
+
+@pytest.mark.parametrize(
+    ("host", "env", "expected"),
+    [("0.0.0.0", {}, True), ("127.0.0.1", {}, None),
+     ("0.0.0.0", {"EQUALS_SECURE_COOKIES": "0"}, False)],
+)  # fmt: skip
+def test_equals_serve_outside_loopback_sends_secure_cookies(
+    monkeypatch: pytest.MonkeyPatch,
+    loaded_db_url: str,
+    host: str,
+    env: dict[str, str],
+    expected: bool | None,
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from equals.cli import app as cli
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: seen.update(app=asgi, **kw))
+    monkeypatch.delenv("EQUALS_SECURE_COOKIES", raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    result = CliRunner().invoke(cli, ["serve", "--host", host, "--db", loaded_db_url])
+    assert result.exit_code == 0, result.output
+    assert seen["host"] == host
+    assert seen["app"].state.settings.secure_cookies is expected
+    assert ("Sign-in cookies are Secure" in result.output) is bool(expected)

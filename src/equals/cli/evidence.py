@@ -37,7 +37,7 @@ from equals.evidence.records import (
 from equals.evidence.sdmx import gaps_csv
 from equals.indicators.gaps import GapMetric
 from equals.releases import add_release_keys, current_release_names
-from equals.settings import default_db_url
+from equals.settings import Settings, default_db_url
 from equals.store import Store
 
 indicators_app = typer.Typer(help="Browse the indicator catalogue.", no_args_is_help=True)
@@ -89,7 +89,14 @@ def serve(
     url = db or default_db_url()
     open_store(url).dispose()
     say(f"EQUALS Hub on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    settings = replace(cli_settings(), db_url=url)
+    # Outside loopback, cookies are Secure unless EQUALS_SECURE_COOKIES says otherwise.
+    secure = Settings.from_env(host=host).secure_cookies
+    settings = replace(cli_settings(), db_url=url, secure_cookies=secure)
+    if secure:
+        say(
+            "Sign-in cookies are Secure (sent over HTTPS only): serve through HTTPS, or set "
+            "EQUALS_SECURE_COOKIES=0 for a plain-HTTP test on a trusted network."
+        )
     uvicorn.run(
         create_app(settings), host=host, port=port, log_config=None, log_level=settings.log_level
     )
