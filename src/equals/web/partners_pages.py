@@ -126,6 +126,7 @@ def initiative_page(request: Request, initiative_id: int) -> HTMLResponse:
         request,
         "partners/initiative.html",
         ini=ini,
+        targets_by_id={tg.id: tg for tg in ini.targets},
         reports=list_progress(store, ini.id),
         sessions=linked_sessions(store, ini.id),
         suggestions=suggest_links(store, ini.id) if can_edit else [],
