@@ -107,7 +107,13 @@ def test_forms_need_sign_in_and_csrf(site: dict[str, Any]) -> None:
     assert c.post("/initiatives/new", data=data, follow_redirects=False).status_code == 403
     data["csrf_token"] = "forged"
     assert c.post("/initiatives/new", data=data, follow_redirects=False).status_code == 403
-    for url in ("/initiatives/1/progress", "/initiatives/1/sessions/1"):
+    for url in (
+        "/initiatives/1/progress",
+        "/initiatives/1/sessions/1",
+        "/initiatives/1/edit",
+        "/partners/gsma/edit",
+        "/partners/new",
+    ):
         assert c.post(url, data={"csrf_token": "forged"}, follow_redirects=False).status_code == 403
 
 
