@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from equals.archive.errors import UnknownSessionError
+from equals.archive.rules import check_text
 from equals.archive.sql import insert_ignore
 from equals.auth.audit import record_audit
 from equals.auth.model import Actor, User, now
@@ -85,7 +86,7 @@ def grant_editor(
     store: Store, session_id: int, user_name: str, *, actor: Actor, by: User | None = None
 ) -> bool:
     """Let ``user_name`` revise the session; True if newly granted. ``by`` None: operator."""
-    target = get_user(store, user_name)
+    target = get_user(store, check_text(user_name, "user") or "")
     with store.transaction() as conn:
         _check_granter(conn, by, session_id)
         values = {
@@ -104,7 +105,7 @@ def revoke_editor(
     store: Store, session_id: int, user_name: str, *, actor: Actor, by: User | None = None
 ) -> bool:
     """Withdraw a grant; True if there was one."""
-    target = get_user(store, user_name)
+    target = get_user(store, check_text(user_name, "user") or "")
     e = session_editors
     with store.transaction() as conn:
         _check_granter(conn, by, session_id)

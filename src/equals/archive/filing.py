@@ -19,28 +19,20 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError
 
 from equals.archive.access import check_may_revise
+from equals.archive.derived import org_id, replace_derived, search_document
 from equals.archive.errors import ArchiveBusyError, ReportNotFiledError, UnknownSessionError
-from equals.archive.identity import IdentityCache, assign, name_key, previous_identities
-from equals.archive.participation_stated import stated_participation
 from equals.archive.rules import check_text, check_texts, check_year
 from equals.archive.sql import insert_ignore, is_transient
 from equals.auth.audit import record_audit
 from equals.auth.model import Actor, User, now
 from equals.core.errors import EditConflictError
-from equals.sessions.analysis import action_areas
-from equals.sessions.entities import Organization
-from equals.sessions.model import ParsedReport, Person, to_record
+from equals.sessions.model import ParsedReport, to_record
 from equals.sessions.text import compact_key
 from equals.sessions.validate import ValidationReport, validate_report
 from equals.store import Store
 from equals.store.tables.sessions import (
     events,
-    organizations,
     report_revisions,
-    session_areas,
-    session_roles,
-    session_search,
-    session_stats,
     sessions,
 )
 
@@ -51,6 +43,7 @@ __all__ = [
     "ReportNotFiledError",
     "UnknownSessionError",
     "file_report",
+    "org_id",
     "search_document",
 ]
 
@@ -77,13 +70,6 @@ class FiledReport:
 
 def session_key(title: str, date: str | None) -> str:
     return f"{compact_key(title)[:200]}|{date or ''}"
-
-
-def org_id(org: Organization) -> str | None:
-    if org.id:
-        return org.id
-    key = compact_key(org.name)
-    return f"x:{key[:120]}" if key else None
 
 
 def content_hash(report: ParsedReport, source: bytes | None) -> str:
@@ -296,7 +282,7 @@ def _file(
             updated_at=stamp,
         )
     )
-    _replace_derived(conn, sid, report)
+    replace_derived(conn, sid, report)
     record_audit(
         conn,
         actor,
@@ -313,109 +299,3 @@ def _file(
         },
     )
     return FiledReport(sid, rid, number, created, False, validation, version)
-
-
-def _ensure_org(conn: Connection, org: Organization | None) -> str | None:
-    if org is None:
-        return None
-    oid = org_id(org)
-    if oid is None:
-        return None
-    values = {"id": oid, "name": org.name, "full_name": org.full_name, "known": org.id is not None}
-    insert_ignore(conn, organizations, values, ["id"])
-    return oid
-
-
-def _role_row(
-    conn: Connection, cache: IdentityCache, sid: int, role: str, i: int, p: Person
-) -> dict[str, Any]:
-    oid = org_id(p.organization) if p.organization else None
-    return {
-        "session_id": sid,
-        "role": role,
-        "position": i,
-        "person_id": assign(conn, cache, p.name, oid) if p.name else None,
-        "organization_id": oid,
-        "stakeholder_group": p.stakeholder_group.value if p.stakeholder_group else None,
-        "title": p.title or None,
-        "country": p.country or None,
-        "region": p.region or None,
-        "raw": p.raw,
-    }
-
-
-def search_document(report: ParsedReport) -> dict[str, str]:
-    everyone = (*report.moderators, *report.rapporteurs, *report.speakers)
-    names = [p.name for p in everyone if p.name]
-    orgs = [o.name for o in report.organizations]
-    body = [
-        *report.key_issues,
-        *report.presentations,
-        *report.discussions,
-        *report.suggestions,
-        *(e.text for e in report.extra if e.text),
-    ]
-    return {
-        "title": report.title or "",
-        "people": " · ".join([*names, *orgs]),
-        "body": "\n\n".join(body),
-    }
-
-
-def _replace_derived(conn: Connection, sid: int, report: ParsedReport) -> None:
-    cache = IdentityCache(previous=previous_identities(conn, sid))
-    for table in (session_roles, session_stats, session_areas, session_search):
-        conn.execute(table.delete().where(table.c.session_id == sid))
-    # Shared rows (organisations, then people) in sorted key order: no deadlock between
-    # concurrent filings that name the same people in a different order.
-    everyone = (*report.moderators, *report.rapporteurs, *report.speakers)
-    orgs = {org_id(o): o for o in (*report.organizers, *(p.organization for p in everyone
-                                                          if p.organization))}  # fmt: skip
-    for oid in sorted(k for k in orgs if k):
-        _ensure_org(conn, orgs[oid])
-    for p in sorted(everyone, key=lambda p: (name_key(p.name), org_id(p.organization) or "")
-                    if p.organization else (name_key(p.name), "")):  # fmt: skip
-        if p.name:
-            assign(conn, cache, p.name, org_id(p.organization) if p.organization else None)
-    rows: list[dict[str, Any]] = []
-    for i, org in enumerate(report.organizers):
-        rows.append(
-            {
-                "session_id": sid,
-                "role": "organizer",
-                "position": i,
-                "person_id": None,
-                "organization_id": _ensure_org(conn, org),
-                "stakeholder_group": None,
-                "title": None,
-                "country": None,
-                "region": None,
-                "raw": org.raw or org.name,
-            }
-        )
-    for role, group in (
-        ("moderator", report.moderators),
-        ("rapporteur", report.rapporteurs),
-        ("speaker", report.speakers),
-    ):
-        rows += [_role_row(conn, cache, sid, role, i, p) for i, p in enumerate(group)]
-    if rows:
-        conn.execute(session_roles.insert(), rows)
-    stated = stated_participation(report)
-    if stated.any:
-        conn.execute(session_stats.insert().values(session_id=sid, **stated.columns()))
-    tags = action_areas(report)
-    if tags:
-        conn.execute(
-            session_areas.insert(),
-            [
-                {
-                    "session_id": sid,
-                    "area": t.area.value,
-                    "sentences": len(t.evidence),
-                    "evidence": json.dumps(t.to_record()["evidence"], ensure_ascii=False),
-                }
-                for t in tags
-            ],
-        )
-    conn.execute(session_search.insert().values(session_id=sid, **search_document(report)))

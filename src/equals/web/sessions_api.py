@@ -4,12 +4,15 @@ filing (POST) or revising (PUT) with a bearer token. Thin: every route calls the
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
 
+from equals.archive.access import editors, grant_editor, revoke_editor
 from equals.archive.errors import ReportNotFiledError
 from equals.archive.filing import EventRef, FiledReport, file_report
 from equals.archive.repository import (
@@ -271,3 +274,42 @@ def sessions_revise(
         raise _not_filed(exc) from exc
     set_etag(response, filed.version)
     return _filed(filed)
+
+
+class EditorOut(BaseModel):
+    user: str
+    granted_by: str
+    granted_at: str
+
+
+class EditorIn(BaseModel):
+    user: str = Field(min_length=1, max_length=64, description="User name to grant.")
+
+
+@router.get("/{session_id}/editors", response_model=list[EditorOut])
+def sessions_editors(request: Request, session_id: SessionId, user: BearerUser) -> list[Any]:
+    """Users granted the right to revise this session (besides its owner and admins)."""
+    return [asdict(e) for e in editors(store_of(request), session_id)]
+
+
+@router.post("/{session_id}/editors", response_model=list[EditorOut])
+def sessions_grant(
+    request: Request, session_id: SessionId, body: EditorIn, user: BearerUser
+) -> list[Any]:
+    """Let another user revise this session (its owner or an admin; audited)."""
+    store = store_of(request)
+    grant_editor(store, session_id, body.user, actor=Actor.of(user), by=user)
+    return [asdict(e) for e in editors(store, session_id)]
+
+
+@router.delete("/{session_id}/editors/{name}", response_model=list[EditorOut])
+def sessions_revoke(
+    request: Request,
+    session_id: SessionId,
+    name: Annotated[str, Path(min_length=1, max_length=64)],
+    user: BearerUser,
+) -> list[Any]:
+    """Withdraw a grant (its owner or an admin; audited)."""
+    store = store_of(request)
+    revoke_editor(store, session_id, name, actor=Actor.of(user), by=user)
+    return [asdict(e) for e in editors(store, session_id)]

@@ -335,3 +335,23 @@ def test_pages_answer_hostile_input_with_html_never_500(web: tuple[TestClient, S
             assert r.status_code < 500, (url, r.status_code)
             if r.status_code != 303:
                 assert "text/html" in r.headers["content-type"], (url, r.status_code)
+
+
+def test_editors_api_grant_list_revoke(web: tuple[TestClient, Store]) -> None:
+    client, store = web
+    sid = _filed(client, store)  # owner: amina
+    url = f"/api/v1/sessions/{sid}/editors"
+    r = client.post(url, json={"user": "bo"}, headers=bearer(store, "bo"))
+    assert r.status_code == 403  # bo is not the owner
+    r = client.post(url, json={"user": "bo"}, headers=bearer(store))
+    assert r.status_code == 200 and [e["user"] for e in r.json()] == ["bo"]
+    body = {"text": report_text("Mobile access for women", key_issues=["Bo's granted edit."])}
+    h = {**bearer(store, "bo"), "If-Match": '"v1"'}
+    assert client.put(f"/api/v1/sessions/{sid}", json=body, headers=h).status_code == 200
+    assert client.post(url, json={"user": "nobody"}, headers=bearer(store)).status_code == 404
+    assert client.post(url, json={"user": "b\x00o"}, headers=bearer(store)).status_code == 422
+    r = client.delete(f"{url}/bo", headers=bearer(store))
+    assert r.status_code == 200 and r.json() == []
+    assert client.get(url, headers=bearer(store)).json() == []
+    actions = [e.action for e in audit_entries(store, entity="session")]
+    assert "session.grant" in actions and "session.revoke" in actions
