@@ -29,6 +29,25 @@ def test_format_names_time_level_and_logger_and_keeps_markup_as_text() -> None:
     assert "not shown" not in stream.getvalue()
 
 
+def test_a_closed_stderr_from_an_earlier_cli_run_is_never_written_to(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A test runner swaps sys.stderr for each CLI run and closes it after; records logged
+    later go to the current stderr, not to the closed one."""
+    import sys
+
+    closed = io.StringIO()
+    saved = sys.stderr
+    sys.stderr = closed
+    try:
+        configure_logging("info")
+    finally:
+        sys.stderr = saved
+    closed.close()
+    logging.getLogger("equals.test").warning("after the run")
+    assert "after the run" in capsys.readouterr().err
+
+
 def test_log_level_setting_is_validated() -> None:
     assert Settings.from_env({"EQUALS_LOG_LEVEL": "DEBUG"}, db_url="sqlite://").log_level == "debug"
     with pytest.raises(ValidationError, match="EQUALS_LOG_LEVEL"):
