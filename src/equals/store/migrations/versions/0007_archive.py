@@ -59,17 +59,20 @@ def upgrade() -> None:
         b.add_column(sa.Column("gender_reflection", sa.Boolean, nullable=True))
 
 
+def _drop_columns(table: str, *columns: str) -> None:
+    """Drop columns in place. SQLite (3.35+) can: a batch copy would drop and re-create the
+    table, which foreign keys referring to it refuse once it holds rows."""
+    for column in columns:
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        else:
+            op.drop_column(table, column)
+
+
 def downgrade() -> None:
-    with op.batch_alter_table("session_stats") as b:
-        b.drop_column("gender_reflection")
-        b.drop_column("women_moderators")
-        b.drop_column("women_speakers")
+    _drop_columns("session_stats", "gender_reflection", "women_moderators", "women_speakers")
     op.drop_table("person_distinct")
     op.drop_index("ix_people_name_key", table_name="people")
-    with op.batch_alter_table("people") as b:
-        b.drop_column("merged_into")
-        b.drop_column("name_key")
+    _drop_columns("people", "merged_into", "name_key")
     op.drop_table("session_editors")
-    with op.batch_alter_table("sessions") as b:
-        b.drop_column("owner_id")
-        b.drop_column("version")
+    _drop_columns("sessions", "owner_id", "version")
