@@ -69,3 +69,28 @@ def test_markdown_is_laid_out_on_the_template() -> None:
     assert md.startswith("# IGF 2016 Workshop Report Template\n")
     assert "## List of Speakers and their institutional affiliations\n\n- Paul Mitchell, " in md
     assert "- Lara Blanco, UN Women – Intergovernmental Organization" in md
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "session-page-2019.txt",
+        "session-page-2022.html",
+        "report-2019.txt",
+        "short-report-2021.md",
+        "workshop-2015.txt",
+    ],
+)
+def test_every_layout_round_trips_through_markdown_and_docx(name: str) -> None:
+    def people(rec: dict[str, object]) -> list[dict[str, object]]:
+        return [{k: v for k, v in p.items() if k != "raw"} for p in rec["people"]]  # type: ignore[attr-defined]
+
+    before = to_record(parse_report(FIXTURES / name))
+    for data, fmt in ((to_markdown(parse_report(FIXTURES / name)), "markdown"), (None, None)):
+        report = parse_report(FIXTURES / name)
+        after = to_record(parse_report(data if data is not None else to_docx(report), format=fmt))
+        for key in ("template", "title", "organizers", "key_issues", "discussions",
+                    "suggestions", "igf", "participation"):  # fmt: skip
+            assert before[key] == after[key], (key, fmt)
+        # roles ("Online Moderator"), regions and honorifics ("Dr.") survive the export
+        assert people(before) == people(after), fmt

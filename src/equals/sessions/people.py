@@ -302,8 +302,15 @@ def join_wrapped(lines: Sequence[tuple[str, bool]]) -> list[str]:
         if not text:
             continue
         _, bulleted = strip_bullet(text)
-        dangling = bool(items) and bool(re.search(r"[,;(&–—-]$", items[-1]))
-        if items and not bulleted and (not whole or dangling) and _continues(items[-1], text):
+        # A Word paragraph is whole, unless it only carries the end of a wrapped line:
+        # "Priya R, Technical Community," + "Asia-Pacific Group".
+        tail = (
+            bool(items)
+            and items[-1].rstrip().endswith(",")
+            and "," not in text
+            and (regional_group(text) is not None or stakeholder_group(text) is not None)
+        )
+        if items and not bulleted and (not whole or tail) and _continues(items[-1], text):
             items[-1] = f"{items[-1]} {text}"
         else:
             items.append(text)
