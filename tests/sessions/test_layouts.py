@@ -379,3 +379,35 @@ def test_a_1mb_report_parses_well_under_a_second() -> None:
     report = parse_report(data)
     assert time.process_time() - started < 1.0
     assert report.template == "igf-2019-report" and len(report.discussions) > 1000
+
+
+def test_short_report_2023_with_deadline_labels_and_onsite_online_counts() -> None:
+    r = parse_report(FIXTURES / "short-report-2023.txt")
+    assert r.template == "igf-2020-short-report"
+    assert r.igf is not None and r.igf.code == "IGF 2023 OF #112"
+    assert r.title == "Measuring women's meaningful connectivity"
+    # "(* deadline 2 hours after session)" is the form's guidance, not part of the label
+    assert r.key_issues == (
+        "Sex-disaggregated data on meaningful connectivity is still missing in most countries.",
+        "Household surveys should ask about skills, not only ownership.",
+    )
+    assert len(r.discussions) == 2 and r.warnings == () and r.unplaced == ()
+    p = r.participation
+    assert p is not None and p.participants is not None and p.women is not None
+    # 48 onsite + 22 online = 70 (no total stated); 41 women → 41 / 70
+    assert (p.participants.value, p.total_from_parts, p.women.value) == (70, True, 41)
+    assert p.women_share == pytest.approx(41 / 70)
+    assert (p.women_speakers, p.speakers) == (4, 6)  # from the gender reflection
+
+
+def test_session_page_2018_id_alone_on_the_first_line() -> None:
+    r = parse_report(FIXTURES / "session-page-2018.txt")
+    assert r.template == "igf-session-page"
+    assert r.igf is not None and r.igf.code == "IGF 2018 WS #136"
+    assert r.title == "Overview of gender inclusion at national and regional IGFs"
+    assert [(p.name, p.role_label) for p in r.moderators] == [
+        ("Nadia Karimova", "Moderator"),
+        ("Grace Wanjiku", "Online Moderator"),
+    ]
+    assert [p.region for p in r.speakers] == ["Asia-Pacific Group", "African Group", "GRULAC"]
+    assert r.warnings == ()

@@ -52,7 +52,8 @@ def _is_heading(templates: tuple[ReportTemplate, ...], text: str) -> bool:
 _BRACKETS = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?")
 _GUIDANCE = re.compile(
     r"^[(\[]\s*(?:s|es|\d+|.*\b(?:paragraphs?|sentences?|words?|issues?|listed|here|optional|"
-    r"maximum|max|limit|if any|indicate)\b.*)\s*[)\]]$",
+    r"maximum|max|limit|if any|indicate|deadline|due|required|mandatory|hours?|characters?|"
+    r"as listed|e\.g)\b.*)\s*[)\]]$",
     re.IGNORECASE,
 )
 
