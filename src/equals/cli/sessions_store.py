@@ -319,7 +319,11 @@ def show_cmd(
     s = detail.summary
     out.print(f"[bold]{s.title}[/]", highlight=False)
     when = " ".join(x for x in (s.date, s.start_time and f"{s.start_time}–{s.end_time or ''}") if x)
-    out.print(f"{s.event} {s.year} · {when} · template {s.template_id}", highlight=False)
+    label = " · example content" if s.example else ""
+    out.print(
+        f"{s.event} {s.year} · {when} · template {s.template_id} · version {s.version}{label}",
+        highlight=False,
+    )
     for r in detail.roles:
         if r.role == "organizer":
             who, extra = r.organization or r.raw, ""

@@ -37,9 +37,16 @@
     fetch(form.dataset.validate, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
       body: JSON.stringify({ template: form.dataset.template, fields: fields() }),
     })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        if (r.status === 401) {
+          status.textContent = "Your sign-in has ended: sign in again to check and file the report.";
+          return null;
+        }
+        return r.ok ? r.json() : null;
+      })
       .then(function (result) { if (result) show(result); })
       .catch(function () { status.textContent = "Could not check the report just now."; });
   }
