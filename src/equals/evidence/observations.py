@@ -80,16 +80,30 @@ class ObservationFilter:
 
     def select(self) -> Select[Any]:
         o = schema.observations
-        return (
-            select(o)
+        return select(o).where(*self.where()).order_by(*_order(o))
+
+    def page(self, limit: int, offset: int) -> Select[Any]:
+        """One page, as a deferred join: the page's ids come from the key index alone
+        (skipping ``offset`` index entries, not table rows), then only those rows are read
+        — a deep page costs about what the first one does."""
+        o = schema.observations
+        ids = (
+            select(o.c.id)
             .where(*self.where())
-            .order_by(
-                o.c.indicator_id, o.c.area_code, o.c.year, o.c.sex, o.c.breakdown, o.c.source_id
-            )
+            .order_by(*_order(o))
+            .limit(limit)
+            .offset(offset)
+            .subquery()
         )
+        return select(o).join(ids, o.c.id == ids.c.id).order_by(*_order(o))
 
     def count(self) -> Select[Any]:
         return select(func.count()).select_from(schema.observations).where(*self.where())
+
+
+def _order(o: Any) -> tuple[Any, ...]:
+    """The table's key: a total order, so pages neither repeat nor skip rows."""
+    return (o.c.indicator_id, o.c.area_code, o.c.year, o.c.sex, o.c.breakdown, o.c.source_id)
 
 
 def check_range(year_from: int | None, year_to: int | None) -> None:
