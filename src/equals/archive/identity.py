@@ -3,7 +3,8 @@
 A speaker, moderator or rapporteur of a filed report is linked to an identity (a ``people``
 row) only on evidence:
 
-1. the same name in an earlier revision of the same session keeps its identity;
+1. the same name (and organisation) in an earlier revision of the same session keeps its
+   identity;
 2. the same folded name with the same organisation as an existing identity (any of the
    organisations it appeared with) is that identity;
 3. otherwise a new identity — two people who share a name are never merged silently. Likely
@@ -36,24 +37,35 @@ def name_key(name: str) -> str:
 class IdentityCache:
     """Identities resolved during one filing: (name key, organisation id) → person id."""
 
-    previous: dict[str, int] = field(default_factory=dict)  # this session's earlier revision
+    # this session's earlier revision: (name key, organisation id) → person id
+    previous: dict[tuple[str, str | None], int] = field(default_factory=dict)
     chosen: dict[tuple[str, str | None], int] = field(default_factory=dict)
     by_name: dict[str, int] = field(default_factory=dict)
 
 
-def previous_identities(conn: Connection, session_id: int) -> dict[str, int]:
-    """Name key → person id of the session's current roles (before they are replaced)."""
+def previous_identities(conn: Connection, session_id: int) -> dict[tuple[str, str | None], int]:
+    """(name key, organisation id) → person id of the session's current roles (before they
+    are replaced by a new revision)."""
     ro, p = session_roles, people
     rows = conn.execute(
-        select(p.c.name_key, ro.c.person_id)
+        select(p.c.name_key, ro.c.organization_id, ro.c.person_id)
         .join(p, p.c.id == ro.c.person_id)
         .where(ro.c.session_id == session_id)
         .order_by(ro.c.id)
     ).all()
-    out: dict[str, int] = {}
-    for key, pid in rows:
-        out.setdefault(key, int(pid))
+    out: dict[tuple[str, str | None], int] = {}
+    for key, org, pid in rows:
+        out.setdefault((key, org), int(pid))
     return out
+
+
+def _previous(cache: IdentityCache, key: str, org_id: str | None) -> int | None:
+    """The identity this name had in the session's earlier revision: the same name and
+    organisation, else the only identity of that name there (an affiliation corrected)."""
+    if (key, org_id) in cache.previous:
+        return cache.previous[(key, org_id)]
+    same_name = {pid for (k, _), pid in cache.previous.items() if k == key}
+    return same_name.pop() if len(same_name) == 1 else None
 
 
 def canonical(conn: Connection, person_id: int) -> int:
@@ -103,7 +115,7 @@ def assign(conn: Connection, cache: IdentityCache, name: str, org_id: str | None
         return None
     if (key, org_id) in cache.chosen:
         return cache.chosen[(key, org_id)]
-    pid = cache.previous.get(key)
+    pid = _previous(cache, key, org_id)
     if pid is None:
         pid = _match(conn, key, org_id)
     if pid is None and org_id is None:

@@ -191,3 +191,15 @@ def test_people_pages_and_admin_merge_form(tmp_path: Path) -> None:
         r = client.post(f"/sessions/people/{short}", data={"action": "split"})
         assert r.status_code == 403  # no CSRF token
     store.dispose()
+
+
+def test_namesakes_in_one_report_keep_their_ids_across_revisions(store: Store) -> None:
+    speakers = ["Ana Souza, UNESCO – Intergovernmental Organization",
+                "Ana Souza, Microsoft – Private Sector"]  # fmt: skip
+    sid = _file(store, "Two Anas", 2016, speakers, "Doreen B, ITU")
+    first = _ids(store, sid, "Ana Souza")
+    assert len(set(first)) == 2  # two people, one name
+    text = report_text("Two Anas", key_issues=["Revised."], speakers=speakers,
+                       moderator="Doreen B, ITU")  # fmt: skip
+    file_report(store, parse_report(text), actor=Actor.cli(), session_id=sid)
+    assert _ids(store, sid, "Ana Souza") == first
