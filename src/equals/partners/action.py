@@ -31,6 +31,7 @@ from sqlalchemy import Connection, and_, func, select
 from equals.core.vocabulary import Pillar
 from equals.evidence.queries import Evidence
 from equals.partners import codes
+from equals.partners.common import stamp
 from equals.partners.freshness import FreshnessRule
 from equals.store.tables import partners as t
 from equals.store.tables.sessions import organizations
@@ -133,14 +134,10 @@ def action_gaps(
     return result
 
 
-def registry_stamp(conn: Connection) -> tuple[object, ...]:
-    """Changes whenever an initiative is added or removed (count, max id), changed (every update
-    raises its version) or gets a newer progress report (``as_of``): a cache key."""
-    i = t.initiatives
-    row = conn.execute(
-        select(func.count(), func.sum(i.c.version), func.max(i.c.as_of), func.max(i.c.id))
-    ).one()
-    return tuple(row)
+def registry_stamp(conn: Connection) -> str:
+    """The registry's change counter (raised by every initiative, progress, merge and example
+    write, see :func:`equals.partners.common.touch`): a cache key for derived views."""
+    return stamp(conn)
 
 
 def _action_gaps(

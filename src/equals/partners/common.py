@@ -60,3 +60,30 @@ def bump_version(
     if current is None:
         raise NotFoundError(what.split()[0], str(value))
     raise EditConflictError(what, based_on=based_on, current=int(current))
+
+
+STAMP_KEY = "partners_version"
+
+
+def touch(conn: Connection) -> None:
+    """Raise the registry's change counter (in ``meta``) inside the caller's write transaction:
+    cached derived views (the under-served ranking) key on it. One atomic statement, so two
+    concurrent writers both count."""
+    from sqlalchemy import Integer, String, cast
+
+    from equals.store.tables.evidence import meta
+
+    bumped = conn.execute(
+        meta.update()
+        .where(meta.c.key == STAMP_KEY)
+        .values(value=cast(cast(meta.c.value, Integer) + 1, String))
+    ).rowcount
+    if not bumped:
+        conn.execute(meta.insert().values(key=STAMP_KEY, value="1"))
+
+
+def stamp(conn: Connection) -> str:
+    from equals.store.tables.evidence import meta
+
+    value = conn.execute(select(meta.c.value).where(meta.c.key == STAMP_KEY)).scalar_one_or_none()
+    return str(value or "0")

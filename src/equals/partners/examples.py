@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from equals.auth import Actor, record_audit
+from equals.partners.common import touch
 from equals.store import Store, schema
 from equals.store.tables import partners as t
 
@@ -193,6 +194,7 @@ def load_examples(store: Store) -> str | None:
             if _insert_initiative(conn, spec):
                 added["initiatives"] += 1
         if any(added.values()):
+            touch(conn)
             record_audit(conn, ACTOR, "examples.load", "partnership", "", {"added": added})
     if not any(added.values()):
         return None
@@ -318,5 +320,6 @@ def remove_examples(store: Store, *, actor: Actor) -> dict[str, int]:
         m = schema.meta
         conn.execute(m.delete().where(m.c.key == REMOVED))
         conn.execute(m.insert().values(key=REMOVED, value="1"))
+        touch(conn)
         record_audit(conn, actor, "examples.remove", "partnership", "", {"removed": removed})
     return removed

@@ -17,7 +17,7 @@ from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import ValidationError
 from equals.partners import codes
-from equals.partners.common import bump_version, iso, parse, today
+from equals.partners.common import bump_version, iso, parse, today, touch
 from equals.partners.initiative_read import (
     catalogue,
     read_initiative,
@@ -232,6 +232,7 @@ def insert_initiative(
         ).inserted_primary_key[0]  # type: ignore[index]
     )
     _write_children(conn, iid, data, new=True)
+    touch(conn)
     after = read_initiative(conn, iid)
     record_audit(
         conn,
@@ -277,6 +278,7 @@ def replace_initiative(
     bump_version(conn, t.initiatives, "id", initiative_id, based_on, f"initiative {initiative_id}")
     conn.execute(t.initiatives.update().where(t.initiatives.c.id == initiative_id).values(row))
     _write_children(conn, initiative_id, data, new=False)
+    touch(conn)
     after = read_initiative(conn, initiative_id)
     record_audit(
         conn,

@@ -18,6 +18,7 @@ from equals.archive.filing import org_id
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import NotFoundError, ValidationError
+from equals.partners.common import touch
 from equals.partners.permissions import Action, require
 from equals.sessions.entities import normalize_organization
 from equals.sessions.text import compact_key
@@ -194,6 +195,7 @@ def merge_organizations(conn: Connection, merged: str, into: str, actor: Actor) 
     )
     add_aliases(conn, b["id"], [x for x in (a["name"], a["full_name"]) if x])
     detail = {"before": {"merged": a, "into": b}, "after": {"into": b["id"]}, "moved": moved}
+    touch(conn)
     record_audit(conn, actor, "organization.merge", "organization", b["id"], detail)
     return detail
 

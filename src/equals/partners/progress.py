@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import ValidationError
-from equals.partners.common import parse
+from equals.partners.common import parse, touch
 from equals.partners.initiative_read import UnknownInitiativeError, read_initiative
 from equals.partners.model import Actual, ProgressIn, ProgressReport
 from equals.partners.permissions import Action, require
@@ -71,6 +71,7 @@ def insert_progress(
             )
         ).inserted_primary_key[0]  # type: ignore[index]
     )
+    touch(conn)
     ti = t.initiatives  # the freshness of the record moves with its newest report
     conn.execute(
         ti.update()

@@ -18,6 +18,7 @@ from equals.auth.model import now
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.partners import codes
 from equals.partners.action import HEADLINE
+from equals.partners.common import touch
 from equals.store import Store
 from equals.store.tables import partners as t
 from equals.store.tables.evidence import areas
@@ -157,4 +158,5 @@ def generate(store: Store, *, initiatives: int = 10_000, partners: int = 200, se
                 chunk = kids[name][at : at + 5000]
                 if chunk:
                     conn.execute(table.insert(), chunk)
+        touch(conn)
     return initiatives
