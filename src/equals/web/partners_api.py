@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from equals.auth import Actor, User, user_for_token
@@ -366,13 +366,14 @@ def action_gaps_list(
     pillar: Pillar,
     target_group: Annotated[str | None, Query(max_length=48, pattern="^[a-z_]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 500,
-) -> JSONResponse:
+) -> Response:
     """Countries by how under-served they are in an action area, most under-served first:
     ``score = max(gap, 0) / (1 + initiatives)`` with ``gap = 1 − parity (F/M)`` of the area's
     headline indicator (latest year) and ``initiatives`` the active ones (docs/partners.md)."""
     evidence: Evidence = request.app.state.evidence
     rows = action_gaps(evidence, pillar, target_group=target_group)[:limit]
-    return JSONResponse([r.model_dump(mode="json") for r in rows])
+    body = orjson.dumps([r.model_dump(mode="json") for r in rows])
+    return Response(body, media_type="application/json")
 
 
 class WhoDoesWhat(BaseModel):
