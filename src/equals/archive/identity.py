@@ -95,8 +95,12 @@ def _match(conn: Connection, key: str, org_id: str | None) -> int | None:
     return canonical(conn, int(row)) if row is not None else None
 
 
-def _create(conn: Connection, name: str, key: str) -> int:
-    """A new identity; its unique key is the name key, or ``key~n`` for the n-th namesake."""
+def _create(conn: Connection, name: str, key: str, org_id: str | None) -> int:
+    """A new identity; its unique key is the name key, or ``key~n`` for the n-th namesake.
+
+    When the insert meets a concurrent writer's identity of the same key (PostgreSQL waits
+    for that writer to commit), the evidence is looked at again first: the same name with the
+    same organisation is that identity, not a namesake."""
     p = people
     n = conn.execute(select(func.count()).where(p.c.name_key == key)).scalar() or 0
     while True:
@@ -105,6 +109,9 @@ def _create(conn: Connection, name: str, key: str) -> int:
         if insert_ignore(conn, p, values, ["key"]):
             found = conn.execute(select(p.c.id).where(p.c.key == ident[:255])).scalar_one()
             return int(found)
+        again = _match(conn, key, org_id)
+        if again is not None:
+            return again
         n += 1
 
 
@@ -121,7 +128,7 @@ def assign(conn: Connection, cache: IdentityCache, name: str, org_id: str | None
     if pid is None and org_id is None:
         pid = cache.by_name.get(key)  # the same name twice in one report, once without org
     if pid is None:
-        pid = _create(conn, name, key)
+        pid = _create(conn, name, key, org_id)
     cache.chosen[(key, org_id)] = pid
     cache.by_name.setdefault(key, pid)
     return pid

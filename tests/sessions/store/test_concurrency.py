@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from equals.archive.filing import EventRef, file_report
 from equals.archive.repository import get_session
@@ -23,6 +23,17 @@ from .conftest import report_text
 
 WRITERS = 50
 TITLE = "Concurrent writers on one report"
+
+
+def _deadlocks(store: Store) -> int:
+    """PostgreSQL's count of deadlocks detected in this database (0 on SQLite: none exist)."""
+    if store.dialect != "postgresql":
+        return 0
+    with store.connect() as conn:
+        n = conn.execute(
+            text("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        ).scalar()
+    return int(n or 0)
 
 
 def _run(n: int, work: Callable[[Store, int], object], url: str) -> list[object]:
@@ -63,6 +74,7 @@ def test_fifty_writers_on_one_session_lose_nothing(store: Store) -> None:
             except EditConflictError:
                 conflicts += 1
 
+    deadlocks = _deadlocks(store)
     conflicts = _run(WRITERS, write, store.url)
     with store.connect() as conn:
         rows = conn.execute(
@@ -86,6 +98,7 @@ def test_fifty_writers_on_one_session_lose_nothing(store: Store) -> None:
     # on one version both won (without the version check, based_on would repeat).
     assert all(e.detail["version"] == e.detail["based_on"] + 1 for e in revises)
     assert sorted(e.detail["based_on"] for e in revises) == list(range(1, WRITERS + 1))
+    assert _deadlocks(store) == deadlocks  # none detected (and so none retried away)
 
 
 def test_fifty_writers_filing_one_new_title_at_once(store: Store) -> None:
@@ -96,7 +109,9 @@ def test_fifty_writers_filing_one_new_title_at_once(store: Store) -> None:
         )
         return filed.created, filed.unchanged
 
+    deadlocks = _deadlocks(store)
     results = _run(WRITERS, write, store.url)
+    assert _deadlocks(store) == deadlocks
     assert sum(1 for created, _ in results if created) == 1  # type: ignore[misc]
     with store.connect() as conn:
         numbers = conn.execute(select(report_revisions.c.number)).scalars().all()
@@ -104,3 +119,41 @@ def test_fifty_writers_filing_one_new_title_at_once(store: Store) -> None:
     actions = [e.action for e in audit_entries(store, entity="session", limit=1000)]
     assert actions.count("session.create") == 1
     assert actions.count("session.revise") == WRITERS - 1
+
+
+def test_fifty_new_sessions_naming_the_same_people_in_any_order(store: Store) -> None:
+    """Shared rows (people, organisations) are written in key order: writers that name the
+    same people in different orders neither deadlock nor split one person in two."""
+    import random
+
+    from equals.archive.repository import list_sessions
+    from equals.store.tables.sessions import people
+
+    speakers = [
+        "Paul Mitchell, Microsoft – Private Sector",
+        "Nanjira Sambuli, Web Foundation – Civil Society",
+        "Claire Sibthorpe, GSMA – Private Sector",
+        "Lara Blanco, UN Women – Intergovernmental Organization",
+        "Ana Souza, Internet Society – Technical Community",
+    ]
+
+    def write(own: Store, i: int) -> int:
+        order = speakers[:]
+        random.Random(i).shuffle(order)
+        text = report_text(f"Panel {i}", speakers=order, rapporteur="Li Wei, ITU")
+        filed = file_report(
+            own, parse_report(text), actor=Actor(f"writer-{i}"), event=EventRef("IGF", 2016)
+        )
+        return filed.session_id
+
+    deadlocks = _deadlocks(store)
+    ids = _run(WRITERS, write, store.url)
+    assert _deadlocks(store) == deadlocks
+    assert len(set(ids)) == WRITERS and len(list_sessions(store, limit=500)) == WRITERS
+    with store.connect() as conn:
+        names = sorted(conn.execute(select(people.c.name)).scalars())
+    # One identity per person (same name, same organisation), however the writers raced.
+    assert names == sorted(
+        ["Paul Mitchell", "Nanjira Sambuli", "Claire Sibthorpe", "Lara Blanco", "Ana Souza",
+         "Li Wei", "Doreen Bogdan-Martin"]
+    )  # fmt: skip
