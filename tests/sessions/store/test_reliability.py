@@ -355,3 +355,20 @@ def test_editors_api_grant_list_revoke(web: tuple[TestClient, Store]) -> None:
     assert client.get(url, headers=bearer(store)).json() == []
     actions = [e.action for e in audit_entries(store, entity="session")]
     assert "session.grant" in actions and "session.revoke" in actions
+
+
+@pytest.mark.parametrize("year", ["5", "²", "99999999999999999999", "2016\x00"])
+def test_the_form_applies_the_same_year_rule(web: tuple[TestClient, Store], year: str) -> None:
+    client, store = web
+    login = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+    creds = {"name": "amina", "password": "correct horse battery", "csrf_token": token}
+    assert client.post("/login", data=creds, follow_redirects=False).status_code == 303
+    form = client.get("/sessions/new")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": csrf, "template": "igf-2016-workshop", "event": "IGF", "year": year,
+            "field_title": "Year rule", "field_date": "9 December 2016"}  # fmt: skip
+    r = client.post("/sessions/new", data=data, follow_redirects=False)
+    assert r.status_code == 422 and "text/html" in r.headers["content-type"]
+    assert "1990" in r.text or "NUL" in r.text
+    assert list_sessions(store) == []
