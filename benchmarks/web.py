@@ -18,6 +18,13 @@
 The client is a minimal HTTP/1.1 keep-alive client on asyncio streams, so that on a small
 machine the load generator takes as little CPU as possible from the server it measures.
 Results print as a table; ``--json`` and ``--markdown`` write them to files.
+
+A second mode, ``--backends``, compares deployments under heavy load: the app on SQLite with one
+uvicorn worker, and on PostgreSQL (a throwaway server from ``tests/pg.py``) with
+``--workers`` uvicorn worker processes, each driven by ``--concurrency`` clients (use 100):
+
+    .venv/bin/python benchmarks/web.py --backends --workers 3 --concurrency 100 \
+        --requests 3000 --markdown docs/benchmark-backends.md
 """
 
 from __future__ import annotations
@@ -745,6 +752,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="experiment: run FastAPI's sync routes and dependencies on the event loop instead "
         "of the threadpool (what `async def` routes would do)",
     )
+    p.add_argument(
+        "--backends",
+        action="store_true",
+        help="compare SQLite (1 worker) with PostgreSQL (--workers workers) under load",
+    )
+    p.add_argument("--workers", type=int, default=3, help="uvicorn workers on PostgreSQL (3)")
     p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--port", type=int, help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -859,11 +872,150 @@ def bench(args: argparse.Namespace, db_url: str, workdir: Path) -> dict[str, Any
     return results
 
 
+# -- --backends: SQLite with one worker against PostgreSQL with several -----------------------
+BACKEND_TARGETS = tuple(t for t in TARGETS if t.name in {
+    "home page", "country page", "observations", "gaps", "country profile"})  # fmt: skip
+ENV_BENCH_DB = "EQUALS_BENCH_DB"
+
+
+def bench_app() -> Any:
+    """Factory for ``uvicorn --factory --workers N`` (each worker builds its own app).
+
+    The database is initialised once before the workers start: workers that each run the
+    start-up initialisation race on the example content (a duplicate-key error stops one,
+    and uvicorn then stops them all)."""
+    from equals.settings import Settings
+    from equals.web.app import create_app
+
+    settings = Settings(db_url=os.environ[ENV_BENCH_DB], init_on_start=False)
+    return with_server_timing(create_app(settings))
+
+
+@contextlib.contextmanager
+def worker_server(db_url: str, workers: int, log: Path) -> Iterator[int]:
+    """The app under ``uvicorn --workers`` in a subprocess; yields its port once it answers."""
+    port = free_port()
+    env = {**os.environ, ENV_BENCH_DB: db_url}
+    cmd = [sys.executable, "-m", "uvicorn", "web:bench_app", "--factory", "--app-dir",
+           str(Path(__file__).parent), "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit(f"server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+            try:
+                if asyncio.run(fetch(port, "/api/v1/sources"))[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"server did not answer in 120 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        for _ in range(workers * 20):  # every worker has started and opened its pool
+            asyncio.run(fetch(port, "/api/v1/sources"))
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def drive_backend(name: str, port: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+    # Every worker must have started (lifespan done) and filled its caches before the timed
+    # runs: a pass over all targets first, so that no request waits for a cold worker.
+    for t in BACKEND_TARGETS:
+        asyncio.run(drive(port, t.path, requests=args.warmup, concurrency=args.concurrency,
+                          max_seconds=120))  # fmt: skip
+    rows = []
+    for t in BACKEND_TARGETS:
+        asyncio.run(drive(port, t.path, requests=args.warmup, concurrency=args.concurrency,
+                          max_seconds=30))  # fmt: skip
+        run = asyncio.run(
+            drive(port, t.path, requests=args.requests, concurrency=args.concurrency,
+                  max_seconds=args.max_seconds / len(BACKEND_TARGETS))
+        )  # fmt: skip
+        rows.append({"backend": name, "target": t.name, "path": t.path, **run.summary()})
+        print(f"{name:<28} {t.name:<16} {run.throughput:8.1f} req/s  p99 "
+              f"{fmt(percentile(run.latencies_ms, 99))} ms  errors {run.errors}",
+              file=sys.stderr)  # fmt: skip
+    return rows
+
+
+def backends_markdown(results: dict[str, Any]) -> str:
+    lines = [
+        f"Run {results['started']} on {results['machine'].get('cores')} cores "
+        f"({results['machine'].get('cpu')}), load average {results['load_before']} before the "
+        f"run (a shared machine); "
+        f"{results['concurrency']} concurrent keep-alive clients, up to {results['requests']} "
+        "requests per target after a warm-up. Latency is client-side (queueing included).",
+        "",
+        "| deployment | target | requests | req/s | p50 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results["runs"]:
+        lines.append(
+            f"| {r['backend']} | {r['target']} | {r['requests']} | {r['throughput_rps']:.0f} | "
+            f"{fmt(r['p50_ms'])} | {fmt(r['p99_ms'])} | {r['errors']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def backends_main(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/pg.py: a throwaway PostgreSQL
+    from tests.pg import postgres_server
+
+    from equals.bootstrap import initialise
+    from equals.store import Store
+
+    results: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "machine": machine_info(),
+        "concurrency": args.concurrency,
+        "requests": args.requests,
+        "workers": args.workers,
+        "load_before": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "runs": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="equals-bench-") as tmp:
+        workdir = Path(tmp)
+        sqlite_url = f"sqlite:///{workdir / 'bench.db'}"
+        store = Store(sqlite_url)
+        store.init()
+        store.dispose()
+        with server(sqlite_url, workdir / "sqlite.log") as port:
+            results["runs"] += drive_backend("SQLite, 1 worker", port, args)
+        with postgres_server() as pg_url:
+            store = Store(pg_url)
+            initialise(store)  # once, before the workers (see bench_app)
+            store.dispose()
+            label = f"PostgreSQL, {args.workers} workers"
+            with worker_server(pg_url, args.workers, workdir / "pg.log") as port:
+                results["runs"] += drive_backend(label, port, args)
+        for log in ("sqlite.log", "pg.log"):  # the servers' own words, when anything failed
+            if any(r["errors"] for r in results["runs"]) and (workdir / log).exists():
+                print(f"--- {log}\n{(workdir / log).read_text()[-4000:]}", file=sys.stderr)
+    text = backends_markdown(results)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    if args.markdown:
+        args.markdown.write_text(text)
+    return 0 if all(r["errors"] == 0 for r in results["runs"]) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve:
         serve(args.db, args.port, inline_sync=args.inline_sync)
         return 0
+    if args.backends:
+        return backends_main(args)
     with tempfile.TemporaryDirectory(prefix="equals-bench-") as tmp:
         workdir = Path(tmp)
         db_url = args.db
