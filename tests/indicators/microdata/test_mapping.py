@@ -48,20 +48,39 @@ def test_shape_problems_all_reported(tmp_path: Path) -> None:
     with pytest.raises(MappingError) as info:
         load_mapping(path)
     got = [str(p) for p in info.value.report]
+    text = path.read_text()
+    at = {  # each problem's line:column, found in the text (the enclosing key if missing)
+        k: "{}:{}".format(*line_of(text, *k.split(".")))
+        for k in ("extra_notes", "design.lonely_psu", "sex", "concepts.internet_usage",
+                  "concepts.mobile_phone_use")
+    }  # fmt: skip
     assert got == [
-        "m.yaml: extra_notes: unknown key 'extra_notes'; allowed: survey, unit, design, sex, age, "
-        "age_group, location, education, labour_force, concepts, households, scope, source, "
-        "country, year [mapping-invalid]",
-        "m.yaml: design.lonely_psu: expected one of error, certainty, remove, adjust, average, "
-        "got 'sometimes' [mapping-invalid]",
-        "m.yaml: sex.male: missing: list the survey's codes [mapping-invalid]",
-        "m.yaml: concepts.internet_usage: unknown key 'internet_usage' (did you mean "
-        "'internet_use'?); allowed: household_computer, computer_use, household_internet, "
-        "internet_use, mobile_phone_use, mobile_phone_ownership, skill_copa, skill_cmfl, "
-        "skill_email, skill_arsp, skill_inst, skill_soft, skill_eprs, skill_traf, skill_pcpr "
-        "[mapping-invalid]",
-        "m.yaml: concepts.mobile_phone_use.no: missing: list the survey's codes [mapping-invalid]",
+        f"m.yaml:{at['extra_notes']}: extra_notes: unknown key 'extra_notes'; allowed: survey, "
+        "unit, design, sex, age, age_group, location, education, labour_force, concepts, "
+        "households, scope, source, country, year [mapping-invalid]",
+        f"m.yaml:{at['design.lonely_psu']}: design.lonely_psu: expected one of error, certainty, "
+        "remove, adjust, average, got 'sometimes' [mapping-invalid]",
+        f"m.yaml:{at['sex']}: sex.male: missing: list the survey's codes [mapping-invalid]",
+        f"m.yaml:{at['concepts.internet_usage']}: concepts.internet_usage: unknown key "
+        "'internet_usage' (did you mean 'internet_use'?); allowed: household_computer, "
+        "computer_use, household_internet, internet_use, mobile_phone_use, "
+        "mobile_phone_ownership, skill_copa, skill_cmfl, skill_email, skill_arsp, skill_inst, "
+        "skill_soft, skill_eprs, skill_traf, skill_pcpr [mapping-invalid]",
+        f"m.yaml:{at['concepts.mobile_phone_use']}: concepts.mobile_phone_use.no: missing: list "
+        "the survey's codes [mapping-invalid]",
     ]
+
+
+def line_of(text: str, *keys: str) -> tuple[int, int]:
+    """1-based line and column of a nested block-style key, by scanning the text (two-space
+    indents, as yaml.safe_dump writes): an independent reference for problem positions."""
+    start, found = 0, (0, 0)
+    lines = text.splitlines()
+    for depth, key in enumerate(keys):
+        prefix = "  " * depth + key + ":"
+        i = next(n for n in range(start, len(lines)) if lines[n].startswith(prefix))
+        found, start = (i + 1, 2 * depth + 1), i + 1
+    return found
 
 
 def test_not_yaml(tmp_path: Path) -> None:

@@ -31,13 +31,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from equals.indicators.microdata.definitions import Unit, load_itu_indicators
+from equals.indicators.microdata.positions import locate_all, yaml_positions
 from equals.indicators.microdata.problems import MappingError, Problem, problem
 from equals.survey.design import LonelyPSU
 
@@ -219,6 +220,10 @@ class SurveyMapping:
     source: SourceInfo | None = None
     country: str | None = None
     year: int | None = None
+    # Line and column of each key of the file it was read from (problems name them).
+    positions: Mapping[str, tuple[int, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _concepts: dict[str, Binary] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -559,7 +564,8 @@ def load_mapping(path: str | Path) -> SurveyMapping:
     """Read and parse a mapping file; every shape problem at once as a MappingError."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text("utf-8"))
+        text = p.read_text("utf-8")
+        data = yaml.safe_load(text)
     except OSError as exc:
         raise MappingError.of(
             p.name, "", [problem("mapping-invalid", f"cannot read: {exc.strerror}", p.name)]
@@ -575,6 +581,7 @@ def load_mapping(path: str | Path) -> SurveyMapping:
             [problem("mapping-invalid", f"not valid YAML: {what}", p.name, line=line, column=col)],
         ) from exc
     mapping, problems = parse_mapping(data, name=p.name)
+    positions = yaml_positions(text)
     if mapping is None or problems:
-        raise MappingError.of(p.name, "", problems)
-    return mapping
+        raise MappingError.of(p.name, "", locate_all(problems, positions))
+    return replace(mapping, positions=positions)

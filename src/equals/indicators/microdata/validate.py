@@ -19,6 +19,7 @@ from pathlib import Path
 
 from equals.indicators.microdata.harmonise import normalise, value_key
 from equals.indicators.microdata.mapping import Categorical, Code, SurveyMapping
+from equals.indicators.microdata.positions import locate
 from equals.indicators.microdata.problems import MappingReport, Problem, problem
 from equals.survey.domains import native
 from equals.survey.engine import ColumnKind, Engine
@@ -95,7 +96,7 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
     problems: list[Problem] = []
 
     def add(code: str, path: str, message: str) -> None:
-        problems.append(problem(code, message, name, path))
+        problems.append(locate(problem(code, message, name, path), mapping.positions))
 
     present: set[str] = set()
     for path, column in _columns(mapping):
