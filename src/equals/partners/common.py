@@ -67,19 +67,21 @@ STAMP_KEY = "partners_version"
 
 def touch(conn: Connection) -> None:
     """Raise the registry's change counter (in ``meta``) inside the caller's write transaction:
-    cached derived views (the under-served ranking) key on it. One atomic statement, so two
-    concurrent writers both count."""
+    cached derived views (the under-served ranking) key on it. One atomic upsert (SQLite and
+    PostgreSQL ``ON CONFLICT``), so concurrent writers all count and none fails."""
     from sqlalchemy import Integer, String, cast
+    from sqlalchemy.dialects import postgresql, sqlite
 
     from equals.store.tables.evidence import meta
 
-    bumped = conn.execute(
-        meta.update()
-        .where(meta.c.key == STAMP_KEY)
-        .values(value=cast(cast(meta.c.value, Integer) + 1, String))
-    ).rowcount
-    if not bumped:
-        conn.execute(meta.insert().values(key=STAMP_KEY, value="1"))
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(meta).values(key=STAMP_KEY, value="1")
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[meta.c.key],
+            set_={"value": cast(cast(meta.c.value, Integer) + 1, String)},
+        )
+    )
 
 
 def stamp(conn: Connection) -> str:

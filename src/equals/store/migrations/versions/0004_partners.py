@@ -201,13 +201,8 @@ def upgrade() -> None:
         sa.Column("at", sa.String(32), nullable=False),
     )
 
-    # The registry's change counter (equals.partners.common.touch), so that the first writes
-    # only ever update it (two first writers cannot race to insert it).
-    op.execute("INSERT INTO meta (key, value) VALUES ('partners_version', '0')")
-
 
 def downgrade() -> None:
-    op.execute("DELETE FROM meta WHERE key = 'partners_version'")
     for table in (
         "initiative_session_links",
         "progress_values",
