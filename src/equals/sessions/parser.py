@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from pathlib import Path
 
 from equals.sessions import people as pp
 from equals.sessions.dates import parse_date, parse_time_range
-from equals.sessions.detect import UNCERTAIN, Detection, detect
+from equals.sessions.detect import detect
 from equals.sessions.entities import Organization
 from equals.sessions.igf import IgfSession, find_igf_id
 from equals.sessions.labels import all_labels
+from equals.sessions.layout_warnings import layout_warnings
 from equals.sessions.model import ExtraField, ExtraValue, ParsedReport, ParseWarning
 from equals.sessions.numbers import first_count
 from equals.sessions.participation import Participation, participation
@@ -201,7 +201,7 @@ def parse_source(src: Source, *, template: str | None = None) -> ParsedReport:
         warnings.append(
             ParseWarning("unplaced-text", "text before the first field label", None, text)
         )
-    warnings.extend(_layout_warnings(layout, tmpls, [b.label for b in seg.blocks]))
+    warnings.extend(layout_warnings(layout, tmpls, [b.label for b in seg.blocks]))
     report = _typed(tmpl, values, wrapped, warnings, extra)
     if title_text and not report.get("title"):
         report["title"] = title_text
@@ -258,52 +258,6 @@ def _preamble(
             continue
         unplaced.append(text)
     return title, fills, unplaced
-
-
-def _placement(labels: list[str], tmpl: ReportTemplate) -> tuple[str | None, ...]:
-    """Where each label goes in a template (``None``: not a field of it)."""
-    index = all_labels()
-    out: list[str | None] = []
-    for label in labels:
-        matches = index.match(label)
-        own = next((m.field_id for m in matches if m.template_id == tmpl.id), None)
-        out.append(own or next((m.field_id for m in matches if tmpl.field(m.field_id)), None))
-    return tuple(out)
-
-
-def _layout_warnings(
-    layout: Detection, tmpls: Mapping[str, ReportTemplate], labels: list[str]
-) -> list[ParseWarning]:
-    if layout.forced:
-        return []
-    if not layout.known:
-        return [
-            ParseWarning(
-                "unknown-layout",
-                "no field label of any known IGF layout was found, so nothing could be placed; "
-                "the text is kept under 'unplaced'. Known layouts: "
-                + ", ".join(tmpls)
-                + " (choose one with --template ID)",
-            )
-        ]
-    # A low confidence matters only when a close runner-up would read the labels differently.
-    chosen = _placement(labels, tmpls[layout.template])
-    rivals = [
-        t
-        for t, score in layout.alternatives[:3]
-        if score >= 0.75 * layout.score and _placement(labels, tmpls[t]) != chosen
-    ]
-    if layout.confidence < UNCERTAIN and rivals:
-        others = ", ".join(t for t, _ in layout.alternatives[:2]) or "none"
-        return [
-            ParseWarning(
-                "uncertain-layout",
-                f"layout guessed as {layout.template} with low confidence "
-                f"{layout.confidence:.2f} (next: {others}); check the fields or choose the "
-                "layout with --template ID",
-            )
-        ]
-    return []
 
 
 _PARTICIPATION_FIELDS = (
