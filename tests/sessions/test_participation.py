@@ -184,3 +184,13 @@ def test_gender_balance_uses_the_stated_counts() -> None:
     stated = gender_balance(report)
     assert (stated.participants, stated.women) == (70, 42)
     assert stated.women_share == pytest.approx(0.6)  # 42 / 70
+
+
+def test_gender_balance_from_the_2019_prose() -> None:
+    from .conftest import FIXTURES
+
+    # report-2019.txt: "about 80 participants in the room and 20 online, of whom around 45
+    # were women" → 80 + 20 = 100 participants, 45 women.
+    stated = gender_balance(parse_report(FIXTURES / "report-2019.txt"))
+    assert (stated.participants, stated.women) == (100, 45)
+    assert stated.women_share == pytest.approx(0.45)

@@ -112,6 +112,15 @@ class GenderBalance:
 
 
 def gender_balance(report: ParsedReport) -> GenderBalance:
+    """Stated participants and women: the report's participation reading (count fields or
+    the 2019 prose, onsite + online when no total is given), else its count fields."""
+    p = report.participation
+    if p is not None and (p.participants is not None or p.women is not None):
+        return GenderBalance(
+            p.participants.value if p.participants else None,
+            p.women.value if p.women else None,
+        )
+
     def count(field_id: str) -> int | None:
         e = report.extra_field(field_id)
         return e.value if e is not None and isinstance(e.value, int) else None
