@@ -15,7 +15,7 @@ import atexit
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +30,7 @@ from equals.survey.sql import DUCKDB, TABLE, Dialect
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    import pyarrow as pa
 
 ENGINES = ("duckdb", "spark")
 READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "stata", ".sav": "spss"}
@@ -98,6 +99,39 @@ class CellTable:
         return cls(frame, values, moments)
 
     @classmethod
+    def from_arrow(cls, count: int, batches: Iterable[pa.RecordBatch]) -> CellTable:
+        """As :meth:`from_chunks`, from Arrow record batches: the moments go column by column
+        into the matrix without a DataFrame in between; only the key columns are converted."""
+        import pyarrow as pa
+
+        values: npt.NDArray[np.float64] | None = None
+        keys: list[str] = []
+        moments: tuple[str, ...] = ()
+        parts: list[pa.RecordBatch] = []
+        schema: pa.Schema | None = None
+        row = 0
+        for batch in batches:
+            if values is None:
+                schema = batch.schema
+                keys = [c for c in schema.names if c.startswith("k__")]
+                moments = tuple(c for c in schema.names if not c.startswith("k__"))
+                values = np.empty((count, len(moments)), dtype=np.float64, order="F")
+            if row + batch.num_rows > count:
+                raise RuntimeError(f"more cells than counted ({count})")
+            for j, name in enumerate(moments):
+                column = batch.column(name)
+                if column.null_count:
+                    column = column.fill_null(0)
+                values[row : row + batch.num_rows, j] = column.to_numpy(zero_copy_only=False)
+            parts.append(batch.select(keys))
+            row += batch.num_rows
+        if row != count or values is None or schema is None:
+            raise RuntimeError(f"{row} cells fetched, {count} counted")
+        key_schema = pa.schema([schema.field(k) for k in keys])
+        frame = pa.Table.from_batches(parts, schema=key_schema).to_pandas()
+        return cls(frame, values, moments)
+
+    @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> CellTable:
         return cls.from_chunks(len(frame), [str(c) for c in frame.columns], [frame])
 
@@ -158,6 +192,7 @@ class DuckDBEngine:
         con.execute(f"SET memory_limit = {_sql_string(self._memory)}")
         con.execute(f"SET temp_directory = {_sql_string(_spill_directory())}")
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")  # a library prints nothing of its own
         return con
 
     def _open_file(self, path: Path) -> None:
@@ -222,14 +257,12 @@ class DuckDBEngine:
             table = "equals_cells"
             con.execute(f"CREATE TEMP TABLE {table} AS {sql}")
             count = con.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0]
-            result = con.execute(f"SELECT * FROM {table}")
-            names = [str(d[0]) for d in result.description or ()]
-
-            def chunks() -> Iterator[pd.DataFrame]:
-                while len(chunk := result.fetch_df_chunk(CHUNK_VECTORS)):
-                    yield chunk
-
-            return CellTable.from_chunks(int(count), names, chunks())
+            if not count:
+                result = con.execute(f"SELECT * FROM {table}")
+                names = [str(d[0]) for d in result.description or ()]
+                return CellTable.from_chunks(0, names, [])
+            reader = con.sql(f"SELECT * FROM {table}").to_arrow_reader(CHUNK_VECTORS * 2048)
+            return CellTable.from_arrow(int(count), reader)
         finally:
             con.close()
 
