@@ -28,7 +28,7 @@ from equals.sessions.reader import read_bytes
 from equals.sessions.validate import ValidationReport, validate_report
 from equals.store import Store
 
-REPORT_SUFFIXES = (".txt", ".md", ".markdown", ".docx")
+REPORT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx")
 
 
 class ImportStatus(StrEnum):

@@ -69,7 +69,7 @@ def _json(data: Any) -> None:
 
 @sessions_app.command("file")
 def file_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .txt, .md or .docx report.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .txt, .md, .html or .docx file.")],
     event: EventOption = "IGF",
     year: Annotated[
         int | None, typer.Option("--year", help="The event's year (default: the report's date).")

@@ -159,3 +159,14 @@ def test_dry_run_writes_nothing_and_predicts_the_import(store: Store, tmp_path: 
     assert dry.items[1].session_id is None  # a new one: its id is not known before
     again = import_folder(store, folder, actor=Actor.cli(), dry_run=True)
     assert {i.status for i in again.items} == {ImportStatus.UNCHANGED}
+
+
+def test_a_saved_igf_web_page_is_imported_like_any_report(store: Store, tmp_path: Path) -> None:
+    """IGF session pages are saved as HTML: a folder import reads them (layout detected)."""
+    page = (FIXTURES / "session-page-2022.html").read_text(encoding="utf-8")
+    folder = _folder(tmp_path, {"ws-page.html": page, "ws-page-copy.htm": page})
+    summary = import_folder(store, folder, actor=Actor.cli(), event="IGF")
+    assert len(summary.items) == 2 and not summary.failed
+    first = summary.items[0]
+    assert first.session_id is not None
+    assert summary.items[1].status is ImportStatus.UNCHANGED  # the same report, filed once
