@@ -333,6 +333,10 @@ def run_peer(
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
     res: dict[str, object] = {"peer": peer, "wall_s": wall, "timed_out": timed_out,
                               "peak_rss_mb": int(rss.group(1)) / 1024 if rss else None}  # fmt: skip
+    user = re.search(r"User time \(seconds\): ([\d.]+)", err)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", err)
+    if user and system:  # the whole process's CPU, every thread (load and all)
+        res["process_cpu_s"] = float(user.group(1)) + float(system.group(1))
     found = re.search(r"RESULT (\{.*\})", stdout)
     if found:
         res.update(json.loads(found.group(1)))
@@ -368,8 +372,10 @@ def markdown(results: list[dict[str, object]]) -> str:
         rows = [r for r in results if r["persons"] == size]
         ours = next((_estimate_s(r) for r in rows if r["peer"] == "duckdb"), None)
         parts.append(f"**{size:,} persons**\n")
-        parts.append("| peer | estimation s | wall s | peak RSS | estimation ÷ ours | note |")
-        parts.append("|---|--:|--:|--:|--:|---|")
+        ours_cpu = next((r.get("process_cpu_s") for r in rows if r["peer"] == "duckdb"), None)
+        parts.append("| peer | estimation s | wall s | peak RSS | estimation ÷ ours "
+                     "| process CPU s | CPU ÷ ours | note |")  # fmt: skip
+        parts.append("|---|--:|--:|--:|--:|--:|--:|---|")
         for r in rows:
             est = _estimate_s(r)
             name = LABELS.get(str(r["peer"]), str(r["peer"]))
@@ -377,7 +383,8 @@ def markdown(results: list[dict[str, object]]) -> str:
             if est is None:
                 error = r.get("error") or ["no result"]
                 last = error[-2] if isinstance(error, list) and len(error) > 1 else error
-                parts.append(f"| {name} | – | {wall:.1f} | – | – | failed: {str(last).strip()} |")
+                failed = f"failed: {str(last).strip()}"
+                parts.append(f"| {name} | – | {wall:.1f} | – | – | – | – | {failed} |")
                 continue
             note = "stopped at the time limit; " if r.get("timed_out") else ""
             if r.get("partial"):
@@ -386,8 +393,16 @@ def markdown(results: list[dict[str, object]]) -> str:
             approx = "~" if r.get("partial") else ""
             rss = r.get("peak_rss_mb")
             mem = f"{float(rss) / 1024:.2f} GB" if rss is not None else "–"  # type: ignore[arg-type]
+            cpu = r.get("process_cpu_s")
+            cpu_text = f"{float(cpu):.1f}" if cpu is not None else "–"  # type: ignore[arg-type]
+            cpu_ratio = (
+                f"{float(cpu) / float(ours_cpu):.1f}"  # type: ignore[arg-type]
+                if cpu is not None and ours_cpu and not r.get("timed_out")
+                else "–"
+            )
             parts.append(
-                f"| {name} | {approx}{est:.1f} | {wall:.1f} | {mem} | {approx}{ratio} | {note} |"
+                f"| {name} | {approx}{est:.1f} | {wall:.1f} | {mem} | {approx}{ratio} | "
+                f"{cpu_text} | {cpu_ratio} | {note} |"
             )
         parts.append("")
     return "\n".join(parts)
