@@ -7,14 +7,11 @@ Regenerate with ``EQUALS_UPDATE_DOCS=1 .venv/bin/python -m pytest tests/test_pro
 from __future__ import annotations
 
 import ast
-import importlib
 import os
-import pkgutil
 from pathlib import Path
 
 import pytest
 
-import equals
 from equals.core.errors import (
     EqualsError,
     NotFoundError,
@@ -27,7 +24,6 @@ from equals.core.problems import (
     Problem,
     Severity,
     define,
-    define_catalogue,
     make,
     problem_type,
     problems_markdown,
@@ -39,18 +35,11 @@ DOC = ROOT / "docs" / "problems.md"
 
 
 def _import_everything() -> None:
-    """Import every module of the package, so every exception class and catalogue registers."""
-    for info in pkgutil.walk_packages(equals.__path__, "equals."):
-        if ".migrations." in info.name:
-            continue  # Alembic scripts import their runtime context
-        importlib.import_module(info.name)
-    # Adapter for the session-report checks until sessions/validate.py registers them itself
-    # (one call: define_catalogue("sessions", ...)); a no-op once it does.
-    from equals.sessions.validate import CATALOGUE
+    """Import every module of the package, so every exception class and catalogue registers
+    (the same collection as ``equals problems``)."""
+    from equals.cli.problems import collect
 
-    define_catalogue(
-        "sessions", ((c.code, c.severity.value, c.description) for c in CATALOGUE.values())
-    )
+    collect()
 
 
 def _codes_in_source() -> dict[str, str]:

@@ -106,3 +106,26 @@ def test_an_empty_database_is_still_initialised_on_first_use(tmp_path: Path) -> 
     assert result.exit_code == 0
     assert "Database not initialised: loading the bundled data first" in result.stderr
     assert Store(url).is_initialised()
+
+
+def test_problems_command_lists_and_explains_codes() -> None:
+    listing = runner.invoke(app, ["problems", "--format", "json"])
+    assert listing.exit_code == 0
+    import json
+
+    codes = {r["code"]: r for r in json.loads(listing.stdout)}
+    assert {"unknown-country", "database-unavailable", "unknown-column", "no-rapporteur"} <= set(
+        codes
+    )
+    assert all(r["meaning"] for r in codes.values())
+    one = runner.invoke(app, ["problems", "unknown-itu-indicator"])
+    assert one.exit_code == 0 and "No ITU household/individual ICT indicator" in one.stdout
+    assert "UnknownItuIndicatorError" in one.stdout
+    bad = runner.invoke(app, ["problems", "unknown-countyr"])
+    assert bad.exit_code == 2 and "did you mean: unknown-country" in bad.stderr
+
+
+def test_problems_markdown_is_the_docs_page() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "problems.md").read_text("utf-8")
+    result = runner.invoke(app, ["problems", "--markdown"])
+    assert result.exit_code == 0 and result.stdout == page

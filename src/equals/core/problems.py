@@ -298,9 +298,9 @@ def problems_markdown(registry: Mapping[str, ProblemType] | None = None) -> str:
     lines = [
         "# Problem codes",
         "",
-        "<!-- Generated from equals.core.problems.REGISTRY by tests/test_problems.py;",
-        "     regenerate with: EQUALS_UPDATE_DOCS=1 .venv/bin/python -m pytest "
-        "tests/test_problems.py -->",
+        "<!-- Generated from equals.core.problems.REGISTRY: `equals problems --markdown`",
+        "     (tests/test_problems.py fails when this page is stale; EQUALS_UPDATE_DOCS=1",
+        "     .venv/bin/python -m pytest tests/test_problems.py rewrites it) -->",
         "",
         "Every problem the platform reports has a stable code (never renamed once released), a",
         "severity, a message, a location (file, line, column, row, field — where known) and,",
