@@ -32,6 +32,7 @@ class EvidenceBase:
         self.catalogue = catalogue or load_catalogue()
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._lock = Lock()
+        self._flights: dict[tuple[Any, ...], Lock] = {}
         self._db_version = 0
         self._version_checked = -math.inf
         self._schema_ok = False
@@ -80,14 +81,27 @@ class EvidenceBase:
         return result
 
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        """One computation per key and data version, even when many requests ask at once
+        (single flight): the first computes, the others wait for its result instead of
+        repeating the work (a cold server under load would otherwise compute each view once
+        per concurrent request)."""
         version = self._version()
         full = (version, *key)
         with self._lock:
             if full in self._cache:
                 return self._cache[full]
-        value = compute()
-        with self._lock:
-            if len(self._cache) > 2048:
-                self._cache.clear()
-            self._cache[full] = value
+            flight = self._flights.setdefault(full, Lock())
+        with flight:
+            with self._lock:
+                if full in self._cache:
+                    return self._cache[full]
+            try:
+                value = compute()
+                with self._lock:
+                    if len(self._cache) > 2048:
+                        self._cache.clear()
+                    self._cache[full] = value
+            finally:
+                with self._lock:
+                    self._flights.pop(full, None)
         return value
