@@ -8,8 +8,8 @@ itself to :data:`equals.cli.app.app`.
 from __future__ import annotations
 
 from equals.cli import analysis as _analysis  # noqa: F401  (registers commands)
-from equals.cli import data as _data  # noqa: F401  (registers commands)
 from equals.cli import backup as _backup  # noqa: F401  (registers commands)
+from equals.cli import data as _data  # noqa: F401  (registers commands)
 from equals.cli import evidence as _evidence  # noqa: F401  (registers commands)
 from equals.cli import partners as _partners  # noqa: F401  (registers commands)
 from equals.cli import problems as _problems  # noqa: F401  (registers commands)
