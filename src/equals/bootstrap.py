@@ -48,7 +48,18 @@ def initialise(
     examples: bool = True,
     progress: Progress | None = None,
 ) -> SetupReport:
-    """Migrate and load the bundled data (see :meth:`Store.init`), then the example content."""
+    """Migrate and load the bundled data (see :meth:`Store.init`), then the example content.
+
+    Holds :meth:`Store.init_lock` throughout, so server workers that start together on one
+    database set it up one after another (the later ones find it done).
+    """
+    with store.init_lock():
+        return _initialise(store, force=force, examples=examples, progress=progress)
+
+
+def _initialise(
+    store: Store, *, force: bool, examples: bool, progress: Progress | None
+) -> SetupReport:
     report = store.init(force=force, progress=progress)
     log.info(
         "init %s: %s (%s observations, %d indicators, %d areas, %d sources)",

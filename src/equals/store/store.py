@@ -32,6 +32,7 @@ Progress = Callable[[str, int, int], None]
 """Progress callback: (step description, done, total)."""
 
 _BATCH = 5000
+_INIT_LOCK_KEY = 7_305_118_400_113  # pg_advisory_lock key of `Store.init_lock` ("EQUALS")
 
 
 class StoreError(EqualsError):
@@ -168,6 +169,40 @@ class Store:
             return False
 
     # -- loading ------------------------------------------------------------------------
+    @contextmanager
+    def init_lock(self) -> Iterator[None]:
+        """Hold the database's set-up lock: one process at a time migrates and loads.
+
+        Several server workers starting together on one database would otherwise each load
+        the bundle and the example content and collide on their keys. PostgreSQL: a session
+        advisory lock on a connection of its own. SQLite: an exclusive file lock beside the
+        database file (an in-memory database belongs to one process and needs none).
+        """
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql(f"SELECT pg_advisory_lock({_INIT_LOCK_KEY})")
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_INIT_LOCK_KEY})")
+                    conn.commit()
+            return
+        db = make_url(self.url).database
+        if self.dialect != "sqlite" or not db or db == ":memory:":
+            yield
+            return
+        import fcntl
+
+        lock_path = Path(f"{db}.init-lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def init(self, *, force: bool = False, progress: Progress | None = None) -> InitReport:
         """Migrate, then load the bundled evidence unless this exact bundle is loaded.
 
