@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import event
 
 from equals.evidence.queries import Evidence
+from equals.settings import Settings
 from equals.web.api import router
 from equals.web.api_models import (
     AreaOut,
@@ -25,6 +26,7 @@ from equals.web.api_models import (
     ObservationOut,
     SourceOut,
 )
+from equals.web.app import create_app
 
 
 def _valid(model: Any, body: Any) -> None:
@@ -205,3 +207,33 @@ def test_evidence_routes_run_in_the_thread_pool() -> None:
         assert not inspect.iscoroutinefunction(route.endpoint), (
             f"{route.path} is async def: its database work would block the event loop"
         )
+
+
+def test_every_async_route_hands_its_database_work_to_the_thread_pool(
+    app_settings: Settings,
+) -> None:
+    """A route may be ``async def`` only to read a form body; everything after that (sign-in
+    lookups, writes, rendering with queries) goes through ``run_in_threadpool``."""
+    app = create_app(app_settings)
+
+    def walk(routes: list[Any]) -> list[Any]:
+        found = []
+        for route in routes:
+            inner = getattr(route, "original_router", None)  # an included router
+            found += walk(list(inner.routes)) if inner is not None else [route]
+        return found
+
+    routes = walk(list(app.routes))
+    assert len(routes) > 100  # every router's routes, not only the app's own
+    offenders = []
+    for route in routes:
+        endpoint = getattr(route, "endpoint", None)
+        if endpoint is None or not inspect.iscoroutinefunction(endpoint):
+            continue
+        if endpoint.__module__.startswith("fastapi.") or endpoint.__module__.startswith(
+            "starlette."
+        ):
+            continue  # the framework's own (OpenAPI document, docs pages)
+        if "run_in_threadpool" not in inspect.getsource(endpoint):
+            offenders.append(f"{getattr(route, 'path', '?')} ({endpoint.__module__})")
+    assert not offenders, f"async routes doing blocking work on the event loop: {offenders}"

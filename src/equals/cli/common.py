@@ -29,8 +29,10 @@ from equals.evidence.records import to_csv
 from equals.settings import ENV_DB, default_db_url
 from equals.store import Store, StoreError
 
-out = Console()
-err = Console(stderr=True)
+# Nothing printed through these is read as Rich markup: names, titles, paths and queries come
+# from users and reports, and "[bold]KEM" must print as typed. Style goes in Text objects.
+out = Console(markup=False, highlight=False)
+err = Console(stderr=True, markup=False, highlight=False)
 
 
 class OutputFormat(StrEnum):
@@ -157,7 +159,11 @@ def emit(
             table.add_row(*(Text(cell(r.get(c))) for c in columns))
         # Piped or captured output has no terminal width: print tables wide rather than
         # folding every cell into 80 columns.
-        console = out if out.is_terminal else Console(width=max(out.width, 200))
+        console = (
+            out
+            if out.is_terminal
+            else Console(width=max(out.width, 200), markup=False, highlight=False)
+        )
         console.print(table)
 
 

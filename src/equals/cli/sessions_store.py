@@ -317,7 +317,7 @@ def show_cmd(
         _json(rec)
         return
     s = detail.summary
-    out.print(f"[bold]{s.title}[/]", highlight=False)
+    out.print(Text(s.title, style="bold"))
     when = " ".join(x for x in (s.date, s.start_time and f"{s.start_time}–{s.end_time or ''}") if x)
     label = " · example content" if s.example else ""
     out.print(
@@ -332,7 +332,7 @@ def show_cmd(
             extra = ", ".join(x for x in (r.organization, r.stakeholder_group) if x)
         out.print(f"  {r.role:10} {who}" + (f" ({extra})" if extra else ""), highlight=False)
     for a in detail.areas:
-        out.print(f"[bold]{a['area']}[/] — {a['sentences']} sentence(s)", highlight=False)
+        out.print(Text.assemble((str(a["area"]), "bold"), f" — {a['sentences']} sentence(s)"))
         for e in a["evidence"][:3]:
             out.print(f"    “{e['sentence']}”", highlight=False)
     d = rec["diversity"]

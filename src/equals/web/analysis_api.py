@@ -153,7 +153,7 @@ INDEX_META = {
     responses=EXPORT_RESPONSES,
     summary="Digital Gender Equality Index",
 )
-async def get_index(
+def get_index(
     ev: Ev,
     draws: Annotated[int | None, Query(ge=0, le=MAX_DRAWS)] = None,
     seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
@@ -167,7 +167,7 @@ async def get_index(
 
 
 @router.get("/zip/index", include_in_schema=False)
-async def get_index_zip(
+def get_index_zip(
     ev: Ev,
     draws: Annotated[int | None, Query(ge=0, le=MAX_DRAWS)] = None,
     seed: Annotated[int | None, Query(ge=0, le=2**32 - 1)] = None,
@@ -213,7 +213,7 @@ def _index_answer(
 
 
 @router.get("/index/{code}", response_model=m.IndexCountryDetailOut, summary="A country's card")
-async def get_index_country(code: str, ev: Ev) -> Any:
+def get_index_country(code: str, ev: Ev) -> Any:
     """Pillar scores, the indicators, years and sources behind them, and the rank interval."""
     area = ev.area(code)
     result = _index(ev, None, None, None, None, None)
@@ -231,7 +231,7 @@ async def get_index_country(code: str, ev: Ev) -> Any:
 
 
 @router.get("/method", summary="The index method descriptor (versioned)")
-async def get_method(ev: Ev) -> dict[str, Any]:
+def get_method(ev: Ev) -> dict[str, Any]:
     return load_method(known_indicators=frozenset(i.id for i in ev.catalogue)).to_descriptor()
 
 
@@ -255,7 +255,7 @@ GAP_META = {
     responses=EXPORT_RESPONSES,
     summary="Data-gap audit cells",
 )
-async def get_data_gaps(
+def get_data_gaps(
     ev: Ev,
     indicator: str | None = None,
     country: str | None = None,
@@ -267,7 +267,7 @@ async def get_data_gaps(
 
 
 @router.get("/zip/data-gaps", include_in_schema=False)
-async def get_data_gaps_zip(
+def get_data_gaps_zip(
     ev: Ev,
     indicator: str | None = None,
     country: str | None = None,
@@ -302,7 +302,7 @@ def _data_gaps_answer(
 @router.get(
     "/data-gaps/summary", response_model=list[m.GapSummaryOut], summary="Data gaps by group"
 )
-async def get_data_gap_summary(
+def get_data_gap_summary(
     ev: Ev, by: SummaryBy = SummaryBy.pillar, recent_years: Annotated[int, Query(ge=0, le=100)] = 5
 ) -> Any:
     return records.summary_records(data_gap_audit(ev, recent_years=recent_years).summary(by.value))
@@ -313,14 +313,14 @@ async def get_data_gap_summary(
     response_model=list[m.CountryCoverageOut],
     summary="Where the partnership knows least (fewest indicators with recent data by sex)",
 )
-async def get_data_gap_countries(
+def get_data_gap_countries(
     ev: Ev, recent_years: Annotated[int, Query(ge=0, le=100)] = 5
 ) -> Any:
     return records.coverage_records(data_gap_audit(ev, recent_years=recent_years).coverage())
 
 
 @router.get("/quality", response_model=list[m.QualityNoteOut], summary="Quality notes")
-async def get_quality(ev: Ev) -> Any:
+def get_quality(ev: Ev) -> Any:
     notes = load_quality([i.id for i in ev.catalogue])
     return [{**asdict(n)} for n in notes.values()]
 
@@ -343,12 +343,12 @@ TREND_META = {
     responses=EXPORT_RESPONSES,
     summary="Trend and years to parity of one country × indicator",
 )
-async def get_parity_years(code: str, indicator: str, ev: Ev, format: Export = Export.json) -> Any:
+def get_parity_years(code: str, indicator: str, ev: Ev, format: Export = Export.json) -> Any:
     return _parity_answer(ev, code, indicator, format.value)
 
 
 @router.get("/zip/parity-years/{code}/{indicator}", include_in_schema=False)
-async def get_parity_years_zip(code: str, indicator: str, ev: Ev) -> Response:
+def get_parity_years_zip(code: str, indicator: str, ev: Ev) -> Response:
     answer: Response = _parity_answer(ev, code, indicator, "zip")
     return answer
 
@@ -368,7 +368,7 @@ def _parity_answer(ev: Evidence, code: str, indicator: str, kind: str) -> Any:
 
 
 @router.get("/pace/{indicator}", response_model=m.PaceOut, summary="Pace towards parity by group")
-async def get_pace(indicator: str, ev: Ev) -> Any:
+def get_pace(indicator: str, ev: Ev) -> Any:
     pace = group_pace(ev, indicator)
     return {
         "indicator": pace.indicator,
@@ -382,7 +382,7 @@ async def get_pace(indicator: str, ev: Ev) -> Any:
     response_model=m.HeadlinesOut,
     summary="How many women and men do not use the Internet, own no phone, have no account",
 )
-async def get_headlines(indicator: str, ev: Ev) -> Any:
+def get_headlines(indicator: str, ev: Ev) -> Any:
     h = headlines(ev, indicator)
     return {
         **{k: v for k, v in asdict(h).items() if k not in ("groups", "countries")},

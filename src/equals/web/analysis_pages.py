@@ -49,7 +49,7 @@ def _method(ev: Evidence) -> Any:
 
 
 @router.get("/analysis", response_class=HTMLResponse)
-async def index_page(
+def index_page(
     request: Request, ev: Ev, pace: str | None = None, head: str | None = None
 ) -> HTMLResponse:
     method = _method(ev)
@@ -82,7 +82,7 @@ async def index_page(
 
 
 @router.get("/analysis/country/{code}", response_class=HTMLResponse)
-async def country_page(
+def country_page(
     request: Request, code: str, ev: Ev, indicator: str | None = None
 ) -> HTMLResponse:
     try:
@@ -126,7 +126,7 @@ async def country_page(
 
 
 @router.get("/analysis/data-gaps", response_class=HTMLResponse)
-async def data_gaps_page(request: Request, ev: Ev) -> HTMLResponse:
+def data_gaps_page(request: Request, ev: Ev) -> HTMLResponse:
     audit = data_gap_audit(ev)
     chart = {
         "kind": "availability",
@@ -157,7 +157,7 @@ async def data_gaps_page(request: Request, ev: Ev) -> HTMLResponse:
 
 
 @router.get("/analysis/methodology", response_class=HTMLResponse)
-async def methodology_page(request: Request, ev: Ev) -> HTMLResponse:
+def methodology_page(request: Request, ev: Ev) -> HTMLResponse:
     method = _method(ev)
     return _render(
         request,

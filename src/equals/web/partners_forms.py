@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from equals.auth import Actor, User
 from equals.core.errors import EditConflictError, EqualsError, NotFoundError, ValidationError
@@ -114,7 +115,7 @@ def partner_new(request: Request) -> Response:
 
 @router.post("/partners/new", response_class=HTMLResponse, response_model=None)
 async def partner_create(request: Request) -> Response:
-    user = _signed_in(request, "/partners/new")
+    user = await run_in_threadpool(_signed_in, request, "/partners/new")
     if not isinstance(user, User):
         return user
     form, _ = await _posted(request)
@@ -128,7 +129,7 @@ async def partner_create(request: Request) -> Response:
     ) -> HTMLResponse:
         return _partner_form(request, None, form, errors, status)
 
-    return _save(request, write, fail, contact_field)
+    return await run_in_threadpool(_save, request, write, fail, contact_field)
 
 
 @router.get("/partners/{organization_id}/edit", response_class=HTMLResponse, response_model=None)
@@ -153,7 +154,7 @@ def partner_edit(request: Request, organization_id: str) -> Response:
 
 @router.post("/partners/{organization_id}/edit", response_class=HTMLResponse, response_model=None)
 async def partner_save(request: Request, organization_id: str) -> Response:
-    user = _signed_in(request, "/partners")
+    user = await run_in_threadpool(_signed_in, request, "/partners")
     if not isinstance(user, User):
         return user
     form, _ = await _posted(request)
@@ -175,7 +176,7 @@ async def partner_save(request: Request, organization_id: str) -> Response:
     ) -> HTMLResponse:
         return _partner_form(request, oid, form, errors, status, current or version, conflict)
 
-    return _save(request, write, fail, contact_field)
+    return await run_in_threadpool(_save, request, write, fail, contact_field)
 
 
 @router.get("/initiatives/new", response_class=HTMLResponse, response_model=None)
@@ -265,7 +266,7 @@ def _save(
 
 @router.post("/initiatives/new", response_class=HTMLResponse, response_model=None)
 async def initiative_create(request: Request) -> Response:
-    user = _signed_in(request, "/initiatives/new")
+    user = await run_in_threadpool(_signed_in, request, "/initiatives/new")
     if not isinstance(user, User):
         return user
     single, multi = await _posted(request)
@@ -279,7 +280,7 @@ async def initiative_create(request: Request) -> Response:
     ) -> HTMLResponse:
         return _form(request, user, None, {**single, **multi}, errors, status)
 
-    return _save(request, write, fail)
+    return await run_in_threadpool(_save, request, write, fail)
 
 
 @router.get("/initiatives/{initiative_id}/edit", response_class=HTMLResponse, response_model=None)
@@ -296,7 +297,7 @@ def initiative_edit(request: Request, initiative_id: int) -> Response:
 
 @router.post("/initiatives/{initiative_id}/edit", response_class=HTMLResponse, response_model=None)
 async def initiative_save(request: Request, initiative_id: int) -> Response:
-    user = _signed_in(request, f"/initiatives/{initiative_id}/edit")
+    user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}/edit")
     if not isinstance(user, User):
         return user
     single, multi = await _posted(request)
@@ -328,17 +329,18 @@ async def initiative_save(request: Request, initiative_id: int) -> Response:
             conflict=conflict,
         )
 
-    return _save(request, write, fail)
+    return await run_in_threadpool(_save, request, write, fail)
 
 
 @router.post("/initiatives/{initiative_id}/progress", response_model=None)
 async def progress_submit(request: Request, initiative_id: int) -> Response:
-    user = _signed_in(request, f"/initiatives/{initiative_id}")
+    user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}")
     if not isinstance(user, User):
         return user
     form, _ = await _posted(request)
     try:
-        add_progress(
+        await run_in_threadpool(
+            add_progress,
             auth.store_of(request),
             initiative_id,
             progress_fields(form),
@@ -352,12 +354,13 @@ async def progress_submit(request: Request, initiative_id: int) -> Response:
 
 @router.post("/initiatives/{initiative_id}/sessions/{session_id}", response_model=None)
 async def link_submit(request: Request, initiative_id: int, session_id: int) -> Response:
-    user = _signed_in(request, f"/initiatives/{initiative_id}")
+    user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}")
     if not isinstance(user, User):
         return user
     form, _ = await _posted(request)
     try:
-        decide_link(
+        await run_in_threadpool(
+            decide_link,
             auth.store_of(request),
             initiative_id,
             session_id,

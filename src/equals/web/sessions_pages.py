@@ -9,6 +9,8 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from equals.archive.access import may_revise
 from equals.archive.filing import EventRef, file_report
@@ -143,8 +145,9 @@ def new_session_form(request: Request, template: str = DEFAULT_TEMPLATE) -> Resp
     return _form(request, template=_template(template))
 
 
-async def _submitted(request: Request) -> tuple[User | None, dict[str, str], ReportTemplate]:
-    form = await request.form()
+def _submitted(
+    request: Request, form: FormData
+) -> tuple[User | None, dict[str, str], ReportTemplate]:
     auth.check_csrf(request, str(form.get("csrf_token") or ""))
     tmpl = _template(str(form.get("template") or DEFAULT_TEMPLATE))
     values = {f.id: str(form.get(f"field_{f.id}") or "")[:MAX_FIELD] for f in tmpl.fields}
@@ -160,7 +163,13 @@ def _fields(values: dict[str, str]) -> dict[str, str]:
 
 @router.post("/sessions/new", response_class=HTMLResponse, response_model=None)
 async def new_session_submit(request: Request) -> Response:
-    user, values, tmpl = await _submitted(request)
+    # The form is read on the event loop; the database work runs in the thread pool.
+    form = await request.form()
+    return await run_in_threadpool(_new_session_submit, request, form)
+
+
+def _new_session_submit(request: Request, form: FormData) -> Response:
+    user, values, tmpl = _submitted(request, form)
     if user is None:
         return RedirectResponse("/login?next=/sessions/new", status_code=303)
     if not user.can_file_sessions:
@@ -244,8 +253,13 @@ def edit_session_form(request: Request, session_id: str) -> Response:
 
 @router.post("/sessions/{session_id}/edit", response_class=HTMLResponse, response_model=None)
 async def edit_session_submit(request: Request, session_id: str) -> Response:
+    form = await request.form()
+    return await run_in_threadpool(_edit_session_submit, request, session_id, form)
+
+
+def _edit_session_submit(request: Request, session_id: str, form: FormData) -> Response:
     sid = _session_id(session_id)
-    user, values, tmpl = await _submitted(request)
+    user, values, tmpl = _submitted(request, form)
     if user is None:
         return _login_redirect(request)
     store = auth.store_of(request)

@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from equals.archive.people import (
     get_person,
@@ -68,6 +70,10 @@ def person_page(request: Request, person_id: str, error: str = "") -> HTMLRespon
 @router.post("/sessions/people/{person_id}", response_class=HTMLResponse, response_model=None)
 async def person_action(request: Request, person_id: str) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_person_action, request, person_id, form)
+
+
+def _person_action(request: Request, person_id: str, form: FormData) -> Response:
     auth.check_csrf(request, str(form.get("csrf_token") or ""))
     user = auth.cookie_user(request)
     pid = _id(person_id)

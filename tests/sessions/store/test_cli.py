@@ -164,3 +164,25 @@ def test_people_candidates_merge_split_and_grants(tmp_path: Path) -> None:
     assert code == 2 and "only the owner" in err
     code, out, _ = run("sessions", "revoke", "1", "amina", *db)
     assert code == 0 and "revoked" in out
+
+
+def test_titles_names_and_queries_print_as_typed_never_as_markup(tmp_path: Path) -> None:
+    """Report text is user text: Rich markup in it is printed literally (no lost brackets,
+    no MarkupError), in `show`, `search` and `users add`."""
+    db = ["--db", f"sqlite:///{tmp_path / 'cli.db'}"]
+    report = tmp_path / "markup.txt"
+    report.write_text(
+        "Session Title: [bold]Gender[/x] and [red]access\n"
+        "Date: 6 December 2016\n"
+        "Key Issues raised: Women [/] online.\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("sessions", "file", str(report), "--event", "IGF", *db)
+    assert code == 0, err
+    code, out, err = run("sessions", "show", "1", *db)
+    assert code == 0, err
+    assert "[bold]Gender[/x] and [red]access" in out
+    code, out, err = run("sessions", "search", "[/x]", *db)
+    assert code in (0, 2) and "MarkupError" not in out + err
+    code, out, err = run("users", "add", "[b]ad[/b]", "--role", "rapporteur", *db, input="pw\n")
+    assert "MarkupError" not in out + err
