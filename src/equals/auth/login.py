@@ -13,6 +13,7 @@ Every attempt is in the audit log: ``login.success``, ``login.failure`` (with th
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -52,6 +53,9 @@ def _anonymous(address: str) -> Actor:
     return Actor(f"anonymous@{address}" if address else "anonymous")
 
 
+log = logging.getLogger(__name__)
+
+
 def sign_in(
     store: Store,
     name: str,
@@ -87,6 +91,7 @@ def sign_in(
             # Counted as a failure first, so parallel guesses cannot slip past the limit.
             attempt = throttle.record(conn, account, addr, moment, succeeded=False)
     if refused is not None:
+        log.warning("sign-in refused (throttled, %s) for %r from %s", refused.scope, account, addr)
         raise refused
     user = authenticate(store, name, password) if valid_name(name) else None
     with store.transaction() as conn:
@@ -110,6 +115,7 @@ def sign_in(
             )
             record_audit(conn, Actor.of(user), "login.success", "user", user.id, {"address": addr})
     if user is None:
+        log.warning("sign-in failed for %r from %s: %s", account, addr, reason)
         raise LoginFailedError()
     return SignedIn(user, token)
 

@@ -50,7 +50,7 @@ from equals.web.sessions_models import (
 def _too_large() -> JSONResponse:
     message = f"the request body is larger than {MAX_BODY:,} bytes; send a shorter report"
     return JSONResponse(
-        {"error": {"code": "payload-too-large", "message": message}}, status_code=413
+        {"error": {"code": "request-too-large", "message": message}}, status_code=413
     )
 
 
