@@ -94,3 +94,18 @@ def test_new_layouts_validate_on_their_own_terms() -> None:
     assert codes("short-report-2021.md") == []
     assert codes("session-page-2022.html") == ["active-content-removed"]
     assert "unknown-layout" in codes("unknown-layout.txt")
+
+
+def test_findings_are_problems_of_the_one_registry() -> None:
+    """Session-report findings use the platform's problem type and registered codes."""
+    from equals.core.problems import REGISTRY, Problem
+    from equals.core.problems import Severity as CoreSeverity
+    from equals.sessions import parse_report, validate_report
+
+    report = validate_report(parse_report("Session Title: Only a title\n"))
+    problems = report.problems()
+    assert problems and all(isinstance(p, Problem) for p in problems)
+    assert all(p.code in REGISTRY for p in problems)
+    missing = next(p for p in problems if p.code == "no-rapporteur")
+    assert missing.severity is CoreSeverity.ERROR
+    assert REGISTRY["no-rapporteur"].meaning.startswith("No rapporteur")

@@ -17,7 +17,7 @@ import typer
 import equals
 from equals.cli.app import app
 from equals.cli.common import FormatOption, OutputFormat, emit, fail, say
-from equals.core.problems import REGISTRY, ProblemType, define_catalogue, problems_markdown
+from equals.core.problems import REGISTRY, ProblemType, problems_markdown
 
 
 def collect() -> dict[str, ProblemType]:
@@ -25,13 +25,6 @@ def collect() -> dict[str, ProblemType]:
     for info in pkgutil.walk_packages(equals.__path__, "equals."):
         if ".migrations." not in info.name:
             importlib.import_module(info.name)
-    # Adapter for the session-report checks until sessions/validate.py registers them itself
-    # (one call: define_catalogue("sessions", ...)); a no-op once it does.
-    from equals.sessions.validate import CATALOGUE
-
-    define_catalogue(
-        "sessions", ((c.code, c.severity.value, c.description) for c in CATALOGUE.values())
-    )
     return dict(sorted(REGISTRY.items()))
 
 

@@ -8,17 +8,13 @@ has no ``error`` findings (required fields missing or unreadable); the CLI exits
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from equals.core.problems import Location, Problem, define_catalogue
+from equals.core.problems import Severity as Severity  # re-exported: findings use it
 from equals.sessions.model import ParsedReport
 from equals.sessions.template import FieldKind, ReportTemplate, TemplateField, load_template
 from equals.sessions.text import split_sentences, word_count
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +54,11 @@ CATALOGUE: dict[str, Check] = {
     )
 }  # fmt: skip
 
+# The checks are codes of the platform's one problem registry (docs/problems.md lists them).
+define_catalogue(
+    "sessions", ((c.code, c.severity.value, c.description) for c in CATALOGUE.values())
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -73,6 +74,15 @@ class Finding:
             "field": self.field,
             "message": self.message,
         }
+
+    def to_problem(self, source: str = "") -> Problem:
+        """The finding as the platform's one problem type (file and field as its location)."""
+        return Problem(
+            self.code,
+            self.message,
+            self.severity,
+            Location(file=source or None, field=self.field),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +101,10 @@ class ValidationReport:
 
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]
+
+    def problems(self) -> list[Problem]:
+        """Every finding as a :class:`~equals.core.problems.Problem`."""
+        return [f.to_problem(self.source) for f in self.findings]
 
     def to_record(self) -> dict[str, Any]:
         return {
