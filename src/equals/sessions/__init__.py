@@ -16,7 +16,7 @@ and the action-area lexicon are data too (``data/*.yaml``).
 from __future__ import annotations
 
 from equals.sessions.analysis import (
-    AreaTag,
+    ActionAreaTag,
     Diversity,
     GenderBalance,
     action_areas,
@@ -40,7 +40,7 @@ from equals.sessions.validate import CATALOGUE, Finding, Severity, ValidationRep
 
 __all__ = [
     "CATALOGUE",
-    "AreaTag",
+    "ActionAreaTag",
     "Diversity",
     "ExtraField",
     "FieldKind",

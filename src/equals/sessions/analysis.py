@@ -35,7 +35,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class AreaTag:
+class ActionAreaTag:
     area: Pillar
     evidence: tuple[Evidence, ...]
 
@@ -78,7 +78,7 @@ def _prose(report: ParsedReport) -> Iterable[tuple[str, str]]:
                     yield extra.id, sentence
 
 
-def action_areas(report: ParsedReport) -> tuple[AreaTag, ...]:
+def action_areas(report: ParsedReport) -> tuple[ActionAreaTag, ...]:
     """The action areas a report discusses, in Access/Skills/Leadership order."""
     found: dict[Pillar, list[Evidence]] = {}
     for field, sentence in _prose(report):
@@ -86,7 +86,7 @@ def action_areas(report: ParsedReport) -> tuple[AreaTag, ...]:
             terms = tuple(p for p, rx in phrases if rx.search(sentence))
             if terms:
                 found.setdefault(area, []).append(Evidence(field, sentence, terms))
-    return tuple(AreaTag(a, tuple(found[a])) for a in Pillar if a in found)
+    return tuple(ActionAreaTag(a, tuple(found[a])) for a in Pillar if a in found)
 
 
 @dataclass(frozen=True, slots=True)

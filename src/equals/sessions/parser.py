@@ -22,7 +22,7 @@ from equals.sessions.layout_warnings import layout_warnings
 from equals.sessions.model import ExtraField, ExtraValue, ParsedReport, ParseWarning
 from equals.sessions.numbers import first_count
 from equals.sessions.participation import Participation, participation
-from equals.sessions.reader import ReportFormat, Source, read_bytes, read_path, read_text
+from equals.sessions.reader import ReportFormat, ReportInput, read_bytes, read_path, read_text
 from equals.sessions.segment import Segments, segment
 from equals.sessions.template import (
     FieldKind,
@@ -123,7 +123,7 @@ def _report_year(seg: Segments, igf: IgfSession | None) -> int | None:
     return None
 
 
-def parse_source(src: Source, *, template: str | None = None) -> ParsedReport:
+def parse_source(src: ReportInput, *, template: str | None = None) -> ParsedReport:
     index = all_labels()
     tmpls = templates()
     seg = segment(src.lines, index, tuple(tmpls.values()))

@@ -20,7 +20,14 @@ from equals.sessions.errors import UnreadableReportError
 from equals.sessions.html_reader import lines_from_html
 from equals.sessions.lines import Line, colon_candidates
 
-__all__ = ["Line", "ReportFormat", "Source", "UnreadableReportError", "read_bytes", "read_path"]
+__all__ = [
+    "Line",
+    "ReportFormat",
+    "ReportInput",
+    "UnreadableReportError",
+    "read_bytes",
+    "read_path",
+]
 
 
 class ReportFormat(StrEnum):
@@ -31,7 +38,7 @@ class ReportFormat(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class ReportInput:
     lines: tuple[Line, ...]
     format: ReportFormat
     name: str
@@ -172,7 +179,7 @@ def sniff_format(data: bytes, name: str = "") -> ReportFormat:
     return ReportFormat.MARKDOWN if len(_MD_HINTS.findall(head)) >= 2 else ReportFormat.TEXT
 
 
-def read_text(text: str, fmt: ReportFormat | None = None, name: str = "<text>") -> Source:
+def read_text(text: str, fmt: ReportFormat | None = None, name: str = "<text>") -> ReportInput:
     if fmt is None:
         fmt = sniff_format(text[:20000].encode("utf-8", errors="ignore"), name)
     if fmt is ReportFormat.DOCX:
@@ -189,13 +196,13 @@ def read_text(text: str, fmt: ReportFormat | None = None, name: str = "<text>") 
         )
         if not any(ln.text or ln.cell for ln in lines):
             raise UnreadableReportError(name, "the HTML page has no text")
-        return Source(lines, fmt, name, notes)
+        return ReportInput(lines, fmt, name, notes)
     if fmt is ReportFormat.MARKDOWN:
-        return Source(lines_from_markdown(text), fmt, name)
-    return Source(lines_from_text(text), fmt, name)
+        return ReportInput(lines_from_markdown(text), fmt, name)
+    return ReportInput(lines_from_text(text), fmt, name)
 
 
-def read_bytes(data: bytes, fmt: ReportFormat | None = None, name: str = "<bytes>") -> Source:
+def read_bytes(data: bytes, fmt: ReportFormat | None = None, name: str = "<bytes>") -> ReportInput:
     if not data:
         raise UnreadableReportError(name, "the file is empty")
     fmt = fmt or sniff_format(data, name)
@@ -209,11 +216,11 @@ def read_bytes(data: bytes, fmt: ReportFormat | None = None, name: str = "<bytes
             raise UnreadableReportError(name, f"corrupt DOCX file ({exc})") from None
         if not any(ln.text or ln.cell for ln in lines):
             raise UnreadableReportError(name, "the DOCX document has no text")
-        return Source(lines, fmt, name)
+        return ReportInput(lines, fmt, name)
     return read_text(decode(data, name), fmt, name)
 
 
-def read_path(path: Path, fmt: ReportFormat | None = None) -> Source:
+def read_path(path: Path, fmt: ReportFormat | None = None) -> ReportInput:
     name = str(path)
     try:
         data = path.read_bytes()
