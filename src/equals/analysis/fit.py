@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from equals.analysis.tdist import t_ppf
+from equals.survey.distributions import qt
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class LinearFit:
 
     def interval(self, x: float, level: float) -> tuple[float, float]:
         """The two-sided prediction interval for one new value at ``x``."""
-        q = t_ppf(0.5 + level / 2.0, self.df)
+        q = qt(0.5 + level / 2.0, self.df)
         y, half = self.predict(x), q * self.prediction_se(x)
         return y - half, y + half
 
