@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import io
 import logging
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from equals.archive.importer import import_folder
+from equals.auth import Actor
 from equals.cli import app as cli_app
 from equals.core.errors import ValidationError
 from equals.logs import configure_logging
 from equals.settings import Settings
+from equals.store import Store
 from equals.web.app import create_app
 
 
@@ -97,3 +101,15 @@ def test_a_server_error_is_logged_with_its_traceback_and_answered_without_one(
     assert "exploded" not in response.text and "Traceback" not in response.text
     record = next(r for r in caplog.records if "GET /api/v1/boom failed" in r.getMessage())
     assert record.exc_info is not None and "database exploded" in str(record.exc_info[1])
+
+
+def test_a_session_import_is_logged_with_its_summary(
+    fresh_store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="equals")
+    import_folder(fresh_store, folder, actor=Actor.cli(), event="IGF", dry_run=True)
+    line = next(r.getMessage() for r in caplog.records if "session import" in r.getMessage())
+    assert "dry run" in line and "1 file(s)" in line and "1 failed" in line

@@ -9,6 +9,7 @@ and rolls it back, so the result says exactly what an import would do and nothin
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from equals.sessions.reader import read_bytes
 from equals.sessions.validate import ValidationReport, validate_report
 from equals.store import Store
 
+log = logging.getLogger(__name__)
 REPORT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx")
 
 
@@ -141,7 +143,17 @@ def import_files(
         items.append(item)
         if progress is not None:
             progress(prep.path, item)
-    return ImportSummary(tuple(items), dry_run)
+    summary = ImportSummary(tuple(items), dry_run)
+    log.info(
+        "session import%s: %d file(s): %d imported, %d warned, %d unchanged, %d failed",
+        " (dry run, nothing written)" if dry_run else "",
+        len(items),
+        summary.count(ImportStatus.IMPORTED),
+        summary.count(ImportStatus.WARNED),
+        summary.count(ImportStatus.UNCHANGED),
+        summary.count(ImportStatus.FAILED),
+    )
+    return summary
 
 
 def import_folder(

@@ -12,6 +12,7 @@ current releases (:func:`reapply`).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -37,6 +38,9 @@ from equals.store.tables.releases import data_releases, release_observations, re
 
 BUNDLED = "bundled"
 _BATCH = 5000
+
+
+log = logging.getLogger(__name__)
 
 
 def _now() -> str:
@@ -175,7 +179,21 @@ def import_release(
             },
         )
     store.local_version += 1
-    return ImportReport(get_release(store, new_id), change)
+    release = get_release(store, new_id)
+    log.info(
+        "data release imported: %s %r from %s (%d observations: %d added, %d revised, "
+        "%d removed; sha256 %s; by %s)",
+        release.source,
+        release.label,
+        release.file_name,
+        release.observations,
+        len(change.added),
+        len(change.revised),
+        len(change.removed),
+        release.sha256[:12],
+        release.imported_by,
+    )
+    return ImportReport(release, change)
 
 
 REMOVAL_LIMIT = 0.05
