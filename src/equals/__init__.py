@@ -7,6 +7,9 @@ The notebook API returns pandas DataFrames::
     equals.gaps("internet_use", year=2019)
     equals.observations("account_ownership", country="KEN")
     equals.countries()
+    equals.index(draws=1000, seed=1)   # the index with rank intervals
+    equals.data_gaps()                 # where sex-disaggregated data are missing
+    equals.parity_years("KEN", "internet_use")
 """
 
 from __future__ import annotations
@@ -15,10 +18,29 @@ from typing import TYPE_CHECKING, Any
 
 from equals.core.version import __version__
 
-__all__ = ["__version__", "catalogue", "connect", "countries", "gaps", "observations"]
+__all__ = [
+    "__version__",
+    "catalogue",
+    "connect",
+    "countries",
+    "data_gaps",
+    "gaps",
+    "index",
+    "observations",
+    "parity_years",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from equals.frames import catalogue, connect, countries, gaps, observations
+    from equals.frames import (
+        catalogue,
+        connect,
+        countries,
+        data_gaps,
+        gaps,
+        index,
+        observations,
+        parity_years,
+    )
 
 
 def __getattr__(name: str) -> Any:

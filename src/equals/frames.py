@@ -15,6 +15,7 @@ from threading import Lock
 
 import pandas as pd
 
+from equals.analysis import frames as analysis_frames
 from equals.bootstrap import initialise
 from equals.core.vocabulary import Sex
 from equals.evidence.database import DatabaseState, database_state
@@ -134,3 +135,21 @@ def survey_indicators(
         store=connect(db).store if publish else None,
     )
     return result.run.frame()
+
+
+def index(
+    *, draws: int | None = None, seed: int | None = None, db: str | None = None
+) -> pd.DataFrame:
+    """The Digital Gender Equality Index: one row per country with its score, pillar scores,
+    rank and rank interval (``draws`` Monte Carlo draws, seeded; see docs/methodology.md)."""
+    return analysis_frames.index_frame(connect(db), draws=draws, seed=seed)
+
+
+def data_gaps(*, db: str | None = None) -> pd.DataFrame:
+    """The data-gap audit: every country × indicator with its latest year by sex, or none."""
+    return analysis_frames.data_gaps_frame(connect(db))
+
+
+def parity_years(country: str, indicator: str, *, db: str | None = None) -> pd.DataFrame:
+    """Trend, projection with its prediction interval and years to parity for one series."""
+    return analysis_frames.parity_years_frame(connect(db), country, indicator)
