@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from equals.evidence.queries import Evidence
+from equals.settings import Settings
+from equals.web.app import create_app
 
 PAGES = [
     "/",
@@ -239,3 +241,33 @@ def test_world_atlas_ids_join_to_m49(client: TestClient) -> None:
     joined = {int(i) for i in ids if i is not None} & m49
     assert len(joined) >= 170
     assert "404" in ids  # Kenya, zero-padded string ids
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/initiatives/abc", 404),
+        ("/initiatives/99999999999999999999", 404),  # was a 500 (SQLite integer overflow)
+        ("/initiatives/99999999999999999999/edit", 404),
+        ("/initiatives/0", 404),
+    ],
+)
+def test_pages_answer_bad_parameters_with_pages(client: TestClient, path: str, status: int) -> None:
+    """A page never answers with the API's JSON error body, and never with a 500."""
+    r = client.get(path)
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("text/html")
+
+
+def test_a_bad_query_value_on_a_page_is_an_html_422(app_settings: Settings) -> None:
+    """A page route with a typed query parameter answers a bad value with a page, not JSON."""
+    app = create_app(app_settings)
+
+    def probe(n: int) -> dict[str, int]:
+        return {"n": n}
+
+    app.add_api_route("/probe", probe)
+    with TestClient(app) as c:
+        r = c.get("/probe", params={"n": "many"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "value of n is not valid" in r.text

@@ -30,6 +30,7 @@ from equals.core.errors import (
 )
 from equals.core.problems import NOWHERE, Location, Problem, Severity, define
 from equals.store import StoreError
+from equals.web.security import error_page
 
 STATUS: dict[type[EqualsError], int] = {
     NotFoundError: 404,
@@ -184,7 +185,21 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _bad_param(_: Request, exc: RequestValidationError) -> Response:
+    async def _bad_param(request: Request, exc: RequestValidationError) -> Response:
+        if not request.url.path.startswith("/api/"):
+            # Pages answer with pages: a bad id in the path names nothing that exists (404);
+            # a bad query or form value is the visitor's input (422), said in plain words.
+            if any(tuple(err.get("loc", ()))[:1] == ("path",) for err in exc.errors()):
+                from equals.web.pages import page_not_found
+
+                return page_not_found(request)
+            names = ", ".join(
+                _printable(str(err.get("loc", ("", "value"))[-1])) for err in exc.errors()
+            )
+            page, media = error_page(
+                request.url.path, "invalid-parameter", "Invalid request", f"the value of {names} is not valid"
+            )
+            return Response(page, status_code=422, media_type=media)
         problems: list[dict[str, Any]] = []
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]

@@ -45,6 +45,7 @@ from equals.partners.permissions import Action, allowed, may_write_any
 from equals.partners.registry import GROUP_LABELS
 from equals.web import auth_deps as auth
 from equals.web.pages import templates as jinja
+from equals.web.partners_api import IniId
 
 router = APIRouter(include_in_schema=False)
 
@@ -284,7 +285,7 @@ async def initiative_create(request: Request) -> Response:
 
 
 @router.get("/initiatives/{initiative_id}/edit", response_class=HTMLResponse, response_model=None)
-def initiative_edit(request: Request, initiative_id: int) -> Response:
+def initiative_edit(request: Request, initiative_id: IniId) -> Response:
     user = _signed_in(request, f"/initiatives/{initiative_id}/edit")
     if not isinstance(user, User):
         return user
@@ -296,7 +297,7 @@ def initiative_edit(request: Request, initiative_id: int) -> Response:
 
 
 @router.post("/initiatives/{initiative_id}/edit", response_class=HTMLResponse, response_model=None)
-async def initiative_save(request: Request, initiative_id: int) -> Response:
+async def initiative_save(request: Request, initiative_id: IniId) -> Response:
     user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}/edit")
     if not isinstance(user, User):
         return user
@@ -333,7 +334,7 @@ async def initiative_save(request: Request, initiative_id: int) -> Response:
 
 
 @router.post("/initiatives/{initiative_id}/progress", response_model=None)
-async def progress_submit(request: Request, initiative_id: int) -> Response:
+async def progress_submit(request: Request, initiative_id: IniId) -> Response:
     user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}")
     if not isinstance(user, User):
         return user
@@ -353,7 +354,7 @@ async def progress_submit(request: Request, initiative_id: int) -> Response:
 
 
 @router.post("/initiatives/{initiative_id}/sessions/{session_id}", response_model=None)
-async def link_submit(request: Request, initiative_id: int, session_id: int) -> Response:
+async def link_submit(request: Request, initiative_id: IniId, session_id: IniId) -> Response:
     user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}")
     if not isinstance(user, User):
         return user

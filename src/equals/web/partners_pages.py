@@ -30,6 +30,7 @@ from equals.partners.links import linked_sessions, suggest_links
 from equals.partners.permissions import Action, allowed
 from equals.partners.registry import session_people
 from equals.web import auth_deps as auth
+from equals.web.partners_api import IniId
 from equals.web.partners_forms import choice, may, missing, render
 from equals.web.partners_forms import router as forms_router
 
@@ -114,7 +115,7 @@ def initiatives_page(
 
 
 @router.get("/initiatives/{initiative_id}", response_class=HTMLResponse)
-def initiative_page(request: Request, initiative_id: int) -> HTMLResponse:
+def initiative_page(request: Request, initiative_id: IniId) -> HTMLResponse:
     store = auth.store_of(request)
     try:
         ini = get_initiative(store, initiative_id)
