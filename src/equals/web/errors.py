@@ -197,7 +197,10 @@ def install_error_handlers(app: FastAPI) -> None:
                 _printable(str(err.get("loc", ("", "value"))[-1])) for err in exc.errors()
             )
             page, media = error_page(
-                request.url.path, "invalid-parameter", "Invalid request", f"the value of {names} is not valid"
+                request.url.path,
+                "invalid-parameter",
+                "Invalid request",
+                f"the value of {names} is not valid",
             )
             return Response(page, status_code=422, media_type=media)
         problems: list[dict[str, Any]] = []
