@@ -200,6 +200,10 @@ def _site_context(request: Request) -> dict[str, Any]:
 
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_site_context])
+templates.env.add_extension("jinja2.ext.i18n")
+# Translations: ``{{ _("text") }}`` / ``{% trans %}`` in templates. English until the
+# catalogues are installed per request (issue 12, three UN languages).
+templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 templates.env.filters.update(
     num=fmt_num,
     value=fmt_value,
