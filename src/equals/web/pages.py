@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from equals.core import i18n
 from equals.core.errors import NotFoundError, UnknownCountryError
 from equals.core.version import __version__
 from equals.core.vocabulary import IndicatorKind, Pillar
@@ -201,9 +202,13 @@ def _site_context(request: Request) -> dict[str, Any]:
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_site_context])
 templates.env.add_extension("jinja2.ext.i18n")
-# Translations: ``{{ _("text") }}`` / ``{% trans %}`` in templates. English until the
-# catalogues are installed per request (issue 12, three UN languages).
-templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+# Translations: ``{{ _("text") }}`` / ``{% trans %}`` in templates, in the request's language
+# (equals.core.i18n; jinja fills the ``%(name)s`` placeholders and escapes the values).
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=lambda s: i18n.translations(i18n.current_language()).gettext(s),
+    ngettext=lambda s, p, n: i18n.translations(i18n.current_language()).ngettext(s, p, n),
+    newstyle=True,
+)
 templates.env.filters.update(
     num=fmt_num,
     value=fmt_value,
