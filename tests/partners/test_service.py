@@ -334,3 +334,34 @@ def test_coalition_and_governance_writes_are_versioned_and_audited(registry: Reg
     assert ("coalition.create", "access") in actions and ("coalition.update", "access") in actions
     assert ("governance.create", str(seat.id)) in actions
     assert get_partner(store, registry.own).coalitions == ["access"]
+
+
+def test_merge_moves_partner_editor_grants_to_the_surviving_organisation(store: Store) -> None:
+    from equals.auth import Grant, Role, create_user, get_user
+    from equals.partners.permissions import Action, require
+
+    with store.transaction() as conn:
+        dup = ensure_org(conn, "Progressive Communications Association")
+        ensure_org(conn, "Association for Progressive Communications")
+    create_partner(
+        store, {"organization_id": dup, "stakeholder_group": "civil_society"}, actor=OPERATOR
+    )
+    pw = "correct horse battery staple"
+    moved = create_user(store, "ed-dup", pw, roles=[Grant(Role.PARTNER_EDITOR, dup)])
+    twice = create_user(
+        store,
+        "ed-both",
+        pw,
+        roles=[Grant(Role.PARTNER_EDITOR, dup), Grant(Role.PARTNER_EDITOR, "apc")],
+    )
+    merge(store, dup, "apc", actor=OPERATOR)
+    after = get_user(store, "ed-dup")
+    assert after.grants == (Grant(Role.PARTNER_EDITOR, "apc"),)
+    require(after, Action.UPDATE_PARTNER, "apc")  # may edit the surviving organisation
+    assert get_user(store, "ed-both").grants == (Grant(Role.PARTNER_EDITOR, "apc"),)
+    entry = audit_entries(store, entity="organization", entity_id="apc")[0]
+    assert entry.action == "organization.merge"
+    assert sorted((g["user_id"], g["change"]) for g in entry.detail["grants"]) == sorted(
+        [(moved.id, "moved"), (twice.id, "dropped-duplicate")]
+    )
+    assert all(g["from"] == dup and g["to"] == "apc" for g in entry.detail["grants"])

@@ -24,6 +24,7 @@ from equals.sessions.entities import normalize_organization
 from equals.sessions.text import compact_key
 from equals.store import Store
 from equals.store.tables import partners as t
+from equals.store.tables.auth import user_roles
 from equals.store.tables.sessions import organizations
 
 
@@ -188,16 +189,46 @@ def merge_organizations(conn: Connection, merged: str, into: str, actor: Actor) 
         moved[f"{table.name}.{column}"] = int(n or 0)
     _move_pairs(conn, t.initiative_participants, ("initiative_id", "role"), a["id"], b["id"])
     _move_pairs(conn, t.coalition_members, ("coalition_id",), a["id"], b["id"])
+    grants = _move_grants(conn, a["id"], b["id"])
     conn.execute(
         t.organization_merges.insert().values(
             merged_id=a["id"], into_id=b["id"], at=now(), actor=actor.name
         )
     )
     add_aliases(conn, b["id"], [x for x in (a["name"], a["full_name"]) if x])
-    detail = {"before": {"merged": a, "into": b}, "after": {"into": b["id"]}, "moved": moved}
+    detail = {
+        "before": {"merged": a, "into": b},
+        "after": {"into": b["id"]},
+        "moved": moved,
+        "grants": grants,
+    }
     touch(conn)
     record_audit(conn, actor, "organization.merge", "organization", b["id"], detail)
     return detail
+
+
+def _move_grants(conn: Connection, old: str, new: str) -> list[dict[str, Any]]:
+    """Re-scope role grants on ``old`` to ``new`` (a user who already holds the same role on
+    ``new`` keeps that one grant); what happened to each grant, for the audit entry."""
+    r = user_roles
+    rows = conn.execute(
+        select(r.c.id, r.c.user_id, r.c.role).where(r.c.organization_id == old).order_by(r.c.id)
+    ).all()
+    out: list[dict[str, Any]] = []
+    for gid, uid, role in rows:
+        clash = conn.execute(
+            select(r.c.id).where(r.c.user_id == uid, r.c.role == role, r.c.organization_id == new)
+        ).first()
+        if clash is None:
+            conn.execute(update(r).where(r.c.id == gid).values(organization_id=new))
+            change = "moved"
+        else:
+            conn.execute(r.delete().where(r.c.id == gid))
+            change = "dropped-duplicate"
+        out.append(
+            {"user_id": int(uid), "role": str(role), "from": old, "to": new, "change": change}
+        )
+    return out
 
 
 def _move_pairs(conn: Connection, table: Any, keys: tuple[str, ...], old: str, new: str) -> None:
