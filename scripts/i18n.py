@@ -1,0 +1,298 @@
+"""Translation catalogues, one per AREA: extract the messages, update the catalogues, check them.
+
+    .venv/bin/python scripts/i18n.py extract [AREA ...]  # sources -> src/equals/locales/AREA.pot
+    .venv/bin/python scripts/i18n.py update  [AREA ...]  # AREA.pot -> <lang>/LC_MESSAGES/AREA.po
+    .venv/bin/python scripts/i18n.py check   [AREA ...]  # exit 1 on a stale or incomplete catalogue
+
+Without AREA every area is handled. An area is a list of source files (Jinja2 templates, Python
+modules, YAML catalogues of our own text) and one ``AREA.po`` per shipped language; the app reads
+every ``*.po`` of a language (``equals.core.i18n``), so areas are translated independently.
+
+Messages are what the sources pass to ``_`` / ``gettext`` / ``N_`` / ``lazy_gettext`` (one
+message) and ``ngettext`` (singular, plural), plus the listed fields of YAML files (indicator
+titles: our own text, not data). ``check`` fails when extraction differs from ``AREA.pot`` or
+from a language's msgids, or when a message is untranslated, fuzzy or has other ``%(name)s``
+placeholders than its msgid; ``tests/web/test_i18n.py`` runs it for every area.
+
+To add an area, add an entry to ``AREAS``; to add a language see docs/development.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract
+from babel.messages.pofile import read_po, write_po
+
+from equals.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALES_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+PY_KEYWORDS: dict[str, Any] = {
+    "_": None,
+    "gettext": None,
+    "N_": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+}
+JINJA_KEYWORDS: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2)}
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "false"}
+#: Fixed header date: catalogues change only when their messages do.
+HEADER_DATE = datetime(2026, 11, 29, tzinfo=UTC)
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]")
+
+
+@dataclass(frozen=True)
+class Area:
+    """The sources of one catalogue. Paths are globs relative to the repository root."""
+
+    templates: tuple[str, ...] = ()
+    python: tuple[str, ...] = ()
+    #: (YAML glob, field names): every string under one of these keys, anywhere in the file.
+    yaml_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+T = "src/equals/web/templates/"
+AREAS: dict[str, Area] = {
+    # The evidence and analysis pages (helper H1).
+    "pages": Area(
+        templates=(
+            T + "base.html",
+            T + "_macros.html",
+            T + "_selectors.html",
+            T + "_year_select.html",
+            T + "home.html",
+            T + "indicator.html",
+            T + "indicators.html",
+            T + "country.html",
+            T + "countries.html",
+            T + "about.html",
+            T + "not_found.html",
+            T + "analysis/*.html",
+        ),
+        python=(
+            "src/equals/core/i18n.py",
+            "src/equals/web/pages.py",
+            "src/equals/web/analysis_pages.py",
+        ),
+        yaml_fields=(("src/equals/indicators/catalogue.yaml", ("title", "short_title")),),
+    ),
+    # Partners, sessions, sign-in and downloads pages; form and validation messages (H2).
+    "forms": Area(templates=(), python=()),
+    # Command-line help and messages (H2).
+    "cli": Area(python=()),
+}
+
+
+def _files(globs: Iterable[str]) -> list[Path]:
+    found: set[Path] = set()
+    for pattern in globs:
+        matches = sorted(ROOT.glob(pattern))
+        if not matches:
+            raise SystemExit(f"i18n: no file matches {pattern!r}")
+        found.update(matches)
+    return sorted(found)
+
+
+def _yaml_strings(data: object, fields: tuple[str, ...]) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in fields and isinstance(value, str):
+                yield " ".join(value.split())
+            else:
+                yield from _yaml_strings(value, fields)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _yaml_strings(item, fields)
+
+
+def _add(catalog: Catalog, message: str | tuple[str, ...], rel: str, lineno: int = 0) -> None:
+    where = f"{rel}:{lineno}"
+    if isinstance(message, tuple):
+        if len(message) != 2 or not all(message):
+            raise SystemExit(f"i18n: {where}: a plural needs two literal strings")
+        msgid: str | tuple[str, str] = (message[0], message[1])
+        key = message[0]
+    else:
+        if not message:
+            raise SystemExit(f"i18n: {where}: empty or non-literal message")
+        msgid = key = message
+    existing = catalog.get(key)
+    if existing is not None:
+        if rel not in [loc for loc, _ in existing.locations]:
+            existing.locations.append((rel, lineno))
+        return
+    catalog.add(msgid, locations=[(rel, lineno)])
+
+
+def extract_area(name: str) -> Catalog:
+    """The messages of one area, freshly extracted from its sources."""
+    area = AREAS[name]
+    catalog = Catalog(
+        project="EQUALS Hub",
+        domain=name,
+        creation_date=HEADER_DATE,
+        revision_date=HEADER_DATE,
+        fuzzy=False,
+    )
+    for path in _files(area.templates):
+        rel = path.relative_to(ROOT).as_posix()
+        with path.open("rb") as fh:
+            for lineno, message, _comments, _context in extract(
+                "jinja2.ext:babel_extract", fh, keywords=JINJA_KEYWORDS, options=JINJA_OPTIONS
+            ):
+                _add(catalog, message, rel, lineno)
+    for path in _files(area.python):
+        rel = path.relative_to(ROOT).as_posix()
+        with path.open("rb") as fh:
+            for lineno, message, _comments, _context in extract("python", fh, keywords=PY_KEYWORDS):
+                _add(catalog, message, rel, lineno)
+    for pattern, fields in area.yaml_fields:
+        for path in _files([pattern]):
+            rel = path.relative_to(ROOT).as_posix()
+            for text in _yaml_strings(yaml.safe_load(path.read_text("utf-8")), fields):
+                _add(catalog, text, rel)
+    return catalog
+
+
+def languages() -> list[str]:
+    """The languages that have catalogues (every shipped language but English)."""
+    return [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
+
+
+def pot_path(name: str) -> Path:
+    return LOCALES_DIR / f"{name}.pot"
+
+
+def po_path(name: str, lang: str) -> Path:
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{name}.po"
+
+
+def _write(catalog: Catalog, path: Path) -> None:
+    buf = BytesIO()
+    write_po(buf, catalog, width=100, sort_output=True, ignore_obsolete=True, include_lineno=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_bytes() != buf.getvalue():
+        path.write_bytes(buf.getvalue())
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+def _read(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def cmd_extract(name: str) -> None:
+    area = AREAS[name]
+    if not (area.templates or area.python or area.yaml_fields):
+        print(f"{name}: no sources listed in AREAS yet")
+        return
+    _write(extract_area(name), pot_path(name))
+
+
+def cmd_update(name: str) -> None:
+    template = _read(pot_path(name)) if pot_path(name).exists() else extract_area(name)
+    for lang in languages():
+        path = po_path(name, lang)
+        if path.exists():
+            catalog = _read(path, lang)
+        else:
+            catalog = Catalog(locale=lang, domain=name, project="EQUALS Hub", fuzzy=False)
+            catalog.creation_date = HEADER_DATE
+        catalog.update(template, update_header_comment=False)
+        catalog.revision_date = HEADER_DATE
+        catalog.fuzzy = False
+        _write(catalog, path)
+
+
+def _ids(catalog: Catalog) -> set[str]:
+    return {str(m.id[0] if isinstance(m.id, tuple | list) else m.id) for m in catalog if m.id}
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def _message_problems(message: Message, where: str) -> list[str]:
+    strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+    ids = [str(i) for i in (message.id if isinstance(message.id, tuple | list) else [message.id])]
+    wanted = set().union(*(_placeholders(i) for i in ids))
+    label = f"{where}: {ids[0]!r}"
+    if message.fuzzy:
+        return [f"{label} is fuzzy (check the translation, then remove the flag)"]
+    if not all(s and s.strip() for s in strings):
+        return [f"{label} is not translated"]
+    problems: list[str] = []
+    for text in strings:
+        got = _placeholders(str(text))
+        # A plural form may leave out %(num)s ("une seule fois"); nothing else may differ.
+        if got - wanted or (wanted - {"num"}) - got:
+            problems.append(f"{label}: placeholders {sorted(got)} ≠ {sorted(wanted)}")
+    return problems
+
+
+def check_area(name: str) -> list[str]:
+    """Every problem of one area's catalogues, as readable lines (empty: complete)."""
+    fresh = extract_area(name)
+    problems: list[str] = []
+    pot = pot_path(name)
+    if not pot.exists():
+        if _ids(fresh):
+            problems.append(f"{pot.relative_to(ROOT)} is missing: run `extract {name}`")
+    elif _ids(_read(pot)) != _ids(fresh):
+        diff = sorted(_ids(fresh) ^ _ids(_read(pot)))
+        problems.append(
+            f"{pot.relative_to(ROOT)} is stale ({len(diff)} messages differ, e.g. "
+            f"{diff[0]!r}): run `extract {name}` then `update {name}`"
+        )
+    for lang in languages():
+        path = po_path(name, lang)
+        where = str(path.relative_to(ROOT))
+        if not path.exists():
+            if _ids(fresh):
+                problems.append(f"{where} is missing: run `update {name}` and translate")
+            continue
+        catalog = _read(path, lang)
+        missing = sorted(_ids(fresh) - _ids(catalog))
+        extra = sorted(_ids(catalog) - _ids(fresh))
+        if missing:
+            problems.append(f"{where}: {len(missing)} messages missing, e.g. {missing[0]!r}")
+        if extra:
+            problems.append(f"{where}: {len(extra)} messages no longer used, e.g. {extra[0]!r}")
+        for message in catalog:
+            if message.id:
+                problems.extend(_message_problems(message, where))
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["extract", "update", "check"])
+    parser.add_argument("areas", nargs="*", metavar="AREA", help=f"one of {', '.join(AREAS)}")
+    args = parser.parse_args(argv)
+    unknown = [a for a in args.areas if a not in AREAS]
+    if unknown:
+        parser.error(f"unknown area {unknown[0]!r} (areas: {', '.join(AREAS)})")
+    areas = args.areas or list(AREAS)
+    if args.command == "check":
+        problems = [p for name in areas for p in check_area(name)]
+        for line in problems:
+            print(line)
+        print(f"{len(problems)} problems in {', '.join(areas)}" if problems else "complete")
+        return 1 if problems else 0
+    for name in areas:
+        cmd_extract(name) if args.command == "extract" else cmd_update(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
