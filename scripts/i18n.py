@@ -20,6 +20,7 @@ To add an area, add an entry to ``AREAS``; to add a language see docs/developmen
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -59,6 +60,9 @@ class Area:
     python: tuple[str, ...] = ()
     #: (YAML glob, field names): every string under one of these keys, anywhere in the file.
     yaml_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: "module:function" returning the messages of text that is not a literal ``_()``
+    #: argument: the command line's help texts, the problem registry's meanings.
+    collect: tuple[str, ...] = ()
 
 
 T = "src/equals/web/templates/"
@@ -89,7 +93,12 @@ AREAS: dict[str, Area] = {
     # Partners, sessions, sign-in and downloads pages; form and validation messages (H2).
     "forms": Area(templates=(), python=()),
     # Command-line help and messages (H2).
-    "cli": Area(python=()),
+    "cli": Area(
+        python=("src/equals/cli/*.py",),
+        collect=("equals.cli.localise:help_messages",),
+    ),
+    # The meaning of every problem code (`equals problems`), from the registry (H2).
+    "problems": Area(collect=("equals.cli.problems:meanings",)),
 }
 
 
@@ -161,6 +170,10 @@ def extract_area(name: str) -> Catalog:
             rel = path.relative_to(ROOT).as_posix()
             for text in _yaml_strings(yaml.safe_load(path.read_text("utf-8")), fields):
                 _add(catalog, text, rel)
+    for target in area.collect:
+        module, _sep, function = target.partition(":")
+        for text in getattr(importlib.import_module(module), function)():
+            _add(catalog, text, module.replace(".", "/") + ".py")
     return catalog
 
 
@@ -193,7 +206,7 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
 
 def cmd_extract(name: str) -> None:
     area = AREAS[name]
-    if not (area.templates or area.python or area.yaml_fields):
+    if not (area.templates or area.python or area.yaml_fields or area.collect):
         print(f"{name}: no sources listed in AREAS yet")
         return
     _write(extract_area(name), pot_path(name))

@@ -40,7 +40,19 @@ def _root(
             case_sensitive=False,
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help=(
+                "Language of help and messages: en, fr or es (default: $LC_ALL, $LC_MESSAGES "
+                "or $LANG; any other language is English)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
+    # --lang is applied before parsing (ProblemGroup.main), so that help is translated too.
     configure_logging(log_level.value if log_level else cli_settings().log_level)
     if version:
         out.print(f"equals-hub {__version__}")

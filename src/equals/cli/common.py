@@ -22,7 +22,10 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from equals.bootstrap import SetupReport, initialise
+from equals.cli.context import requested_language
+from equals.cli.localise import localise
 from equals.core.errors import DatabaseUnavailableError, EqualsError
+from equals.core.i18n import _, use_language
 from equals.evidence.database import DatabaseState, database_state
 from equals.evidence.queries import Evidence
 from equals.evidence.records import to_csv
@@ -86,7 +89,7 @@ def fail(message: str | EqualsError, code: int | None = None) -> typer.Exit:
         text, default = str(message), exit_code(message)
     else:
         text, default = message, EXIT_BAD_INPUT
-    line = Text("error:", style="bold red")
+    line = Text(_("error:"), style="bold red")
     line.append(" " + text)
     err.print(line, highlight=False, soft_wrap=True)
     return typer.Exit(default if code is None else code)
@@ -99,7 +102,15 @@ def report(exc: EqualsError) -> typer.Exit:
 
 class ProblemGroup(TyperGroup):
     """The root command group: a library error anywhere below it ends in :func:`report`,
-    never in a traceback."""
+    never in a traceback; every run is in the language it asks for
+    (:func:`equals.cli.context.requested_language`), help texts included."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs["args"] if "args" in kwargs else (args[0] if args else None)
+        argv = sys.argv[1:] if argv is None else argv
+        with use_language(requested_language([str(a) for a in argv])):
+            localise(self)
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
         try:
@@ -133,8 +144,11 @@ def open_store(db: str | None) -> Store:
     store = Store(db or default_db_url())
     state = database_state(store)
     if state is not DatabaseState.READY:
-        what = "not initialised" if state is DatabaseState.NOT_INITIALISED else "outdated"
-        say(f"Database {what}: loading the bundled data first…", console=err)
+        if state is DatabaseState.NOT_INITIALISED:
+            message = _("Database not initialised: loading the bundled data first…")
+        else:
+            message = _("Database outdated: loading the bundled data first…")
+        say(message, console=err)
         progress_init(store)
     return store
 

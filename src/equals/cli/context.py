@@ -5,9 +5,15 @@ Library code never reads the environment (see ``equals.settings``); commands ask
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from functools import cache
 
+from equals.core.i18n import normalise
 from equals.settings import Settings
+
+LANGUAGE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+"""Where the language comes from when ``--lang`` is not given, first set first (POSIX)."""
 
 
 @cache
@@ -27,3 +33,21 @@ def engine_options(engine: str, spark_master: str | None) -> dict[str, str]:
     if master:
         options["spark_master"] = master
     return options
+
+
+def requested_language(args: Sequence[str], environ: Mapping[str, str] | None = None) -> str | None:
+    """The language a run asks for: ``--lang X`` (or ``--lang=X``), else the first of
+    ``$LC_ALL``, ``$LC_MESSAGES``, ``$LANG`` that is set. ``None`` when neither names a shipped
+    language (``C``, ``de_DE.UTF-8``…): the command line is then in English."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return normalise(args[i + 1])
+        if arg.startswith("--lang="):
+            return normalise(arg.partition("=")[2])
+    env = os.environ if environ is None else environ
+    for name in LANGUAGE_VARIABLES:
+        if env.get(name):
+            return normalise(env[name])
+    return None

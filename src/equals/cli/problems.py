@@ -3,6 +3,10 @@
 The registry (:data:`equals.core.problems.REGISTRY`) fills as modules are imported, so
 :func:`collect` imports every module of the package first. ``equals problems --markdown`` is
 the text of docs/problems.md (tests/test_problems.py fails when the page is stale).
+
+Meanings are shown in the current language (the ``problems`` catalogue, its message ids the
+registry's English meanings: :func:`meanings`); codes never change, and ``--markdown``, CSV and
+JSON stay English.
 """
 
 from __future__ import annotations
@@ -17,7 +21,14 @@ import typer
 import equals
 from equals.cli.app import app
 from equals.cli.common import FormatOption, OutputFormat, emit, fail, say
-from equals.core.problems import REGISTRY, ProblemType, problems_markdown
+from equals.core.i18n import N_, _
+from equals.core.problems import REGISTRY, ProblemType, Severity, problems_markdown
+
+SEVERITY_WORDS = {
+    Severity.ERROR: N_("error"),
+    Severity.WARNING: N_("warning"),
+    Severity.INFO: N_("info"),
+}
 
 
 def collect() -> dict[str, ProblemType]:
@@ -26,6 +37,11 @@ def collect() -> dict[str, ProblemType]:
         if ".migrations." not in info.name:
             importlib.import_module(info.name)
     return dict(sorted(REGISTRY.items()))
+
+
+def meanings() -> list[str]:
+    """Every registered meaning (English): the message ids of the ``problems`` catalogue."""
+    return sorted({entry.meaning for entry in collect().values()})
 
 
 @app.command("problems")
@@ -47,15 +63,41 @@ def problems_cmd(
             import difflib
 
             close = difflib.get_close_matches(code.strip().lower()[:60], list(registry), n=3)
-            hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-            raise fail(f"unknown problem code {code[:60]!r}{hint}")
-        say(f"{entry.code} ({entry.severity.value}, {entry.area or 'general'})", style="bold")
-        say(entry.meaning)
+            if close:
+                raise fail(
+                    _(
+                        "unknown problem code %(code)r (did you mean: %(close)s?)",
+                        code=code[:60],
+                        close=", ".join(close),
+                    )
+                )
+            raise fail(_("unknown problem code %(code)r", code=code[:60]))
+        say(
+            _(
+                "%(code)s (%(severity)s, %(area)s)",
+                code=entry.code,
+                severity=SEVERITY_WORDS[entry.severity],
+                area=entry.area or _("general"),
+            ),
+            style="bold",
+        )
+        say(_(entry.meaning))
         if entry.classes:
-            say(f"raised as: {', '.join(sorted(set(entry.classes)))}")
+            say(_("raised as: %(classes)s", classes=", ".join(sorted(set(entry.classes)))))
         return
+    table = format is OutputFormat.table  # CSV and JSON are data: English, as registered
     records = [
-        {"code": e.code, "severity": e.severity.value, "area": e.area, "meaning": e.meaning}
+        {
+            "code": e.code,
+            "severity": str(SEVERITY_WORDS[e.severity]) if table else e.severity.value,
+            "area": e.area,
+            "meaning": _(e.meaning) if table else e.meaning,
+        }
         for e in registry.values()
     ]
-    emit(records, format, ["code", "severity", "area", "meaning"], title="EQUALS Hub problems")
+    emit(
+        records,
+        format,
+        ["code", "severity", "area", "meaning"],
+        title=_("EQUALS Hub problems") if table else "",
+    )

@@ -68,7 +68,8 @@ def reference_markdown() -> str:
         "Every command that touches the database takes `--db URL` (default `$EQUALS_DB`, else "
         "the SQLite file in the user's data folder); output commands take "
         "`--format table|csv|json`. Exit codes: 0 success, 1 a report found problems, 2 bad "
-        "input. Global options: `--log-level`, `--version`.",
+        "input. Global options: `--lang` (en, fr, es; default from `$LC_ALL`, `$LC_MESSAGES`, "
+        "`$LANG`), `--log-level`, `--version`.",
         "",
     ]
     for path, command in _walk(root, []):
