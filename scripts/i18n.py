@@ -87,6 +87,7 @@ AREAS: dict[str, Area] = {
             "src/equals/core/i18n.py",
             "src/equals/web/pages.py",
             "src/equals/web/analysis_pages.py",
+            "src/equals/web/language.py",
         ),
         yaml_fields=(("src/equals/indicators/catalogue.yaml", ("title", "short_title")),),
     ),

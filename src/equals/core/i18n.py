@@ -125,3 +125,105 @@ def lazy_gettext(message: str) -> LazyString:
 
 _ = gettext
 N_ = lazy_gettext
+
+
+# -- locale formatting (Babel, CLDR) ----------------------------------------------------------
+MINUS = "\N{MINUS SIGN}"
+
+
+@cache
+def _locale(lang: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(lang)
+
+
+def format_number(value: float, digits: int = 1, *, signed: bool = False) -> str:
+    """``1234.5`` → ``1,234.5`` (en), ``1 234,5`` (fr, narrow no-break space), ``1.234,5`` (es).
+
+    ``signed`` writes ``+`` for positive values; negatives use the minus sign (U+2212).
+    """
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    text = format_decimal(value, format=pattern, locale=current_language())
+    return text.replace("-", MINUS)
+
+
+def percent_sign() -> str:
+    """What follows a number to make it a percentage: ``%`` (en), ``\\u00a0%`` (fr, es)."""
+    pattern: str = _locale(current_language()).percent_formats[None].pattern
+    return pattern[pattern.rindex("0") + 1 :].split(";")[0] or "%"
+
+
+def format_percent(value: float, digits: int = 1, *, signed: bool = False) -> str:
+    """``12.3`` (already in percent) → ``12.3%`` / ``12,3 %``."""
+    return format_number(value, digits, signed=signed) + percent_sign()
+
+
+def format_date(value: Any, form: str = "medium") -> str:
+    """A date in the current language: ``29 Nov 2026`` / ``29 nov. 2026`` / ``29 nov 2026``."""
+    from babel.dates import format_date as babel_format_date
+
+    return str(babel_format_date(value, format=form, locale=current_language()))
+
+
+# -- territory names (CLDR via Babel) ---------------------------------------------------------
+#: Codes that are not ISO 3166-1 alpha-3 but have a CLDR territory (World Bank aggregates).
+_EXTRA_TERRITORIES = {"XKX": "XK", "KSV": "XK", "WB:WLD": "001", "WLD": "001", "WB:EUU": "EU"}
+
+
+@cache
+def _territory_key(code: str) -> str | None:
+    if code in _EXTRA_TERRITORIES:
+        return _EXTRA_TERRITORIES[code]
+    if code.startswith("UN:") and code[3:].isdigit():
+        return code[3:].zfill(3)
+    if len(code) == 3 and code.isalpha():
+        import pycountry
+
+        country = pycountry.countries.get(alpha_3=code.upper())
+        return str(country.alpha_2) if country is not None else None
+    return None
+
+
+def territory_name(code: str, published: str, lang: str | None = None) -> str:
+    """A country's or region's name in the current language (CLDR), ``published`` otherwise.
+
+    ``territory_name("CIV", "Cote d'Ivoire")`` → ``Côte d’Ivoire`` in French; ISO3 codes,
+    ``UN:nnn`` M49 codes and a few World Bank aggregates are known. English keeps the name
+    as published by the source.
+    """
+    lang = normalise(lang) if lang else current_language()
+    if lang in (None, DEFAULT_LANGUAGE):
+        return published
+    key = _territory_key(code)
+    if key is None:
+        return published
+    return str(_locale(lang).territories.get(key, published))
+
+
+@cache
+def _english_regions() -> dict[str, str]:
+    names: dict[str, str] = _locale("en").territories
+    return {name.casefold(): code for code, name in names.items() if code.isdigit()}
+
+
+def region_name(published: str, lang: str | None = None) -> str:
+    """A UN M49 region's name (``Sub-Saharan Africa``) in the current language, when CLDR
+    has it; the published name otherwise."""
+    lang = normalise(lang) if lang else current_language()
+    if lang in (None, DEFAULT_LANGUAGE):
+        return published
+    code = _english_regions().get(published.casefold())
+    return str(_locale(lang).territories.get(code, published)) if code else published
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Alphabetical order that ignores accents and case (``Égypte`` sorts with ``E``)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return ("".join(c for c in folded if not unicodedata.combining(c)), text)
