@@ -6,17 +6,22 @@ and the number of rows. (An *empty* cell is different: a missing analysis value 
 row out of the estimate, as R's ``na.rm = TRUE``; a missing design value is refused elsewhere.)
 DataFrame sources follow pandas: there ``NaN`` *is* the missing value, so only ±inf remain.
 
-One portable SQL pass (DuckDB and Spark SQL) counts the non-finite values of every column.
+The check rides on the validation (profile) pass: that pass sums every numeric column to check
+as a double (:func:`finite_sums`); a sum is finite unless the column holds a NaN or ±inf (or,
+rarely, its finite values overflow), so a finite sum clears the column without a scan of its
+own. Only when a sum is not finite does a second portable SQL pass (DuckDB and Spark SQL)
+count that column's non-finite values, for the error message (:func:`raise_nonfinite`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 
 from equals.survey.design import Design
 from equals.survey.engine import ColumnKind, Engine
 from equals.survey.errors import NonFiniteValueError, SurveyError
-from equals.survey.sql import TABLE, column_value
+from equals.survey.sql import TABLE, Dialect, column_value
 
 _INF = "CAST('Infinity' AS DOUBLE)"
 
@@ -37,13 +42,11 @@ def check_rows(engine: Engine) -> None:
         raise SurveyError("the file has no rows, only a header", location=engine.location)
 
 
-def check_finite(
-    engine: Engine,
-    design: Design,
-    variables: Sequence[str],
-    schema: dict[str, ColumnKind],
-) -> None:
-    """Raise :class:`NonFiniteValueError` for the first column holding NaN or ±inf."""
+def finite_roles(
+    design: Design, variables: Sequence[str], schema: Mapping[str, ColumnKind]
+) -> dict[str, str]:
+    """The numeric columns to check (weight, design columns, then analysis variables), each
+    with its role for the message."""
     roles: dict[str, str] = {}
     for col, role in (
         (design.weight, "weight column"),
@@ -55,7 +58,43 @@ def check_finite(
             roles.setdefault(col, role)
     for col in variables:
         roles.setdefault(col, "column")
-    numeric = [c for c in roles if schema.get(c) is ColumnKind.NUMERIC]
+    return {c: role for c, role in roles.items() if schema.get(c) is ColumnKind.NUMERIC}
+
+
+def finite_sums(columns: Sequence[str], dialect: Dialect) -> list[str]:
+    """Select items ``finite_i``: the sum of column i as a double (NaN or ±inf when the column
+    holds one), for the profile pass."""
+    return [f"SUM({column_value(c, dialect)}) AS finite_{i}" for i, c in enumerate(columns)]
+
+
+def flagged(columns: Sequence[str], profile: Mapping[str, object]) -> list[str]:
+    """The columns whose ``finite_i`` sum in the profile is not a finite number."""
+    out = []
+    for i, col in enumerate(columns):
+        try:
+            number = float(profile[f"finite_{i}"])  # type: ignore[arg-type]
+        except (TypeError, ValueError):  # no value at all (NULL): nothing non-finite
+            continue
+        if not math.isfinite(number):  # NaN or ±inf; NaN also for an all-NULL column
+            out.append(col)
+    return out
+
+
+def check_finite(
+    engine: Engine,
+    design: Design,
+    variables: Sequence[str],
+    schema: dict[str, ColumnKind],
+) -> None:
+    """Raise :class:`NonFiniteValueError` for the first column holding NaN or ±inf (a pass of
+    its own; :func:`equals.survey.plan.prepare` folds it into the profile pass instead)."""
+    raise_nonfinite(engine, finite_roles(design, variables, schema))
+
+
+def raise_nonfinite(engine: Engine, roles: Mapping[str, str]) -> None:
+    """Count the non-finite values of the columns ``roles`` (column → role) and raise
+    :class:`NonFiniteValueError` for the first that has any."""
+    numeric = list(roles)
     if not numeric:
         return
     select = ", ".join(f"{_nonfinite(c, engine)} AS f{i}" for i, c in enumerate(numeric))

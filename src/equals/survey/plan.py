@@ -24,7 +24,7 @@ from equals.survey.errors import (
     SurveyError,
     TooManyLevelsError,
 )
-from equals.survey.finite import check_finite, check_rows
+from equals.survey.finite import check_rows, finite_roles, finite_sums, flagged, raise_nonfinite
 from equals.survey.quantities import Quantity, Scalar, Statistic
 from equals.survey.sql import (
     EVERY_ROW,
@@ -94,8 +94,29 @@ def prepare(
     by = tuple(dict.fromkeys(by))
     needed = [c for q in quantities for c in q.columns] + list(by)
     schema = _check_columns(engine, design, needed)
-    check_finite(engine, design, [c for q in quantities for c in q.columns], schema)
     d = engine.dialect
+    auto = [
+        q.variable for q in quantities if q.statistic is Statistic.PROPORTION and q.level is None
+    ]
+    binary_checks = list(dict.fromkeys(c for c in auto if schema[c] in NUMERIC))
+    design_cols = list(design.columns)
+    valids = list(dict.fromkeys(not_null(q.columns, d) for q in quantities))
+    # One pass validates everything, the non-finite check included (a sum per numeric column).
+    finite = finite_roles(design, [c for q in quantities for c in q.columns], schema)
+    prof = engine.query(
+        profile_sql(
+            weight=design.weight,
+            design_columns=design_cols,
+            binary_checks=binary_checks,
+            dialect=d,
+            validity=valids,
+            extra=finite_sums(list(finite), d),
+        )
+    ).iloc[0]
+    values = {str(k): v for k, v in prof.items()}
+    suspect = flagged(list(finite), values)
+    if suspect:
+        raise_nonfinite(engine, {c: finite[c] for c in suspect})
     for q in quantities:
         if q.statistic is not Statistic.PROPORTION:
             for col in q.columns:
@@ -105,21 +126,6 @@ def prepare(
                         "needs numbers (use --proportion for categories)",
                         location=engine.location,
                     )
-    auto = [
-        q.variable for q in quantities if q.statistic is Statistic.PROPORTION and q.level is None
-    ]
-    binary_checks = list(dict.fromkeys(c for c in auto if schema[c] in NUMERIC))
-    design_cols = list(design.columns)
-    valids = list(dict.fromkeys(not_null(q.columns, d) for q in quantities))
-    prof = engine.query(
-        profile_sql(
-            weight=design.weight,
-            design_columns=design_cols,
-            binary_checks=binary_checks,
-            dialect=d,
-            validity=valids,
-        )
-    ).iloc[0]
     n_rows = int(prof["n_rows"])
     if n_rows == 0:
         raise SurveyError("the file has no rows", location=engine.location)
@@ -137,7 +143,7 @@ def prepare(
             location=engine.location,
         )
     binary = {c for i, c in enumerate(binary_checks) if int(prof[f"nonbinary_{i}"] or 0) == 0}
-    classes = validity_classes(valids, {str(k): v for k, v in prof.items()})
+    classes = validity_classes(valids, values)
     items: list[Item] = []
     measures: dict[Measure, str] = {}
 

@@ -230,11 +230,13 @@ def profile_sql(
     binary_checks: Sequence[str],
     dialect: Dialect,
     validity: Sequence[str] = (),
+    extra: Sequence[str] = (),
     table: str = TABLE,
 ) -> str:
     """Validation pass: row count, missing design values, smallest weight, non-0/1 values;
     for each validity condition its rows where it fails (``invalid_i``) and where it differs
-    from the one before (``differs_i``), from which measures are put in validity classes."""
+    from the one before (``differs_i``), from which measures are put in validity classes;
+    ``extra`` select items ride along (the non-finite checks, :mod:`equals.survey.finite`)."""
     d = dialect
     select = ["COUNT(*) AS n_rows", f"MIN({column_value(weight, d)}) AS weight_min"]
     select += [f"SUM(CASE WHEN {column_value(weight, d)} < 0 THEN 1 ELSE 0 END) AS weight_negative"]
@@ -251,6 +253,7 @@ def profile_sql(
         select.append(f"{_count_if(f'NOT ({valid})')} AS invalid_{i}")
         if i:
             select.append(f"{_count_if(f'({valid}) <> ({validity[i - 1]})')} AS differs_{i}")
+    select += extra
     return "SELECT " + ", ".join(select) + f" FROM {table}"
 
 
