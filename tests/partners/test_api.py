@@ -307,3 +307,24 @@ def test_coalitions_and_governance_writes(api: dict[str, Any]) -> None:
     }
     bad = {**seat, "until": "2015-01-01"}
     assert c.post("/api/v1/governance", json=bad, headers=auth(api, "root")).status_code == 422
+
+
+def test_initiative_lists_are_paged_with_a_total(api: dict[str, Any]) -> None:
+    c: TestClient = api["client"]
+    everything = c.get("/api/v1/initiatives", params={"limit": 1000})
+    total = int(everything.headers["X-Total-Count"])
+    assert total == len(everything.json()) >= 3
+    ids = [i["id"] for i in everything.json()]
+    paged: list[int] = []
+    for offset in range(0, total, 2):
+        r = c.get("/api/v1/initiatives", params={"limit": 2, "offset": offset})
+        assert r.headers["X-Total-Count"] == str(total)
+        paged += [i["id"] for i in r.json()]
+    assert paged == ids
+    past = c.get("/api/v1/initiatives", params={"limit": 2, "offset": total + 5})
+    assert past.json() == [] and past.headers["X-Total-Count"] == str(total)
+    as_csv = c.get("/api/v1/initiatives", params={"limit": 1, "format": "csv"})
+    assert as_csv.headers["X-Total-Count"] == str(total)
+    spec = c.get("/api/v1/openapi.json").json()
+    headers = spec["paths"]["/api/v1/initiatives"]["get"]["responses"]["200"]["headers"]
+    assert "X-Total-Count" in headers

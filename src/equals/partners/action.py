@@ -279,56 +279,58 @@ def country_action(
     evidence: Evidence, country: str, method: GapMethod | None = None
 ) -> list[PillarAction]:
     """Per action area: the country's gap (its row of the ranking) beside the active
-    initiatives working there, their organisations and budgets."""
+    initiatives working there, their organisations and budgets. Three queries, whatever the
+    number of initiatives (the ranking rows come from its cache)."""
     method = method or GapMethod()
     code = codes.check_country(country, "country")
-    out = []
     i, c, a, p = (
         t.initiatives,
         t.initiative_countries,
         t.initiative_areas,
         t.initiative_participants,
     )
+    with evidence.store.connect() as conn:
+        rows = conn.execute(
+            select(a.c.area, i.c.id, i.c.lead_organization_id, i.c.currency, i.c.budget)
+            .join(c, and_(c.c.initiative_id == i.c.id, c.c.country == code))
+            .join(a, a.c.initiative_id == i.c.id)
+            .where(*_active(method))  # type: ignore[arg-type]
+        ).all()
+        ids = {int(r[1]) for r in rows}
+        orgs_of: dict[int, set[str]] = defaultdict(set)
+        for _, iid, lead, _, _ in rows:
+            orgs_of[int(iid)].add(str(lead))
+        for iid, oid in conn.execute(
+            select(p.c.initiative_id, p.c.organization_id).where(p.c.initiative_id.in_(ids))
+        ):
+            orgs_of[int(iid)].add(str(oid))
+        names = {
+            str(k): str(v)
+            for k, v in conn.execute(
+                select(organizations.c.id, organizations.c.name).where(
+                    organizations.c.id.in_({o for s in orgs_of.values() for o in s})
+                )
+            )
+        }
+    out = []
     for pillar in Pillar:
         row = next(
             (r for r in action_gaps(evidence, pillar, method=method) if r.country == code), None
         )
-        with evidence.store.connect() as conn:
-            ids = sorted(
-                int(x)
-                for x in conn.execute(
-                    select(i.c.id)
-                    .join(c, and_(c.c.initiative_id == i.c.id, c.c.country == code))
-                    .join(a, and_(a.c.initiative_id == i.c.id, a.c.area == pillar.value))
-                    .where(*_active(method))  # type: ignore[arg-type]
-                ).scalars()
-            )
-            orgs = {
-                str(x)
-                for x in conn.execute(
-                    select(i.c.lead_organization_id).where(i.c.id.in_(ids))
-                ).scalars()
-            } | {
-                str(x)
-                for x in conn.execute(
-                    select(p.c.organization_id).where(p.c.initiative_id.in_(ids))
-                ).scalars()
-            }
-            names = sorted(
-                str(n)
-                for n in conn.execute(
-                    select(organizations.c.name).where(organizations.c.id.in_(orgs))
-                ).scalars()
-            )
-            counts = active_counts(conn, pillar, method).get(code, (0, {}))
+        mine = [r for r in rows if r[0] == pillar.value]
+        budgets: dict[str, float] = {}
+        for _, _, _, currency, budget in mine:
+            if budget is not None and currency:
+                budgets[currency] = budgets.get(currency, 0.0) + float(budget)
+        here = sorted({int(r[1]) for r in mine})
         out.append(
             PillarAction(
                 pillar=pillar.value,
                 indicator=method.headline[pillar],
                 gap=row,
-                initiatives=ids,
-                partners=names,
-                budgets=counts[1],
+                initiatives=here,
+                partners=sorted({names.get(o, o) for iid in here for o in orgs_of[iid]}),
+                budgets=budgets,
             )
         )
     return out

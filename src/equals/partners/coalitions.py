@@ -11,7 +11,7 @@ from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import NotFoundError, ValidationError
 from equals.partners.codes import GOVERNANCE_BODIES
-from equals.partners.common import bump_version, iso, parse
+from equals.partners.common import bump_version, iso, parse, touch
 from equals.partners.model import Coalition, CoalitionIn, CodeLabel, Member, OrgRef, Seat, SeatIn
 from equals.partners.organizations import canonical_id, get_org
 from equals.partners.permissions import Action, require
@@ -92,6 +92,7 @@ def create_coalition(
         )
         _members(conn, data.id, data)
         after = _coalition(conn, data.id)
+        touch(conn)
         record_audit(
             conn,
             actor,
@@ -126,6 +127,7 @@ def update_coalition(
         )
         _members(conn, coalition_id, data)
         after = _coalition(conn, coalition_id)
+        touch(conn)
         record_audit(
             conn,
             actor,
@@ -207,6 +209,7 @@ def add_seat(
             ).inserted_primary_key[0]  # type: ignore[index]
         )
         seat = _seats(conn, sid)[0]
+        touch(conn)
         record_audit(
             conn,
             actor,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, func, literal, select, union_all
+from sqlalchemy import Connection, Select, func, literal, select, union_all
 
 from equals.core.errors import NotFoundError
 from equals.core.vocabulary import Pillar
@@ -229,7 +230,7 @@ def _targets(conn: Connection, ids: list[int]) -> dict[int, list[Target]]:
     return out
 
 
-def initiative_ids(conn: Connection, f: InitiativeFilter, limit: int, offset: int) -> list[int]:
+def _filtered(conn: Connection, f: InitiativeFilter) -> Select[Any]:
     i = t.initiatives
     q = select(i.c.id)
     if f.organization:
@@ -253,8 +254,20 @@ def initiative_ids(conn: Connection, f: InitiativeFilter, limit: int, offset: in
         q = q.where(i.c.title.ilike(like) | i.c.description.ilike(like))
     if not f.examples:
         q = q.where(i.c.example.is_(False))
-    q = q.order_by(i.c.title, i.c.id).limit(limit).offset(offset)
+    return q
+
+
+def initiative_ids(conn: Connection, f: InitiativeFilter, limit: int, offset: int) -> list[int]:
+    """One page of the initiatives that match ``f`` (by title, then id), paged in SQL."""
+    i = t.initiatives
+    q = _filtered(conn, f).order_by(i.c.title, i.c.id).limit(limit).offset(offset)
     return [int(x) for x in conn.execute(q).scalars()]
+
+
+def count_initiatives(conn: Connection, f: InitiativeFilter) -> int:
+    """How many initiatives match ``f`` (all pages)."""
+    sub = _filtered(conn, f).subquery()
+    return int(conn.execute(select(func.count()).select_from(sub)).scalar_one())
 
 
 def list_initiatives(

@@ -19,7 +19,7 @@ from equals.auth.model import now
 from equals.core.errors import NotFoundError, ValidationError
 from equals.core.vocabulary import StakeholderGroup
 from equals.partners import codes
-from equals.partners.common import bump_version, iso, parse
+from equals.partners.common import bump_version, iso, parse, touch
 from equals.partners.model import CodeLabel, Contact, Partner, PartnerIn
 from equals.partners.organizations import (
     add_aliases,
@@ -134,6 +134,7 @@ def create_partner(
         _write_contacts(conn, oid, data)
         add_aliases(conn, oid, data.aliases)
         after = _partner(conn, oid, private=True)
+        touch(conn)
         record_audit(
             conn, actor, "partner.create", "partner", oid, {"before": None, "after": _dump(after)}
         )
@@ -173,6 +174,7 @@ def update_partner(
         _write_contacts(conn, oid, data)
         add_aliases(conn, oid, data.aliases)
         after = _partner(conn, oid, private=True)
+        touch(conn)
         record_audit(
             conn,
             actor,

@@ -125,7 +125,7 @@ def generate(store: Store, *, initiatives: int = 10_000, partners: int = 200, se
                 {"initiative_id": iid, "target_group": g}
                 for g in rng.sample(target_groups, rng.randint(0, 2))
             ]
-            where = rng.sample(countries, rng.randint(1, 3))
+            where = rng.sample(countries, min(len(countries), rng.randint(1, 3)))
             kids["countries"] += [{"initiative_id": iid, "country": c} for c in where]
             kids["targets"].append(
                 {

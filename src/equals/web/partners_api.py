@@ -29,13 +29,13 @@ from equals.partners import (
     get_partner,
     governance,
     list_coalitions,
-    list_initiatives,
     list_partners,
     list_progress,
     partner_sessions,
     update_coalition,
     update_initiative,
     update_partner,
+    views,
 )
 from equals.partners.action import ActionGap, Overlap, WhoRow, action_gaps, who_does_what
 from equals.partners.exchange import initiatives_csv, partners_csv
@@ -243,7 +243,20 @@ def governance_list(request: Request) -> list[Seat]:
 
 
 # -- initiatives ------------------------------------------------------------------------------
-@router.get("/initiatives", response_model=list[Initiative], responses=CSV_200)
+INITIATIVES_200: dict[int | str, dict[str, Any]] = {
+    200: {
+        **CSV_200[200],
+        "headers": {
+            "X-Total-Count": {
+                "description": "How many initiatives match the filters (all pages).",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
+}
+
+
+@router.get("/initiatives", response_model=list[Initiative], responses=INITIATIVES_200)
 def initiatives_list(
     request: Request,
     organization: Annotated[str | None, Query(max_length=128, pattern=ORG_PATTERN)] = None,
@@ -255,10 +268,20 @@ def initiatives_list(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     format: Fmt = "json",
-) -> list[Initiative] | Response:
+) -> Response:
+    """Full records, by title, paged (``limit``, ``offset``); ``X-Total-Count`` says how many
+    match in all."""
     f = InitiativeFilter(organization, country, area, target_group, status, q)
-    rows = list_initiatives(store_of(request), f, limit=limit, offset=offset)
-    return _csv(initiatives_csv(rows), "initiatives") if format == "csv" else rows
+    evidence: Evidence = request.app.state.evidence
+    if format == "csv":
+        page = views.initiatives_page(evidence, f, limit=limit, offset=offset)
+        out = _csv(initiatives_csv(list(page.items)), "initiatives")
+        total = page.total
+    else:
+        total, body = views.initiatives_json(evidence, f, limit=limit, offset=offset)
+        out = Response(body, media_type="application/json")
+    out.headers["X-Total-Count"] = str(total)
+    return out
 
 
 @router.get("/initiatives/{initiative_id}", response_model=Initiative)

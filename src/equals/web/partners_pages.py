@@ -20,12 +20,11 @@ from equals.partners import (
     get_partner,
     governance,
     list_coalitions,
-    list_initiatives,
-    list_partners,
     list_progress,
     partner_sessions,
+    views,
 )
-from equals.partners.action import GapMethod, action_gaps, country_action, who_does_what
+from equals.partners.action import GapMethod, action_gaps
 from equals.partners.links import linked_sessions, suggest_links
 from equals.partners.permissions import Action, allowed
 from equals.partners.registry import session_people
@@ -35,6 +34,13 @@ from equals.web.partners_forms import choice, may, missing, render
 from equals.web.partners_forms import router as forms_router
 
 router = APIRouter(include_in_schema=False)
+
+
+def evidence_of(request: Request) -> Evidence:
+    ev: Evidence = request.app.state.evidence
+    return ev
+
+
 router.include_router(forms_router)
 
 
@@ -42,7 +48,6 @@ router.include_router(forms_router)
 def directory(
     request: Request, group: str = "", coalition: str = "", country: str = "", q: str = ""
 ) -> HTMLResponse:
-    store = auth.store_of(request)
     sg = choice(group, [g.value for g in StakeholderGroup])
     f = PartnerFilter(
         StakeholderGroup(sg) if sg else None,
@@ -50,11 +55,12 @@ def directory(
         country[:3].upper() or None,
         q[:200].replace("\x00", "") or None,
     )
+    ev = evidence_of(request)
     return render(
         request,
         "partners/directory.html",
-        partners=list_partners(store, f),
-        coalitions=list_coalitions(store),
+        partners=views.directory(ev, f),
+        coalitions=views.coalitions(ev),
         filters={"group": sg or "", "coalition": coalition, "country": country, "q": q},
     )
 
@@ -66,7 +72,9 @@ def partner_page(request: Request, organization_id: str) -> HTMLResponse:
         p = get_partner(store, organization_id[:128])
     except NotFoundError as exc:
         return missing(request, exc)
-    inis = list_initiatives(store, InitiativeFilter(organization=p.organization_id))
+    inis = views.initiatives_page(
+        evidence_of(request), InitiativeFilter(organization=p.organization_id)
+    ).items
     return render(
         request,
         "partners/partner.html",
@@ -108,7 +116,7 @@ def initiatives_page(
     return render(
         request,
         "partners/initiatives.html",
-        initiatives=list_initiatives(auth.store_of(request), f, limit=500),
+        initiatives=views.initiatives_page(evidence_of(request), f, limit=500).items,
         filters={"area": pillar or "", "country": country, "group": tg or "", "q": q},
         groups=codes.target_groups(),
     )
@@ -163,23 +171,16 @@ def country_page(request: Request, country: str) -> HTMLResponse:
         code = codes.check_country(country[:3], "country")
     except ValidationError as exc:
         return render(request, "partners/message.html", 404, title="Not found", message=str(exc))
-    with evidence.store.connect() as conn:
-        who, overlaps = who_does_what(conn, code)
-    areas = country_action(evidence, code)
-    ids = sorted(
-        {i for a in areas for i in a.initiatives} | {i for w in who for i in w.initiatives}
-    )
-    recorded = list_initiatives(evidence.store, InitiativeFilter(country=code), limit=1000)
-    titles = {i.id: i.title for i in recorded}
+    view = views.country_view(evidence, code)
     return render(
         request,
         "partners/country.html",
         code=code,
         country_name=codes.country_name(code),
-        areas=areas,
-        who=who,
-        overlaps=overlaps,
-        titles={i: titles.get(i, f"#{i}") for i in ids},
-        recorded=recorded,
+        areas=view.areas,
+        who=view.who,
+        overlaps=view.overlaps,
+        titles=view.titles,
+        recorded=view.recorded,
         sources=evidence.sources(),
     )

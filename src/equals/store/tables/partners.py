@@ -137,6 +137,7 @@ initiatives = Table(
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
     Index("ix_initiatives_lead", "lead_organization_id"),
+    Index("ix_initiatives_title", "title", "id"),  # the order of every list (0010)
 )
 
 
