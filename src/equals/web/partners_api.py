@@ -1,18 +1,17 @@
-"""JSON API of the partnership registry: partners, coalitions, governance, initiatives, progress,
-target series, session-link suggestions, the under-served ranking (``action-gaps``) and "who
-does what". Reads are public; writes need ``Authorization: Bearer <token>`` (401 without) of a
+"""JSON API of the partnership registry: partners, organisation merges, coalitions, governance,
+initiatives, progress and the code lists (the routes that join the evidence and the session
+archive are in :mod:`equals.web.partners_joins_api`, included here). Reads are public; writes need ``Authorization: Bearer <token>`` (401 without) of a
 user whose registry rights allow them (403 otherwise, see ``equals.partners.permissions``).
 Updates need ``If-Match`` with the ETag read (428 without, 409 when stale)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-import orjson
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from equals.auth import Actor, User, user_for_token
+from equals.auth import Actor
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.evidence.queries import Evidence
 from equals.partners import (
@@ -37,9 +36,7 @@ from equals.partners import (
     update_partner,
     views,
 )
-from equals.partners.action import ActionGap, Overlap, WhoRow, action_gaps, who_does_what
 from equals.partners.exchange import initiatives_csv, partners_csv
-from equals.partners.links import decide_link, suggest_links
 from equals.partners.model import (
     Coalition,
     CoalitionIn,
@@ -54,50 +51,23 @@ from equals.partners.model import (
 )
 from equals.partners.organizations import merge
 from equals.partners.permissions import Action, allowed
-from equals.partners.series import TargetSeries, target_series
 from equals.web.auth_deps import store_of
 from equals.web.concurrency import if_match_version, set_etag
+from equals.web.partners_deps import (
+    ORG_PATTERN,
+    Country,
+    Fmt,
+    IniId,
+    OrgId,
+    Search,
+    Writer,
+    csv_response,
+    optional_user,
+)
+from equals.web.partners_joins_api import router as joins_router
 
 router = APIRouter(prefix="/api/v1", tags=["partnership"])
-
-ORG_PATTERN = r"^[a-z0-9][a-z0-9:._-]*$"
-OrgId = Annotated[str, Path(max_length=128, pattern=ORG_PATTERN, description="Organisation id.")]
-IniId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Initiative id.")]
-Search = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
-Country = Annotated[str | None, Query(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]
-Fmt = Annotated[Literal["json", "csv"], Query(description="json (default) or csv.")]
-
-
-def registry_user(request: Request) -> User:
-    """The writer: a bearer token of a live user (rights are checked by the service: 403)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
-    user = user_for_token(store_of(request), token.strip()[:200])
-    if user is None:
-        raise HTTPException(401, "invalid or revoked token", {"WWW-Authenticate": "Bearer"})
-    return user
-
-
-Writer = Annotated[User, Depends(registry_user)]
-
-
-def _optional_user(request: Request) -> User | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return user_for_token(store_of(request), token.strip()[:200])
-
-
-def _csv(text: str, name: str) -> Response:
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
-
+router.include_router(joins_router)
 
 # -- partners -------------------------------------------------------------------------------
 CSV_200: dict[int | str, dict[str, Any]] = {
@@ -117,14 +87,14 @@ def partners_list(
     """Partners by name (filters: stakeholder group, coalition, country; ``q`` searches names,
     aliases and descriptions). Contacts' e-mail addresses are never listed."""
     rows = list_partners(store_of(request), PartnerFilter(stakeholder_group, coalition, country, q))
-    return _csv(partners_csv(rows), "partners") if format == "csv" else rows
+    return csv_response(partners_csv(rows), "partners") if format == "csv" else rows
 
 
 @router.get("/partners/{organization_id}", response_model=Partner)
 def partners_get(request: Request, response: Response, organization_id: OrgId) -> Partner:
     """One partner (ETag = its version). Contacts' e-mail addresses only for a token of the
     partner's own editors or an admin."""
-    user = _optional_user(request)
+    user = optional_user(request)
     store = store_of(request)
     private = user is not None and allowed(user, Action.UPDATE_PARTNER, organization_id)
     partner = get_partner(store, organization_id, private=private)
@@ -275,7 +245,7 @@ def initiatives_list(
     evidence: Evidence = request.app.state.evidence
     if format == "csv":
         page = views.initiatives_page(evidence, f, limit=limit, offset=offset)
-        out = _csv(initiatives_csv(list(page.items)), "initiatives")
+        out = csv_response(initiatives_csv(list(page.items)), "initiatives")
         total = page.total
     else:
         total, body = views.initiatives_json(evidence, f, limit=limit, offset=offset)
@@ -326,98 +296,6 @@ def progress_create(
     request: Request, initiative_id: IniId, body: ProgressIn, user: Writer
 ) -> ProgressReport:
     return add_progress(store_of(request), initiative_id, body, actor=Actor.of(user), user=user)
-
-
-@router.get("/initiatives/{initiative_id}/targets/{target_id}/series", response_model=TargetSeries)
-def target_progress(
-    request: Request, initiative_id: IniId, target_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> TargetSeries:
-    """Baseline → actuals → target, with the country's published series (source, licence)."""
-    evidence: Evidence = request.app.state.evidence
-    return target_series(evidence, initiative_id, target_id)
-
-
-class Suggestion(BaseModel):
-    session_id: int
-    session_title: str
-    evidence: str
-    url: str
-
-
-@router.get("/initiatives/{initiative_id}/session-suggestions", response_model=list[Suggestion])
-def link_suggestions(request: Request, initiative_id: IniId) -> list[Suggestion]:
-    """Session reports that name the initiative, for an editor to confirm (never linked
-    silently)."""
-    return [
-        Suggestion(
-            session_id=s.session_id,
-            session_title=s.session_title,
-            evidence=s.evidence,
-            url=f"/sessions/{s.session_id}",
-        )
-        for s in suggest_links(store_of(request), initiative_id)
-    ]
-
-
-class LinkDecision(BaseModel):
-    confirm: bool = Field(description="true: the report is about this initiative; false: not.")
-
-
-@router.put("/initiatives/{initiative_id}/sessions/{session_id}", status_code=204)
-def link_decide(
-    request: Request,
-    initiative_id: IniId,
-    session_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-    body: LinkDecision,
-    user: Writer,
-) -> Response:
-    decide_link(
-        store_of(request),
-        initiative_id,
-        session_id,
-        confirm=body.confirm,
-        actor=Actor.of(user),
-        user=user,
-    )
-    return Response(status_code=204)
-
-
-# -- evidence to action -------------------------------------------------------------------------
-@router.get("/action-gaps", response_model=list[ActionGap])
-def action_gaps_list(
-    request: Request,
-    pillar: Pillar,
-    target_group: Annotated[str | None, Query(max_length=48, pattern="^[a-z_]+$")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 500,
-) -> Response:
-    """Countries by how under-served they are in an action area, most under-served first:
-    ``score = max(gap, 0) / (1 + initiatives)`` with ``gap = 1 − parity (F/M)`` of the area's
-    headline indicator (latest year) and ``initiatives`` the active ones (docs/partners.md)."""
-    evidence: Evidence = request.app.state.evidence
-    rows = action_gaps(evidence, pillar, target_group=target_group)[:limit]
-    body = orjson.dumps([r.model_dump(mode="json") for r in rows])
-    return Response(body, media_type="application/json")
-
-
-class WhoDoesWhat(BaseModel):
-    country: str
-    country_name: str
-    who: list[WhoRow]
-    overlaps: list[Overlap]
-
-
-@router.get("/who-does-what", response_model=WhoDoesWhat)
-def who_list(
-    request: Request, country: Annotated[str, Query(min_length=3, max_length=3)]
-) -> WhoDoesWhat:
-    """Partners × action areas × target groups of the active initiatives in a country, and
-    likely overlaps (same area and target group, different lead organisations)."""
-    code = codes.check_country(country, "country")
-    with store_of(request).connect() as conn:
-        who, overlaps = who_does_what(conn, code)
-    return WhoDoesWhat(
-        country=code, country_name=codes.country_name(code), who=who, overlaps=overlaps
-    )
 
 
 @router.get("/partnership/codes")

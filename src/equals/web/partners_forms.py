@@ -45,7 +45,7 @@ from equals.partners.permissions import Action, allowed, may_write_any
 from equals.partners.registry import GROUP_LABELS
 from equals.web import auth_deps as auth
 from equals.web.pages import templates as jinja
-from equals.web.partners_api import IniId
+from equals.web.partners_deps import IniId
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,12 +53,12 @@ router = APIRouter(include_in_schema=False)
 def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
     user = auth.cookie_user(request)
     ctx.setdefault("user", user)
-    ctx.setdefault("csrf", auth.csrf_for(request))
+    ctx.setdefault("csrf", auth.LazyCsrf(request))
     ctx.setdefault("nav", "partnership")
     ctx.setdefault("can_write", user is not None and may_write_any(user))
     ctx.setdefault("group_labels", {g.value: label for g, label in GROUP_LABELS.items()})
     response = jinja.TemplateResponse(request, name, ctx, status_code=status_code)
-    auth.session_id(request, response)
+    auth.remember_browser(request, response)  # only when a form was rendered
     return response
 
 

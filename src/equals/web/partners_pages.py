@@ -29,7 +29,7 @@ from equals.partners.links import linked_sessions, suggest_links
 from equals.partners.permissions import Action, allowed
 from equals.partners.registry import session_people
 from equals.web import auth_deps as auth
-from equals.web.partners_api import IniId
+from equals.web.partners_deps import IniId
 from equals.web.partners_forms import choice, may, missing, render
 from equals.web.partners_forms import router as forms_router
 
