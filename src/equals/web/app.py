@@ -104,7 +104,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sessions_pages_router)
     app.include_router(partners_pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    from equals.web.page_cache import PageCache, PageCacheMiddleware
     from equals.web.security import SecurityMiddleware
 
+    # Innermost (added first): the page cache keys on the language the language middleware sets.
+    app.state.page_cache = PageCache()
+    app.add_middleware(PageCacheMiddleware, store=store, cache=app.state.page_cache)
     app.add_middleware(SecurityMiddleware, max_request_bytes=settings.max_request_bytes)
     return app

@@ -77,6 +77,33 @@ def csrf_for(request: Request) -> str:
     return csrf_token(secret(request), session_id(request))
 
 
+class LazyCsrf:
+    """A page's CSRF token, computed only when a template renders it (``{{ csrf }}``).
+
+    Read-only pages render no token, so they need no browser id: with
+    :func:`remember_browser` they set no cookie, and anonymous visitors get the same cacheable
+    page (:mod:`equals.web.page_cache`)."""
+
+    __slots__ = ("_request",)
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def __str__(self) -> str:
+        return csrf_for(self._request)
+
+    def __html__(self) -> str:  # Jinja autoescape: the token is URL-safe base64 already
+        return str(self)
+
+
+def remember_browser(request: Request, response: Response) -> None:
+    """Set the browser id cookie when this response rendered a CSRF token for a browser that
+    has none yet (see :class:`LazyCsrf`)."""
+    sid = getattr(request.state, "new_sid", None)
+    if sid and request.cookies.get(SID_COOKIE) != sid:
+        set_cookie(response, SID_COOKIE, sid, request=request)
+
+
 CSRF_MESSAGE = "missing or invalid CSRF token; reload the form"
 
 

@@ -48,9 +48,9 @@ DEFAULT_TEMPLATE = "igf-2016-workshop"
 
 def _render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
     ctx.setdefault("user", auth.cookie_user(request))
-    ctx.setdefault("csrf", auth.csrf_for(request))
+    ctx.setdefault("csrf", auth.LazyCsrf(request))
     response = jinja.TemplateResponse(request, name, ctx, status_code=status_code)
-    auth.session_id(request, response)  # set the browser id cookie on first visit
+    auth.remember_browser(request, response)  # the browser id cookie, when a form was rendered
     return response
 
 
