@@ -24,6 +24,7 @@ from equals.analysis.quality import load_quality
 from equals.analysis.trends import country_trend, load_trend_method
 from equals.core.errors import NotFoundError
 from equals.evidence.queries import Evidence
+from equals.web.chart_data import frameable, is_embed
 from equals.web.deps import get_evidence
 from equals.web.pages import templates
 
@@ -37,7 +38,7 @@ def _render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> 
 
 
 def _embed(request: Request) -> bool:
-    return request.query_params.get("embed") in ("1", "true", "yes")
+    return is_embed(request)
 
 
 def _not_found(request: Request, exc: NotFoundError) -> HTMLResponse:
@@ -65,7 +66,7 @@ def index_page(
         "title": "Rank intervals",
     }
     if _embed(request):
-        return _render(request, "analysis/embed.html", chart=chart)
+        return frameable(_render(request, "analysis/embed.html", chart=chart))
     return _render(
         request,
         "analysis/index.html",
@@ -82,9 +83,7 @@ def index_page(
 
 
 @router.get("/analysis/country/{code}", response_class=HTMLResponse)
-def country_page(
-    request: Request, code: str, ev: Ev, indicator: str | None = None
-) -> HTMLResponse:
+def country_page(request: Request, code: str, ev: Ev, indicator: str | None = None) -> HTMLResponse:
     try:
         area = ev.area(code)
         chosen = ev.indicator(indicator).id if indicator else None
@@ -109,7 +108,7 @@ def country_page(
         "title": f"{area.name}: {ev.indicator(chosen).label} parity trend",
     }
     if _embed(request):
-        return _render(request, "analysis/embed.html", chart=chart)
+        return frameable(_render(request, "analysis/embed.html", chart=chart))
     return _render(
         request,
         "analysis/country.html",
@@ -138,7 +137,7 @@ def data_gaps_page(request: Request, ev: Ev) -> HTMLResponse:
         "total": len(list(ev.catalogue)),
     }
     if _embed(request):
-        return _render(request, "analysis/embed.html", chart=chart)
+        return frameable(_render(request, "analysis/embed.html", chart=chart))
     quality = load_quality([i.id for i in ev.catalogue])
     return _render(
         request,

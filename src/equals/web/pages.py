@@ -29,6 +29,16 @@ from equals.evidence.queries import Evidence, GapRow, IndicatorSummary, Observat
 from equals.indicators.catalogue import Indicator
 from equals.indicators.gaps import PARITY_HIGH, PARITY_LOW, ParityStatus
 from equals.releases import current_release_names
+from equals.web.chart_data import (
+    action_links,
+    embeds,
+    frameable,
+    is_embed,
+    map_links,
+    target_links,
+    trend_links,
+)
+from equals.web.chart_data import router as chart_data_router
 from equals.web.deps import get_evidence
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -36,6 +46,9 @@ DEFAULT_INDICATOR = "internet_use"
 LARGEST_GAPS = 10
 
 router = APIRouter(include_in_schema=False)
+# The charts' data downloads (/api/v1/chart-data/…) come with the pages whose charts use them.
+router.include_router(chart_data_router)
+router.include_router(embeds)  # /embed/…: the partnership charts alone (their pages elsewhere)
 Ev = Annotated[Evidence, Depends(get_evidence)]
 
 STATUS_LABELS = {
@@ -228,6 +241,8 @@ templates.env.globals.update(
     ci_legend=ci_legend,
     flag_label=flag_label,
     flag_help=flag_help,
+    action_chart=action_links,  # the chart toolbars of the partnership pages
+    target_chart=target_links,
 )
 
 
@@ -308,13 +323,19 @@ def home(
         ind = ev.indicator(indicator or DEFAULT_INDICATOR)
     except NotFoundError as exc:
         return _not_found(request, ev, exc)
-    summaries = ev.indicator_summaries()
     view = _map_view(ev, ind, None, "", year)
+    chart = map_links(ind, "/", {"indicator": ind.id, "year": view["year"]})
+    if is_embed(request):
+        source = ev.indicator_summary(ind.id).source
+        page = _render(request, "embed/map.html", chart=chart, ind=ind, source=source, **view)
+        return frameable(page)
+    summaries = ev.indicator_summaries()
     return _render(
         request,
         "home.html",
         nav="map",
         ind=ind,
+        chart=chart,
         summary=ev.indicator_summary(ind.id),
         grouped=_grouped(summaries),
         largest=view["ranked"][:LARGEST_GAPS],
@@ -361,11 +382,17 @@ def indicator_page(
         view = _map_view(ev, ind, src.id if source else None, chosen, year)
     except NotFoundError as exc:
         return _not_found(request, ev, exc)
+    state = {"year": view["year"], "source": src.id if source else None, "breakdown": chosen}
+    chart = map_links(ind, f"/indicator/{ind.id}", state)
+    if is_embed(request):
+        page = _render(request, "embed/map.html", chart=chart, ind=ind, source=src, **view)
+        return frameable(page)
     return _render(
         request,
         "indicator.html",
         nav="indicators",
         ind=ind,
+        chart=chart,
         summary=summary,
         source=src,
         source_param=source or "",
@@ -397,9 +424,32 @@ def country(request: Request, ev: Ev, code: str, indicator: str | None = None) -
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/country/{profile.area.code}{query}", status_code=308)
     survey, survey_points = _survey_estimates(ev, profile.area.code)
+    area = profile.area
+    charts = {
+        e.indicator.id: trend_links(area.code, e.indicator, area.name) for e in profile.entries
+    }
+    if is_embed(request):
+        entry = next((e for e in profile.entries if e.indicator.id == indicator), None)
+        if entry is None:
+            return _not_found(request, ev, NotFoundError("indicator", indicator or ""))
+        sources = ev.sources()
+        page = _render(
+            request,
+            "embed/trend.html",
+            chart=charts[entry.indicator.id],
+            area=area,
+            entry=entry,
+            points=survey_points.get(entry.indicator.id, []),
+            source=sources.get(
+                entry.latest.source if entry.latest else entry.indicator.default_source
+            ),
+            profile_url=_api_url(f"countries/{area.code}"),
+        )
+        return frameable(page)
     return _render(
         request,
         "country.html",
+        trend_charts=charts,
         nav="countries",
         profile=profile,
         by_pillar=profile.by_pillar(),

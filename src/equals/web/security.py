@@ -5,7 +5,9 @@ middleware, :class:`SecurityMiddleware`, registered once in ``create_app``.
   this site, no inline script, no ``eval``; ``frame-ancestors 'none'``), ``X-Content-Type-Options:
   nosniff``, ``X-Frame-Options: DENY`` (for browsers without CSP 3), ``Referrer-Policy:
   strict-origin-when-cross-origin``, ``Cross-Origin-Opener-Policy: same-origin`` and a
-  ``Permissions-Policy`` that turns off sensors; ``Strict-Transport-Security`` over HTTPS. The API
+  ``Permissions-Policy`` that turns off sensors; ``Strict-Transport-Security`` over HTTPS. Chart
+  embeds (``?embed=1``, marked by their route) alone allow ``frame-ancestors *`` and drop
+  ``X-Frame-Options``, so that other sites can frame them. The API
   documentation pages (``/docs``, ``/redoc``) also allow inline *styles*, which Swagger UI and
   ReDoc set at run time, and ReDoc's ``blob:`` search worker; their scripts are vendored files
   like the rest.
@@ -53,6 +55,12 @@ def _csp(**overrides: str) -> str:
 
 
 CSP = _csp()
+# Embeds (a chart page asked for with ``?embed=1``) are meant to be framed by other sites: the
+# route marks its response with FRAMEABLE_HEADER (equals.web.chart_data.frameable), and only
+# then does the policy allow any frame ancestor and X-Frame-Options go. Every other page —
+# forms above all — stays unframeable, whatever its query string says.
+FRAMEABLE_HEADER = "x-equals-frameable"
+EMBED_CSP = _csp(frame_ancestors="*")
 # Swagger UI and ReDoc set styles at run time; ReDoc runs its search index in a blob: worker.
 DOCS_CSP = _csp(style_src="'self' 'unsafe-inline'", worker_src="'self' blob:")
 
@@ -129,13 +137,17 @@ class SecurityMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                raw = message.get("headers", [])
+                embed = any(k.lower() == FRAMEABLE_HEADER.encode() for k, _ in raw)
                 headers = [
                     (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in {b"content-security-policy"}
+                    for k, v in raw
+                    if k.lower() not in {b"content-security-policy", FRAMEABLE_HEADER.encode()}
                 ]
                 present = {k.lower() for k, _ in headers}
-                extra = [("content-security-policy", policy), *HEADERS]
+                extra = [("content-security-policy", EMBED_CSP if embed else policy), *HEADERS]
+                if embed:
+                    extra = [h for h in extra if h[0] != "x-frame-options"]
                 if secure:
                     extra.append(("strict-transport-security", HSTS))
                 headers += [(k.encode(), v.encode()) for k, v in extra if k.encode() not in present]

@@ -15,6 +15,7 @@ from equals.archive.repository import SessionFilter, list_events
 from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_texts, parse_year
 from equals.core.errors import ValidationError
 from equals.web.auth_deps import store_of
+from equals.web.chart_data import frameable, is_embed, participation_links
 
 api = APIRouter(prefix="/participation")
 pages = APIRouter(include_in_schema=False)
@@ -85,11 +86,22 @@ def participation_page(request: Request, by: str = "year", event: str = "", year
     except ValidationError as exc:
         error, status = str(exc), 422
     query = {"by": group.value, "event": event, "year": year}
+    chart = participation_links(group.value, event, year)
+    if is_embed(request) and result is not None:
+        embed = _render(
+            request,
+            "embed/participation.html",
+            chart=chart,
+            data=result.to_record(),
+            by=group.value,
+        )
+        return frameable(embed)
     return _render(
         request,
         "sessions/participation.html",
         status,
         nav="sessions",
+        chart=chart,
         result=result,
         data=result.to_record() if result else None,
         by=group.value,

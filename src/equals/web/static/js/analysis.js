@@ -1,9 +1,8 @@
 /* Analysis charts (rank intervals, parity trend with prediction interval, data availability
- * map) and their tools: SVG/PNG download, share link, embed snippet.
+ * map). Their toolbar (SVG/PNG download, share link, embed snippet) is chart-tools.js.
  *
  * Markup: <div class="js-analysis-chart" data-kind="ranks|trend|availability"
- *              data-url="/api/v1/analysis/…" data-title="…"> and, after it,
- *         <div class="js-chart-tools" data-chart="<id of the chart div>" data-share-url="…">.
+ *              data-url="/api/v1/analysis/…" data-title="…">.
  * Data come from the analysis API; no inline script (strict CSP: Vega expressions are
  * interpreted, not evaluated).
  */
@@ -164,15 +163,13 @@
       .then(function (spec) {
         el.innerHTML = "";
         return vegaEmbed(el, spec, options()).then(function (result) {
-          el._view = result.view;
           var svg = el.querySelector("svg");
           if (svg) {
             svg.setAttribute("role", "img");
             svg.setAttribute("aria-label", spec.description);
           }
+          EQ.chartReady(el, result.view); // chart-tools.js: SVG/PNG downloads
           el.dataset.state = "ready";
-          document.querySelectorAll('.js-chart-tools[data-chart="' + el.id + '"] .js-download')
-            .forEach(function (b) { b.hidden = false; });
         });
       })
       .catch(function (err) {
@@ -182,50 +179,7 @@
       });
   }
 
-  function slug(text) {
-    return (text || "chart").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  }
-
-  function tools(box) {
-    var chart = document.getElementById(box.dataset.chart);
-    var absolute = new URL(box.dataset.shareUrl, window.location.href).href;
-    box.querySelectorAll(".js-download").forEach(function (button) {
-      button.addEventListener("click", function () {
-        if (!chart || !chart._view) return;
-        var format = button.dataset.format;
-        chart._view.toImageURL(format, format === "png" ? 2 : 1).then(function (url) {
-          var a = document.createElement("a");
-          a.href = url;
-          a.download = slug(chart.dataset.title) + "." + format;
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-        });
-      });
-    });
-    var share = box.querySelector(".js-share");
-    if (share) {
-      share.href = absolute;
-      share.addEventListener("click", function (event) {
-        if (navigator.clipboard && window.isSecureContext) {
-          event.preventDefault();
-          navigator.clipboard.writeText(absolute).then(function () {
-            share.textContent = "Link copied";
-          });
-        }
-      });
-    }
-    var code = box.querySelector(".js-embed-code");
-    if (code) {
-      var src = absolute + (absolute.indexOf("?") >= 0 ? "&" : "?") + "embed=1";
-      code.value = '<iframe src="' + src + '" width="100%" height="600" loading="lazy" title="' +
-        (chart ? chart.dataset.title : "EQUALS Hub chart").replace(/"/g, "&quot;") + '"></iframe>';
-      code.addEventListener("focus", function () { code.select(); });
-    }
-  }
-
   EQ.ready(function () {
     document.querySelectorAll(".js-analysis-chart").forEach(render);
-    document.querySelectorAll(".js-chart-tools").forEach(tools);
   });
 })();

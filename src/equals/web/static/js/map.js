@@ -187,6 +187,7 @@
             svg.setAttribute("aria-label", spec(el, []).description);
           }
           el.classList.add("is-drawn");
+          if (EQ.chartReady) EQ.chartReady(el, result.view); // SVG/PNG downloads
           drawLegend(document.getElementById(el.dataset.legend), counts);
           el.dataset.state = "ready";
           el.dataset.countries = String(rows.length);

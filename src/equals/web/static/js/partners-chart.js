@@ -45,7 +45,8 @@
       return vegaEmbed(el, spec, {
         renderer: "svg", actions: false, tooltip: { theme: "light", disableDefaultStyle: true },
         ast: true, expr: vegaInterpreter.expressionInterpreter, defaultStyle: false,
-      }).then(function () {
+      }).then(function (result) {
+        if (EQ.chartReady) EQ.chartReady(el, result.view); // SVG/PNG downloads
         var svg = el.querySelector("svg");
         if (svg) { svg.setAttribute("role", "img"); svg.setAttribute("aria-label", spec.description); }
         el.dataset.state = "ready";

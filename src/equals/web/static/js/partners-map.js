@@ -83,6 +83,7 @@
             svg.setAttribute("role", "img");
             svg.setAttribute("aria-label", spec(el, [], 1).description);
           }
+          if (EQ.chartReady) EQ.chartReady(el, result.view); // SVG/PNG downloads
           el.dataset.state = "ready";
           el.dataset.countries = String(rows.length);
         });

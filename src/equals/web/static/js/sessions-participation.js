@@ -50,7 +50,8 @@
     vegaEmbed(el, spec, {
       renderer: "svg", actions: false, tooltip: { theme: "light", disableDefaultStyle: true },
       ast: true, expr: vegaInterpreter.expressionInterpreter, defaultStyle: false,
-    }).then(function () {
+    }).then(function (result) {
+      if (EQ.chartReady) EQ.chartReady(el, result.view); // SVG/PNG downloads
       el.dataset.state = "ready";
       el.dataset.bars = String(values.length);
     }).catch(function (err) {

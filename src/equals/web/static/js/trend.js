@@ -226,7 +226,8 @@
               expr: vegaInterpreter.expressionInterpreter,
               defaultStyle: false,
             })
-              .then(function () {
+              .then(function (result) {
+                if (EQ.chartReady) EQ.chartReady(el, result.view); // SVG/PNG downloads
                 var svg = el.querySelector("svg");
                 if (svg) {
                   svg.setAttribute("role", "img");
