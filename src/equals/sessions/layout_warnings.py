@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from equals.core.i18n import N_
 from equals.sessions.detect import UNCERTAIN, Detection
 from equals.sessions.labels import all_labels
 from equals.sessions.model import ParseWarning
@@ -28,12 +29,14 @@ def layout_warnings(
         return []
     if not layout.known:
         return [
-            ParseWarning(
+            ParseWarning.of(
                 "unknown-layout",
-                "no field label of any known IGF layout was found, so nothing could be placed; "
-                "the text is kept under 'unplaced'. Known layouts: "
-                + ", ".join(tmpls)
-                + " (choose one with --template ID)",
+                N_(
+                    "no field label of any known IGF layout was found, so nothing could be placed; "
+                    "the text is kept under 'unplaced'. Known layouts: %(layouts)s "
+                    "(choose one with --template ID)"
+                ),
+                layouts=", ".join(tmpls),
             )
         ]
     # A low confidence matters only when a close runner-up would read the labels differently.
@@ -46,11 +49,15 @@ def layout_warnings(
     if layout.confidence < UNCERTAIN and rivals:
         others = ", ".join(t for t, _ in layout.alternatives[:2]) or "none"
         return [
-            ParseWarning(
+            ParseWarning.of(
                 "uncertain-layout",
-                f"layout guessed as {layout.template} with low confidence "
-                f"{layout.confidence:.2f} (next: {others}); check the fields or choose the "
-                "layout with --template ID",
+                N_(
+                    "layout guessed as %(layout)s with low confidence %(confidence)s (next: "
+                    "%(others)s); check the fields or choose the layout with --template ID"
+                ),
+                layout=layout.template,
+                confidence=f"{layout.confidence:.2f}",
+                others=others,
             )
         ]
     return []

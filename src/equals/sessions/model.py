@@ -13,12 +13,14 @@ template, confidence, fields found), ``igf`` (year, session type, number) and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from equals.core.vocabulary import StakeholderGroup
 from equals.sessions.detect import Detection
 from equals.sessions.entities import Organization
 from equals.sessions.igf import IgfSession
+from equals.sessions.messages import Params, english, msgid_of, params_of
 from equals.sessions.participation import Participation
 
 ExtraValue = str | int | tuple[str, ...] | None
@@ -53,12 +55,25 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class ParseWarning:
-    """Something the parser could not place or read; ``text`` is the text concerned."""
+    """Something the parser could not place or read; ``text`` is the text concerned.
+
+    ``message`` is English; ``msgid`` and ``params`` render it in the reader's language
+    (:mod:`equals.sessions.messages`; not stored, not compared)."""
 
     code: str
     message: str
     field: str | None = None
     text: str = ""
+    msgid: str = dc_field(default="", compare=False, repr=False)
+    params: Params = dc_field(default=(), compare=False, repr=False)
+
+    @classmethod
+    def of(
+        cls, code: str, msgid: str, field: str | None = None, text: str = "", **values: Any
+    ) -> ParseWarning:
+        """A warning from an English message id and its named values."""
+        params, key = params_of(values), msgid_of(msgid)
+        return cls(code, english(key, params), field, text, key, params)
 
     def to_record(self) -> dict[str, Any]:
         return {"code": self.code, "field": self.field, "message": self.message, "text": self.text}

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from equals.core.i18n import N_
 from equals.sessions import people as pp
 from equals.sessions.dates import parse_date, parse_time_range
 from equals.sessions.detect import detect
@@ -169,7 +170,14 @@ def parse_source(src: ReportInput, *, template: str | None = None) -> ParsedRepo
             )
             code = "field-not-in-template" if matches else "unknown-label"
             warnings.append(
-                ParseWarning(code, f"label {label!r} is not a field of {tmpl.id}", fid, text)
+                ParseWarning.of(
+                    code,
+                    N_("label %(label)r is not a field of %(template)s"),
+                    fid,
+                    text,
+                    label=label,
+                    template=tmpl.id,
+                )
             )
             continue
         key = normalize_label(block.label)
@@ -180,11 +188,12 @@ def parse_source(src: ReportInput, *, template: str | None = None) -> ParsedRepo
         if field_id in values:
             if not numbered and (key in seen[field_id] or not listing or not exact):
                 warnings.append(
-                    ParseWarning(
+                    ParseWarning.of(
                         "duplicate-field",
-                        f"{label!r} appears again; values merged",
+                        N_("%(label)r appears again; values merged"),
                         field_id,
                         _text(block.values()),
+                        label=label,
                     )
                 )
         else:
@@ -199,7 +208,7 @@ def parse_source(src: ReportInput, *, template: str | None = None) -> ParsedRepo
             labels.append((fid, ""))
     for text in unplaced:
         warnings.append(
-            ParseWarning("unplaced-text", "text before the first field label", None, text)
+            ParseWarning.of("unplaced-text", N_("text before the first field label"), None, text)
         )
     warnings.extend(layout_warnings(layout, tmpls, [b.label for b in seg.blocks]))
     report = _typed(tmpl, values, wrapped, warnings, extra)
@@ -326,8 +335,12 @@ def _people(
     for p in found:
         if not p.name:
             warnings.append(
-                ParseWarning(
-                    "unparsed-speaker", f"no person's name found in {p.raw!r}", f.id, p.raw
+                ParseWarning.of(
+                    "unparsed-speaker",
+                    N_("no person's name found in %(value)r"),
+                    f.id,
+                    p.raw,
+                    value=p.raw,
                 )
             )
 
@@ -348,7 +361,9 @@ def _standard(
         out["date"] = day.isoformat() if day else None
         if text and day is None:
             warnings.append(
-                ParseWarning("unparsed-date", f"cannot read a date in {text!r}", f.id, text)
+                ParseWarning.of(
+                    "unparsed-date", N_("cannot read a date in %(value)r"), f.id, text, value=text
+                )
             )
     elif f.id == "time":
         out["time_text"] = text
@@ -356,7 +371,9 @@ def _standard(
         out["start_time"], out["end_time"] = start, end
         if text and start is None:
             warnings.append(
-                ParseWarning("unparsed-time", f"cannot read a time in {text!r}", f.id, text)
+                ParseWarning.of(
+                    "unparsed-time", N_("cannot read a time in %(value)r"), f.id, text, value=text
+                )
             )
     elif f.id == "organizers":
         out["organizers_text"] = text

@@ -8,10 +8,13 @@ has no ``error`` findings (required fields missing or unreadable); the CLI exits
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
+from equals.core.i18n import N_
 from equals.core.problems import Location, Problem, define_catalogue
 from equals.core.problems import Severity as Severity  # re-exported: findings use it
+from equals.sessions.messages import Params, english, localised, msgid_of, params_of
 from equals.sessions.model import ParsedReport
 from equals.sessions.template import FieldKind, ReportTemplate, TemplateField, load_template
 from equals.sessions.text import split_sentences, word_count
@@ -62,10 +65,24 @@ define_catalogue(
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One finding. ``message`` is English (stored, exported); :meth:`text` is the message
+    in the reader's language (from ``msgid`` and ``params``, :mod:`equals.sessions.messages`).
+    """
+
     code: str
     severity: Severity
     field: str | None
     message: str
+    msgid: str = dc_field(default="", compare=False, repr=False)
+    params: Params = dc_field(default=(), compare=False, repr=False)
+
+    def text(self) -> str:
+        """The message in the current language."""
+        return localised(self.msgid, self.params, self.message)
+
+    def shown(self) -> dict[str, Any]:
+        """The record with the message in the current language (pages show this)."""
+        return {**self.to_record(), "message": self.text()}
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -117,8 +134,9 @@ class ValidationReport:
         }
 
 
-def _finding(code: str, field: str | None, message: str) -> Finding:
-    return Finding(code, CATALOGUE[code].severity, field, message)
+def _finding(code: str, field: str | None, msgid: str, /, **values: Any) -> Finding:
+    params, key = params_of(values), msgid_of(msgid)
+    return Finding(code, CATALOGUE[code].severity, field, english(key, params), key, params)
 
 
 def _value(report: ParsedReport, f: TemplateField) -> Any:
@@ -136,15 +154,38 @@ def _prose_checks(f: TemplateField, items: tuple[str, ...]) -> list[Finding]:
     out: list[Finding] = []
     e = f.expect
     if e.paragraphs is not None and items and len(items) != e.paragraphs:
-        out.append(_finding("paragraph-count", f.id,
-                            f"{f.id}: {len(items)} paragraph(s), the guidance asks for "
-                            f"{e.paragraphs}"))  # fmt: skip
+        out.append(
+            _finding(
+                "paragraph-count",
+                f.id,
+                N_("%(field)s: %(count)s paragraph(s), the guidance asks for %(wanted)s"),
+                field=f.id,
+                count=len(items),
+                wanted=e.paragraphs,
+            )
+        )
     if e.max_items is not None and len(items) > e.max_items:
         out.append(
-            _finding("too-many-items", f.id, f"{f.id}: {len(items)} items, at most {e.max_items}")
+            _finding(
+                "too-many-items",
+                f.id,
+                N_("%(field)s: %(count)s items, at most %(limit)s"),
+                field=f.id,
+                count=len(items),
+                limit=e.max_items,
+            )
         )
     if e.max_words is not None and (n := word_count(items)) > e.max_words:
-        out.append(_finding("too-many-words", f.id, f"{f.id}: {n} words, at most {e.max_words}"))
+        out.append(
+            _finding(
+                "too-many-words",
+                f.id,
+                N_("%(field)s: %(count)s words, at most %(limit)s"),
+                field=f.id,
+                count=n,
+                limit=e.max_words,
+            )
+        )
     if e.sentences_per_item is not None:
         for i, item in enumerate(items, start=1):
             n = len(split_sentences(item))
@@ -153,7 +194,10 @@ def _prose_checks(f: TemplateField, items: tuple[str, ...]) -> list[Finding]:
                     _finding(
                         "key-issue-not-one-sentence",
                         f.id,
-                        f"item {i} has {n} sentences: {item[:80]!r}",
+                        N_("item %(item)s has %(count)s sentences: %(text)r"),
+                        item=i,
+                        count=n,
+                        text=item[:80],
                     )
                 )
     return out
@@ -172,11 +216,12 @@ def validate_report(
                 _finding(
                     "missing-required-field",
                     f.id,
-                    f"required field {f.label!r} is missing or empty",
+                    N_("required field %(label)r is missing or empty"),
+                    label=f.label,
                 )
             )
         if f.expect.min_items and not value and f.id == "rapporteurs":
-            findings.append(_finding("no-rapporteur", f.id, "no rapporteur/notetaker named"))
+            findings.append(_finding("no-rapporteur", f.id, N_("no rapporteur/notetaker named")))
         if f.kind in (FieldKind.PARAGRAPHS, FieldKind.SENTENCES) and isinstance(value, tuple):
             findings += _prose_checks(f, value)
         if f.kind is FieldKind.COUNT:
@@ -185,19 +230,29 @@ def validate_report(
             stated_share = f.id == "women" and share is not None  # "about half were women"
             if extra is not None and extra.text and extra.value is None and not stated_share:
                 findings.append(
-                    _finding("invalid-count", f.id, f"{f.id}: no number in {extra.text!r}")
+                    _finding(
+                        "invalid-count",
+                        f.id,
+                        N_("%(field)s: no number in %(text)r"),
+                        field=f.id,
+                        text=extra.text,
+                    )
                 )
     for w in report.warnings:
         if w.code in CATALOGUE:
-            findings.append(_finding(w.code, w.field, w.message))
+            findings.append(
+                Finding(w.code, CATALOGUE[w.code].severity, w.field, w.message, w.msgid, w.params)
+            )
     if report.start_time and not report.end_time:
-        findings.append(_finding("no-end-time", "time", "the time gives no end"))
+        findings.append(_finding("no-end-time", "time", N_("the time gives no end")))
     if report.start_time and report.end_time and report.end_time < report.start_time:
         findings.append(
             _finding(
                 "end-before-start",
                 "time",
-                f"ends {report.end_time} before it starts {report.start_time}",
+                N_("ends %(end)s before it starts %(start)s"),
+                end=report.end_time,
+                start=report.start_time,
             )
         )
     for i, p in enumerate(report.speakers, start=1):
@@ -209,7 +264,9 @@ def validate_report(
                 _finding(
                     "speaker-without-affiliation",
                     "speakers",
-                    f"speaker {i} ({who}) has no organisation",
+                    N_("speaker %(number)s (%(who)s) has no organisation"),
+                    number=i,
+                    who=who,
                 )
             )
         if p.stakeholder_group is None:
@@ -217,7 +274,9 @@ def validate_report(
                 _finding(
                     "speaker-without-stakeholder-group",
                     "speakers",
-                    f"speaker {i} ({who}) has no stakeholder group",
+                    N_("speaker %(number)s (%(who)s) has no stakeholder group"),
+                    number=i,
+                    who=who,
                 )
             )
     participants = report.extra_field("participants")
@@ -233,7 +292,9 @@ def validate_report(
             _finding(
                 "women-exceed-participants",
                 "women",
-                f"{women.value} women but {participants.value} participants",
+                N_("%(women)s women but %(participants)s participants"),
+                women=women.value,
+                participants=participants.value,
             )
         )
     return ValidationReport(tmpl.id, tuple(findings), report.source)
