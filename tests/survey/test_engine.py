@@ -38,8 +38,10 @@ def _sorted(table: CellTable) -> pd.DataFrame:
     return frame.sort_values(["k__psu", "k__by0"], na_position="last").reset_index(drop=True)
 
 
-def test_chunked_cells_equal_the_query(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("stream_rows", [0, 10**9], ids=["temp-table", "streamed"])
+def test_chunked_cells_equal_the_query(monkeypatch: pytest.MonkeyPatch, stream_rows: int) -> None:
     monkeypatch.setattr(engine_module, "CHUNK_VECTORS", 1)  # 2,048 cells a chunk: many chunks
+    monkeypatch.setattr(engine_module, "STREAM_ROWS", stream_rows)
     eng = DuckDBEngine(_frame(30_000))
     got = eng.cells(SQL)
     want = CellTable.from_frame(eng.query(SQL))
@@ -87,3 +89,20 @@ def test_csv_types_are_the_same_in_the_pass(tmp_path: Path) -> None:
     table = eng.cells(sql)
     got = dict(zip(table.keys["k__by0"], table.values[:, 1], strict=True))
     assert got == {"007": 1.5 * 2 + 1.0 * 4, "010": 0.0}
+
+
+def test_parquet_cells_stream_or_go_through_a_table_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Parquet file's row count is read from its metadata: small files stream their cells,
+    large ones go through a temporary table; both give the same cells."""
+    path = tmp_path / "s.parquet"
+    _frame(20_000).to_parquet(path)
+    eng = DuckDBEngine(path)
+    assert eng._rows_known(eng.con) == 20_000  # from the metadata
+    monkeypatch.setattr(engine_module, "CHUNK_VECTORS", 1)
+    streamed = eng.cells(SQL)
+    monkeypatch.setattr(engine_module, "STREAM_ROWS", 19_999)
+    tabled = eng.cells(SQL)
+    pd.testing.assert_frame_equal(_sorted(streamed), _sorted(tabled))
+    assert len(streamed.values) > 2048 and streamed.values.flags.f_contiguous

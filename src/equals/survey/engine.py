@@ -15,7 +15,7 @@ import atexit
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -40,6 +40,7 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOU
 
 MEMORY_LIMIT = "500MB"  # DuckDB's working memory for a pass; beyond it, it spills to disk
 CHUNK_VECTORS = 50  # cells fetched per chunk, in DuckDB vectors of 2,048 rows
+STREAM_ROWS = 4_000_000  # sources up to this many rows stream their cells (no temp table)
 
 
 class ColumnKind(StrEnum):
@@ -242,9 +243,14 @@ class DuckDBEngine:
         return self.con.execute(sql).df()
 
     def cells(self, sql: str) -> CellTable:
-        """Run the pass into a temporary table (spilled to disk beyond the memory limit),
-        then fetch it in chunks straight into a matrix allocated once: the cells are never
-        held twice in Python, and DuckDB's own copy stays within its memory limit.
+        """Run the pass and fetch its cells as Arrow batches into a matrix allocated once.
+
+        A source of at most :data:`STREAM_ROWS` rows (so at most that many cells) is streamed
+        straight from the aggregation: the batches are held until the count is known, then
+        copied into the matrix one by one. A larger source (or a CSV, whose rows are not known
+        without a scan) goes through a temporary table (spilled to disk beyond the memory
+        limit) fetched in chunks: the cells are never held twice in Python, and DuckDB's own
+        copy stays within its memory limit.
 
         The pass runs in a database of its own, closed at the end, so that DuckDB hands its
         working memory back before the estimates are computed."""
@@ -254,17 +260,43 @@ class DuckDBEngine:
                 con.execute(f"CREATE VIEW {TABLE} AS {self._view}")
             else:
                 con.register(TABLE, self._frame)
+            rows = self._rows_known(con)
+            if rows is not None and rows <= STREAM_ROWS:
+                result = con.sql(sql)
+                names = [str(c) for c in result.columns]
+                batches = list(result.to_arrow_reader(CHUNK_VECTORS * 2048))
+                con.close()  # DuckDB's memory goes back before the matrix is filled
+                count = sum(b.num_rows for b in batches)
+                if not count:
+                    return CellTable.from_chunks(0, names, [])
+                return CellTable.from_arrow(count, _drain(batches))
             table = "equals_cells"
             con.execute(f"CREATE TEMP TABLE {table} AS {sql}")
             count = con.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0]
             if not count:
-                result = con.execute(f"SELECT * FROM {table}")
-                names = [str(d[0]) for d in result.description or ()]
+                cursor = con.execute(f"SELECT * FROM {table}")
+                names = [str(d[0]) for d in cursor.description or ()]
                 return CellTable.from_chunks(0, names, [])
             reader = con.sql(f"SELECT * FROM {table}").to_arrow_reader(CHUNK_VECTORS * 2048)
             return CellTable.from_arrow(int(count), reader)
         finally:
             con.close()
+
+    def _rows_known(self, con: duckdb.DuckDBPyConnection) -> int | None:
+        """The source's row count where it costs no scan (a DataFrame, a Parquet file's
+        metadata); None for a CSV."""
+        if self._frame is not None:
+            return len(self._frame)
+        if self._view is not None and self._view.startswith("SELECT * FROM read_parquet("):
+            return int(con.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchall()[0][0])
+        return None
+
+
+def _drain(batches: list[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The batches in order, each released as soon as it has been handed over."""
+    batches.reverse()
+    while batches:
+        yield batches.pop()
 
 
 _SPILL: list[str] = []
