@@ -82,6 +82,9 @@ AREAS: dict[str, Area] = {
             T + "about.html",
             T + "not_found.html",
             T + "analysis/*.html",
+            T + "_chart_tools.html",  # the chart toolbar and chart embeds, on these pages
+            T + "embed.html",
+            T + "embed/*.html",
         ),
         python=(
             "src/equals/core/i18n.py",
@@ -92,7 +95,19 @@ AREAS: dict[str, Area] = {
         yaml_fields=(("src/equals/indicators/catalogue.yaml", ("title", "short_title")),),
     ),
     # Partners, sessions, sign-in and downloads pages; form and validation messages (H2).
-    "forms": Area(templates=(), python=()),
+    "forms": Area(
+        templates=(T + "sessions/*.html",),
+        python=(
+            "src/equals/web/login.py",
+            "src/equals/web/sessions_pages.py",
+            "src/equals/web/sessions_words.py",
+            "src/equals/web/sessions_people_pages.py",
+            "src/equals/web/sessions_participation.py",
+            "src/equals/sessions/validate.py",
+            "src/equals/sessions/parser.py",
+            "src/equals/sessions/layout_warnings.py",
+        ),
+    ),
     # Command-line help and messages (H2).
     "cli": Area(
         python=("src/equals/cli/*.py",),
@@ -174,7 +189,8 @@ def extract_area(name: str) -> Catalog:
     for target in area.collect:
         module, _sep, function = target.partition(":")
         for text in getattr(importlib.import_module(module), function)():
-            _add(catalog, text, module.replace(".", "/") + ".py")
+            if text:  # an empty help text or meaning has nothing to translate
+                _add(catalog, text, module.replace(".", "/") + ".py")
     return catalog
 
 

@@ -23,10 +23,12 @@ from equals.analysis.pace import group_pace
 from equals.analysis.quality import load_quality
 from equals.analysis.trends import country_trend, load_trend_method
 from equals.core.errors import NotFoundError
+from equals.core.i18n import _, territory_name
 from equals.evidence.queries import Evidence
 from equals.web.chart_data import frameable, is_embed
 from equals.web.deps import get_evidence
-from equals.web.pages import templates
+from equals.web.language import localised
+from equals.web.pages import msg, templates
 
 router = APIRouter(include_in_schema=False)
 Ev = Annotated[Evidence, Depends(get_evidence)]
@@ -62,8 +64,8 @@ def index_page(
         "data_url": f"{API}/index",
         "csv_url": f"{API}/index?format=csv",
         "zip_url": f"{API}/zip/index",
-        "share_url": "/analysis",
-        "title": "Rank intervals",
+        "share_url": localised("/analysis"),
+        "title": _("Rank intervals"),
     }
     if _embed(request):
         return frameable(_render(request, "analysis/embed.html", chart=chart))
@@ -104,8 +106,12 @@ def country_page(request: Request, code: str, ev: Ev, indicator: str | None = No
         "data_url": f"{API}/parity-years/{area.code}/{chosen}",
         "csv_url": f"{API}/parity-years/{area.code}/{chosen}?format=csv",
         "zip_url": f"{API}/zip/parity-years/{area.code}/{chosen}",
-        "share_url": f"/analysis/country/{area.code}?{query}",
-        "title": f"{area.name}: {ev.indicator(chosen).label} parity trend",
+        "share_url": localised(f"/analysis/country/{area.code}?{query}"),
+        "title": _(
+            "%(country)s: %(indicator)s parity trend",
+            country=territory_name(area.code, area.name),
+            indicator=msg(ev.indicator(chosen).label),
+        ),
     }
     if _embed(request):
         return frameable(_render(request, "analysis/embed.html", chart=chart))
@@ -132,8 +138,8 @@ def data_gaps_page(request: Request, ev: Ev) -> HTMLResponse:
         "data_url": f"{API}/data-gaps/countries",
         "csv_url": f"{API}/data-gaps?format=csv",
         "zip_url": f"{API}/zip/data-gaps",
-        "share_url": "/analysis/data-gaps",
-        "title": "Indicators with recent data by sex",
+        "share_url": localised("/analysis/data-gaps"),
+        "title": _("Indicators with recent data by sex"),
         "total": len(list(ev.catalogue)),
     }
     if _embed(request):

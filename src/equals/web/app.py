@@ -104,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sessions_pages_router)
     app.include_router(partners_pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    from equals.web.language import LanguageMiddleware
     from equals.web.page_cache import PageCache, PageCacheMiddleware
     from equals.web.security import SecurityMiddleware
 
@@ -111,4 +112,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.page_cache = PageCache()
     app.add_middleware(PageCacheMiddleware, store=store, cache=app.state.page_cache)
     app.add_middleware(SecurityMiddleware, max_request_bytes=settings.max_request_bytes)
+    app.add_middleware(LanguageMiddleware)  # outermost: everything inside sees /fr/... stripped
     return app

@@ -41,6 +41,7 @@ from equals.partners.action import action_gaps
 from equals.partners.series import TargetSeries, target_series
 from equals.web.auth_deps import store_of
 from equals.web.deps import get_evidence
+from equals.web.language import localised
 from equals.web.security import FRAMEABLE_HEADER
 
 router = APIRouter(prefix="/api/v1/chart-data", include_in_schema=False)
@@ -84,7 +85,7 @@ def chart_links(
     height: int = 520,
 ) -> ChartLinks:
     """Links for a chart on ``page`` showing ``state`` (indicator, year, source, sex …)."""
-    base = url_with(page, **state)
+    base = url_with(localised(page), **state)  # in the reader's language (/fr/…)
     embed = base + ("&" if "?" in base else "?") + "embed=1"
     return ChartLinks(chart_id, title, csv_url, zip_url, f"{base}#{chart_id}", embed, height)
 

@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 
 from equals.core import i18n
 from equals.core.errors import NotFoundError, UnknownCountryError
+from equals.core.i18n import N_, _
 from equals.core.version import __version__
 from equals.core.vocabulary import IndicatorKind, Pillar
 from equals.evidence.profile import country_profile
@@ -40,6 +41,7 @@ from equals.web.chart_data import (
 )
 from equals.web.chart_data import router as chart_data_router
 from equals.web.deps import get_evidence
+from equals.web.language import lang_prefix, localised, switch_links
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 DEFAULT_INDICATOR = "internet_use"
@@ -52,25 +54,54 @@ router.include_router(embeds)  # /embed/…: the partnership charts alone (their
 Ev = Annotated[Evidence, Depends(get_evidence)]
 
 STATUS_LABELS = {
-    ParityStatus.FAVOURS_MEN: "Women lower",
-    ParityStatus.PARITY: "Parity",
-    ParityStatus.FAVOURS_WOMEN: "Women higher",
-    ParityStatus.NOT_COMPUTABLE: "Not computable",
+    ParityStatus.FAVOURS_MEN: N_("Women lower"),
+    ParityStatus.PARITY: N_("Parity"),
+    ParityStatus.FAVOURS_WOMEN: N_("Women higher"),
+    ParityStatus.NOT_COMPUTABLE: N_("Not computable"),
+}
+PILLAR_LABELS = {
+    Pillar.ACCESS: N_("Access"),
+    Pillar.SKILLS: N_("Skills"),
+    Pillar.LEADERSHIP: N_("Leadership"),
+}
+SEX_LABELS = {"female": N_("Women"), "male": N_("Men"), "total": N_("Total")}
+BREAKDOWN_LABELS = {"urban": N_("Urban"), "rural": N_("Rural")}
+#: Code words shown on pages (``label`` filter); unknown words are shown with spaces.
+CODE_LABELS = {
+    "at_parity": N_("at parity"),
+    "converging": N_("converging"),
+    "not_at_current_pace": N_("not at current pace"),
+    "diverging": N_("diverging"),
+    "insufficient_data": N_("too few points"),
+    "world": N_("world"),
+    "region": N_("region"),
+    "income_group": N_("income group"),
+    # World Bank income groups (area.income_group): our labels for a published grouping.
+    "Low income": N_("Low income"),
+    "Lower middle income": N_("Lower middle income"),
+    "Upper middle income": N_("Upper middle income"),
+    "High income": N_("High income"),
+    "World": N_("World"),
 }
 
 
-# -- formatting (Jinja filters) ---------------------------------------------------------------
+# -- formatting (Jinja filters, in the current language: Babel/CLDR) -------------------------
 def fmt_num(value: float | None, digits: int = 1) -> str:
-    """``12,345.6``; an en dash for a missing value."""
-    return "–" if value is None else f"{value:,.{digits}f}"
+    """``12,345.6`` (en), ``12 345,6`` (fr), ``12.345,6`` (es); an en dash for a missing value."""
+    return "–" if value is None else i18n.format_number(value, digits)
+
+
+def fmt_int(value: int | None) -> str:
+    """A count with the locale's grouping: ``1,234`` / ``1 234`` / ``1.234``."""
+    return "–" if value is None else i18n.format_number(value, 0)
 
 
 def unit_suffix(unit: str) -> str:
     """How a value's unit is written after the number: ``%``, `` thousand`` or nothing."""
     if unit.startswith("%"):
-        return "%"
+        return i18n.percent_sign()
     if unit.startswith("thousands"):
-        return " thousand"
+        return " " + _("thousand")
     return ""
 
 
@@ -82,35 +113,38 @@ def fmt_diff(value: float | None, unit: str) -> str:
     """A signed difference F − M: percentage points for rates."""
     if value is None:
         return "–"
-    suffix = " pp" if unit.startswith("%") else unit_suffix(unit)
-    return f"{value:+,.1f}{suffix}".replace("-", "−")
+    suffix = " " + _("pp") if unit.startswith("%") else unit_suffix(unit)
+    return i18n.format_number(value, 1, signed=True) + suffix
 
 
 def fmt_share(value: float | None) -> str:
     """A ratio as a signed percentage (relative gap (M − F)/M)."""
-    return "–" if value is None else f"{value * 100:+.1f}%".replace("-", "−")
+    return "–" if value is None else i18n.format_percent(value * 100, 1, signed=True)
 
 
 def breakdown_label(breakdown: str) -> str:
     """``location=urban`` → ``Urban``; ``""`` → ``All (no breakdown)``."""
     if not breakdown:
-        return "All (no breakdown)"
-    parts = [p.split("=", 1)[-1].replace("_", " ") for p in breakdown.split(";")]
-    return ", ".join(p[:1].upper() + p[1:] for p in parts)
+        return _("All (no breakdown)")
+    parts = [p.split("=", 1)[-1] for p in breakdown.split(";")]
+    labels = [
+        str(BREAKDOWN_LABELS[p]) if p in BREAKDOWN_LABELS else p.replace("_", " ") for p in parts
+    ]
+    return ", ".join(p[:1].upper() + p[1:] for p in labels)
 
 
 FLAG_LABELS = {
     "use_with_caution": (
-        "Use with caution",
-        "Coefficient of variation between 16.6% and 33.3%: the estimate is imprecise.",
+        N_("Use with caution"),
+        N_("Coefficient of variation between 16.6% and 33.3%: the estimate is imprecise."),
     ),
     "unreliable": (
-        "Unreliable",
-        "Coefficient of variation above 33.3%: too imprecise to rely on.",
+        N_("Unreliable"),
+        N_("Coefficient of variation above 33.3%: too imprecise to rely on."),
     ),
     "small_n": (
-        "Small sample",
-        "Fewer than 30 respondents in this group (unweighted).",
+        N_("Small sample"),
+        N_("Fewer than 30 respondents in this group (unweighted)."),
     ),
 }
 
@@ -120,12 +154,28 @@ def fmt_pm(se: float | None, digits: int = 1) -> str:
     return "" if se is None else f" ± {fmt_num(se, digits)}"
 
 
+def _level(level: float | None) -> str | None:
+    if level is None or not math.isfinite(level) or not 0 < level < 1:
+        return None
+    pct = round(level * 100, 2)
+    return i18n.format_percent(pct, 0 if pct == int(pct) else 2)
+
+
 def ci_label(level: float | None) -> str:
     """``95% CI`` only when the interval's stored level is 95% (``90% CI`` at 0.90…);
     ``CI (level not recorded)`` for estimates published before levels were stored."""
-    if level is None or not math.isfinite(level) or not 0 < level < 1:
-        return "CI (level not recorded)"
-    return f"{round(level * 100, 2):g}% CI"
+    text = _level(level)
+    if text is None:
+        return _("CI (level not recorded)")
+    return _("%(level)s CI", level=text)
+
+
+def ci_long_label(level: float | None) -> str:
+    """``95% confidence interval`` (as :func:`ci_label`, spelt out)."""
+    text = _level(level)
+    if text is None:
+        return _("confidence interval (level not recorded)")
+    return _("%(level)s confidence interval", level=text)
 
 
 def fmt_ci(
@@ -140,16 +190,55 @@ def fmt_ci(
 def ci_legend(rows: Iterable[ObservationRow]) -> str:
     """What a survey card's bracketed intervals are: ``95% confidence interval`` when all are
     at 95%, every level present otherwise."""
-    labels = sorted({ci_label(r.ci_level) for r in rows if r.ci_low is not None})
-    return " / ".join(lab.replace("CI", "confidence interval") for lab in labels)
+    labels = sorted({ci_long_label(r.ci_level) for r in rows if r.ci_low is not None})
+    return " / ".join(labels)
 
 
 def flag_label(flag: str) -> str:
-    return FLAG_LABELS.get(flag, (flag.replace("_", " ").capitalize(), ""))[0]
+    known = FLAG_LABELS.get(flag)
+    return str(known[0]) if known else flag.replace("_", " ").capitalize()
 
 
 def flag_help(flag: str) -> str:
-    return FLAG_LABELS.get(flag, ("", "Quality flag set by the survey estimation."))[1]
+    known = FLAG_LABELS.get(flag)
+    return str(known[1]) if known else _("Quality flag set by the survey estimation.")
+
+
+def msg(text: object) -> str:
+    """Our own catalogue text (indicator titles, vocabulary labels) in the current language;
+    text without a translation — data values, source titles — stays as published."""
+    return i18n.translations(i18n.current_language()).gettext(str(text))
+
+
+def code_label(code: object) -> str:
+    """A code word (``not_at_current_pace``) or group name in the current language."""
+    text = str(code)
+    label = CODE_LABELS.get(text)
+    return str(label) if label is not None else msg(text.replace("_", " "))
+
+
+def fmt_pct(value: float | None, digits: int = 1, signed: bool = False) -> str:
+    """A value already in percent: ``12.3%`` (en), ``12,3 %`` (fr, es)."""
+    return "–" if value is None else i18n.format_percent(value, digits, signed=signed)
+
+
+def pillar_need(pillar: Pillar, method: Any) -> str:
+    """``access: 2`` — how many components a pillar needs for a score (index ranking)."""
+    return f"{pillar_label(pillar).lower()}: {method.min_components[pillar]}"
+
+
+def pillar_label(pillar: Pillar) -> str:
+    return str(PILLAR_LABELS.get(pillar, pillar.label))
+
+
+def sex_label(sex: str) -> str:
+    label = SEX_LABELS.get(sex)
+    return str(label) if label is not None else sex
+
+
+def area_name(code: str, published: str) -> str:
+    """A country's or aggregate's name in the current language (CLDR) or as published."""
+    return i18n.territory_name(code, published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +299,14 @@ def _survey_estimates(
 def _site_context(request: Request) -> dict[str, Any]:
     evidence: Evidence = request.app.state.evidence
     orgs = sorted({s.organisation.split(" (")[0] for s in evidence.sources().values()})
-    return {"attribution": "; ".join(orgs), "version": __version__}
+    lang = i18n.current_language()
+    return {
+        "attribution": "; ".join(orgs),
+        "version": __version__,
+        "lang": lang,
+        "lang_prefix": lang_prefix(),
+        "languages": switch_links(request.url.path, request.url.query),
+    }
 
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_site_context])
@@ -224,6 +320,15 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
 )
 templates.env.filters.update(
     num=fmt_num,
+    int=fmt_int,
+    pct=fmt_pct,
+    label=code_label,
+    pillar_need=pillar_need,
+    msg=msg,
+    pillar=pillar_label,
+    sex=sex_label,
+    region=i18n.region_name,
+    date=i18n.format_date,
     value=fmt_value,
     diff=fmt_diff,
     share=fmt_share,
@@ -243,6 +348,8 @@ templates.env.globals.update(
     flag_help=flag_help,
     action_chart=action_links,  # the chart toolbars of the partnership pages
     target_chart=target_links,
+    area_name=area_name,
+    localised=localised,
 )
 
 
@@ -256,10 +363,16 @@ def _not_found(request: Request, ev: Evidence, exc: NotFoundError) -> HTMLRespon
     links: list[tuple[str, str]] = []
     if isinstance(exc, UnknownCountryError):
         areas = ev.areas()
-        links = [(f"/country/{c}", areas[c].name) for c in exc.suggestions if c in areas]
+        links = [
+            (localised(f"/country/{c}"), area_name(c, areas[c].name))
+            for c in exc.suggestions
+            if c in areas
+        ]
     elif exc.kind == "indicator":
         links = [
-            (f"/indicator/{i}", ev.indicator(i).title) for i in exc.suggestions if i in ev.catalogue
+            (localised(f"/indicator/{i}"), msg(ev.indicator(i).title))
+            for i in exc.suggestions
+            if i in ev.catalogue
         ]
     else:
         links = [(f"?source={s}", s) for s in exc.suggestions]
@@ -355,10 +468,10 @@ def _release_line(ev: Evidence, indicator: str, source: str, origin: str) -> str
     if origin != "bundled":
         return ""
     names = ev.cached(("release-names",), lambda: current_release_names(ev.store))
-    by_sex = {sex: names.get((source, indicator, sex), "bundled data") for sex in SEXES}
+    by_sex = {sex: names.get((source, indicator, sex), _("bundled data")) for sex in SEXES}
     if len(set(by_sex.values())) == 1:
         return by_sex["female"]
-    return "; ".join(f"{sex}: {name}" for sex, name in by_sex.items())
+    return "; ".join(f"{sex_label(sex)}: {name}" for sex, name in by_sex.items())
 
 
 SEXES = ("female", "male", "total")
@@ -408,10 +521,12 @@ def indicator_page(
 def countries(request: Request, ev: Ev) -> HTMLResponse:
     by_region: dict[str, list[Any]] = {}
     for area in ev.countries():
-        by_region.setdefault(area.region or "Other territories", []).append(area)
-    return _render(
-        request, "countries.html", nav="countries", by_region=dict(sorted(by_region.items()))
-    )
+        region = i18n.region_name(area.region) if area.region else _("Other territories")
+        by_region.setdefault(region, []).append((area, area_name(area.code, area.name)))
+    for areas in by_region.values():  # by name in the reader's language, accents ignored
+        areas.sort(key=lambda pair: i18n.sort_key(pair[1]))
+    ordered = dict(sorted(by_region.items(), key=lambda item: i18n.sort_key(item[0])))
+    return _render(request, "countries.html", nav="countries", by_region=ordered)
 
 
 @router.get("/country/{code}", response_class=HTMLResponse)
