@@ -160,7 +160,9 @@
             band: band,
             tip: tipFor(g, unit, year, el.dataset.sourceName),
             label: g.country_name + ": parity " + EQ.fmt(g.parity, 2) + " (" + g.year + ")",
-            href: "/country/" + encodeURIComponent(g.country) +
+            // keep the page's language (/fr, /es: <html data-lang-prefix>, base.html)
+            href: (document.documentElement.dataset.langPrefix || "") +
+              "/country/" + encodeURIComponent(g.country) +
               "?indicator=" + encodeURIComponent(indicator) +
               "#ind-" + encodeURIComponent(indicator),
           };
