@@ -147,6 +147,16 @@ def aliases_of(conn: Connection, oid: str) -> list[str]:
     ]
 
 
+def list_organizations(store: Store) -> list[tuple[str, str]]:
+    """(id, name) of every organisation not merged away, by name: the choices of a merge."""
+    o, m = organizations, t.organization_merges
+    with store.connect() as conn:
+        rows = conn.execute(
+            select(o.c.id, o.c.name).where(o.c.id.not_in(select(m.c.merged_id)))
+        ).all()
+    return sorted(((str(i), str(n)) for i, n in rows), key=lambda r: (r[1].casefold(), r[0]))
+
+
 def org_name(conn: Connection, oid: str) -> str:
     name = conn.execute(
         select(organizations.c.name).where(organizations.c.id == oid)

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from equals.auth import Actor, User
 from equals.core.errors import EditConflictError, EqualsError, NotFoundError, ValidationError
+from equals.core.i18n import _
 from equals.evidence.queries import Evidence
 from equals.partners import (
     add_progress,
@@ -63,10 +64,10 @@ def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> H
 
 
 def missing(request: Request, exc: NotFoundError) -> HTMLResponse:
-    return render(request, "partners/message.html", 404, title="Not found", message=str(exc))
+    return render(request, "partners/message.html", 404, title=_("Not found"), message=str(exc))
 
 
-def _signed_in(request: Request, back: str) -> User | Response:
+def signed_in(request: Request, back: str) -> User | Response:
     user = auth.cookie_user(request)
     if user is None:
         return RedirectResponse(f"/login?next={back}", status_code=303)
@@ -108,7 +109,7 @@ def _partner_form(
 
 @router.get("/partners/new", response_class=HTMLResponse, response_model=None)
 def partner_new(request: Request) -> Response:
-    user = _signed_in(request, "/partners/new")
+    user = signed_in(request, "/partners/new")
     if not isinstance(user, User):
         return user
     return _partner_form(request, None, {}, {})
@@ -116,10 +117,10 @@ def partner_new(request: Request) -> Response:
 
 @router.post("/partners/new", response_class=HTMLResponse, response_model=None)
 async def partner_create(request: Request) -> Response:
-    user = await run_in_threadpool(_signed_in, request, "/partners/new")
+    user = await run_in_threadpool(signed_in, request, "/partners/new")
     if not isinstance(user, User):
         return user
-    form, _ = await _posted(request)
+    form, _multi = await posted(request)
 
     def write() -> str:
         store = auth.store_of(request)
@@ -130,12 +131,12 @@ async def partner_create(request: Request) -> Response:
     ) -> HTMLResponse:
         return _partner_form(request, None, form, errors, status)
 
-    return await run_in_threadpool(_save, request, write, fail, contact_field)
+    return await run_in_threadpool(save, request, write, fail, contact_field)
 
 
 @router.get("/partners/{organization_id}/edit", response_class=HTMLResponse, response_model=None)
 def partner_edit(request: Request, organization_id: str) -> Response:
-    user = _signed_in(request, "/partners")
+    user = signed_in(request, "/partners")
     if not isinstance(user, User):
         return user
     try:
@@ -147,18 +148,18 @@ def partner_edit(request: Request, organization_id: str) -> Response:
             request,
             "partners/message.html",
             403,
-            title="Not allowed",
-            message="Only this partner's editors and admins may edit it.",
+            title=_("Not allowed"),
+            message=_("Only this partner's editors and admins may edit it."),
         )
     return _partner_form(request, p.organization_id, partner_values(p), {}, version=p.version)
 
 
 @router.post("/partners/{organization_id}/edit", response_class=HTMLResponse, response_model=None)
 async def partner_save(request: Request, organization_id: str) -> Response:
-    user = await run_in_threadpool(_signed_in, request, "/partners")
+    user = await run_in_threadpool(signed_in, request, "/partners")
     if not isinstance(user, User):
         return user
-    form, _ = await _posted(request)
+    form, _multi = await posted(request)
     version = int(form["version"]) if form.get("version", "").isdigit() else 0
     oid = organization_id[:128]
 
@@ -177,12 +178,12 @@ async def partner_save(request: Request, organization_id: str) -> Response:
     ) -> HTMLResponse:
         return _partner_form(request, oid, form, errors, status, current or version, conflict)
 
-    return await run_in_threadpool(_save, request, write, fail, contact_field)
+    return await run_in_threadpool(save, request, write, fail, contact_field)
 
 
 @router.get("/initiatives/new", response_class=HTMLResponse, response_model=None)
 def initiative_new(request: Request) -> Response:
-    user = _signed_in(request, "/initiatives/new")
+    user = signed_in(request, "/initiatives/new")
     if not isinstance(user, User):
         return user
     return _form(request, user, None, {"status": "2"}, {})
@@ -224,11 +225,13 @@ def _form(
     )
 
 
-async def _posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
+async def posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
     form = await request.form()
     auth.check_csrf(request, str(form.get("csrf_token") or ""))
     single = {k: str(v) for k, v in form.items()}
-    multi = {k: [str(x) for x in form.getlist(k)] for k in ("action_areas", "target_groups")}
+    multi = {
+        k: [str(x) for x in form.getlist(k)] for k in ("action_areas", "target_groups", "member")
+    }
     return single, multi
 
 
@@ -244,7 +247,7 @@ Failure = Callable[[dict[str, str], int, "int | None", str], HTMLResponse]
 """Re-renders a form: (errors by field, status, the record's version now, conflict text)."""
 
 
-def _save(
+def save(
     request: Request,
     write: Callable[[], str],
     fail: Failure,
@@ -267,10 +270,10 @@ def _save(
 
 @router.post("/initiatives/new", response_class=HTMLResponse, response_model=None)
 async def initiative_create(request: Request) -> Response:
-    user = await run_in_threadpool(_signed_in, request, "/initiatives/new")
+    user = await run_in_threadpool(signed_in, request, "/initiatives/new")
     if not isinstance(user, User):
         return user
-    single, multi = await _posted(request)
+    single, multi = await posted(request)
 
     def write() -> str:
         body = initiative_fields(single, multi)
@@ -281,12 +284,12 @@ async def initiative_create(request: Request) -> Response:
     ) -> HTMLResponse:
         return _form(request, user, None, {**single, **multi}, errors, status)
 
-    return await run_in_threadpool(_save, request, write, fail)
+    return await run_in_threadpool(save, request, write, fail)
 
 
 @router.get("/initiatives/{initiative_id}/edit", response_class=HTMLResponse, response_model=None)
 def initiative_edit(request: Request, initiative_id: IniId) -> Response:
-    user = _signed_in(request, f"/initiatives/{initiative_id}/edit")
+    user = signed_in(request, f"/initiatives/{initiative_id}/edit")
     if not isinstance(user, User):
         return user
     try:
@@ -298,10 +301,10 @@ def initiative_edit(request: Request, initiative_id: IniId) -> Response:
 
 @router.post("/initiatives/{initiative_id}/edit", response_class=HTMLResponse, response_model=None)
 async def initiative_save(request: Request, initiative_id: IniId) -> Response:
-    user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}/edit")
+    user = await run_in_threadpool(signed_in, request, f"/initiatives/{initiative_id}/edit")
     if not isinstance(user, User):
         return user
-    single, multi = await _posted(request)
+    single, multi = await posted(request)
     version = int(single["version"]) if single.get("version", "").isdigit() else 0
 
     def write() -> str:
@@ -330,15 +333,15 @@ async def initiative_save(request: Request, initiative_id: IniId) -> Response:
             conflict=conflict,
         )
 
-    return await run_in_threadpool(_save, request, write, fail)
+    return await run_in_threadpool(save, request, write, fail)
 
 
 @router.post("/initiatives/{initiative_id}/progress", response_model=None)
 async def progress_submit(request: Request, initiative_id: IniId) -> Response:
-    user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}")
+    user = await run_in_threadpool(signed_in, request, f"/initiatives/{initiative_id}")
     if not isinstance(user, User):
         return user
-    form, _ = await _posted(request)
+    form, _multi = await posted(request)
     try:
         await run_in_threadpool(
             add_progress,
@@ -355,10 +358,10 @@ async def progress_submit(request: Request, initiative_id: IniId) -> Response:
 
 @router.post("/initiatives/{initiative_id}/sessions/{session_id}", response_model=None)
 async def link_submit(request: Request, initiative_id: IniId, session_id: IniId) -> Response:
-    user = await run_in_threadpool(_signed_in, request, f"/initiatives/{initiative_id}")
+    user = await run_in_threadpool(signed_in, request, f"/initiatives/{initiative_id}")
     if not isinstance(user, User):
         return user
-    form, _ = await _posted(request)
+    form, _multi = await posted(request)
     try:
         await run_in_threadpool(
             decide_link,

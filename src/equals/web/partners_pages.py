@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from equals.core.errors import NotFoundError, ValidationError
+from equals.core.i18n import _
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.evidence.queries import Evidence
 from equals.partners import (
@@ -29,6 +30,7 @@ from equals.partners.links import linked_sessions, suggest_links
 from equals.partners.permissions import Action, allowed
 from equals.partners.registry import session_people
 from equals.web import auth_deps as auth
+from equals.web.partners_admin_forms import router as admin_forms_router
 from equals.web.partners_deps import IniId
 from equals.web.partners_forms import choice, may, missing, render
 from equals.web.partners_forms import router as forms_router
@@ -42,6 +44,7 @@ def evidence_of(request: Request) -> Evidence:
 
 
 router.include_router(forms_router)
+router.include_router(admin_forms_router)
 
 
 @router.get("/partners", response_class=HTMLResponse)
@@ -96,6 +99,7 @@ def coalitions_page(request: Request) -> HTMLResponse:
         coalitions=list_coalitions(store),
         seats=governance(store),
         bodies=codes.GOVERNANCE_BODIES,
+        can_admin=may(request, Action.WRITE_COALITION, None),
     )
 
 
@@ -170,7 +174,7 @@ def country_page(request: Request, country: str) -> HTMLResponse:
     try:
         code = codes.check_country(country[:3], "country")
     except ValidationError as exc:
-        return render(request, "partners/message.html", 404, title="Not found", message=str(exc))
+        return render(request, "partners/message.html", 404, title=_("Not found"), message=str(exc))
     view = views.country_view(evidence, code)
     return render(
         request,
