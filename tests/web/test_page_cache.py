@@ -68,6 +68,16 @@ def test_anonymous_page_is_cached_with_etag_and_304(site: Any) -> None:
     assert client.get("/?indicator=account_ownership").text != a
 
 
+def test_host_is_part_of_the_key(site: Any) -> None:
+    client, _, _ = site
+    page = client.get("/downloads").text
+    assert "http://testserver/" in page  # absolute links from the request
+    forged = client.get("/downloads", headers={"Host": "evil.example"}).text
+    assert "http://evil.example/" in forged
+    again = client.get("/downloads").text
+    assert "evil.example" not in again and again == page
+
+
 def test_page_changes_after_a_release_import(site: Any, tmp_path: Path) -> None:
     client, cache, store = site
     url = "/indicator/internet_use"

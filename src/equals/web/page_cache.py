@@ -6,7 +6,8 @@ again for each request is wasted work (a ranking of 200 countries, a country pro
 tables). The middleware keeps the rendered bytes of such pages, keyed by
 
 - the path and the query parameters (sorted, so ``?a=1&b=2`` and ``?b=2&a=1`` share an entry;
-  ``?embed=1`` and every other variant are their own entries),
+  ``?embed=1`` and every other variant are their own entries), and the scheme, ``Host`` and
+  root path (pages with absolute links differ by them; a forged ``Host`` gets its own entry),
 - the language of the request (:func:`equals.core.i18n.current_language`, which the language
   middleware sets: this middleware runs *inside* it, so the key holds the right language), and
 - the **data version**: the evidence store's version (``Store.local_version`` at once for loads
@@ -268,7 +269,14 @@ class PageCacheMiddleware:
         if self.version.due():
             await run_in_threadpool(self.version.refresh)
         query = sorted(parse_qsl(scope.get("query_string", b"").decode("latin-1"), True))
-        key = (scope["path"], tuple(query), current_language(), self.version.current())
+        # Scheme, host and root path too: some pages write absolute links (downloads, chart
+        # embeds), and a forged Host header must not poison what others get.
+        origin = (
+            scope.get("scheme"),
+            _header(scope.get("headers", []), b"host"),
+            scope.get("root_path", ""),
+        )
+        key = (scope["path"], tuple(query), origin, current_language(), self.version.current())
         entry = self.cache.get(key)
         if entry is not None:
             await self._answer(scope, send, entry)
