@@ -47,6 +47,9 @@ PY_KEYWORDS: dict[str, Any] = {
 }
 JINJA_KEYWORDS: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "false"}
+#: Browser scripts mark their messages ``EQUALS.t("…")`` (static/js/equals.js); the page embeds
+#: their translations (``equals.core.i18n.client_messages``).
+JS_KEYWORDS: dict[str, Any] = {"t": None}
 #: Fixed header date: catalogues change only when their messages do.
 HEADER_DATE = datetime(2026, 11, 29, tzinfo=UTC)
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]")
@@ -60,6 +63,8 @@ class Area:
     python: tuple[str, ...] = ()
     #: (YAML glob, field names): every string under one of these keys, anywhere in the file.
     yaml_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Browser scripts (``EQUALS.t("…")``).
+    javascript: tuple[str, ...] = ()
     #: "module:function" returning the messages of text that is not a literal ``_()``
     #: argument: the command line's help texts, the problem registry's meanings.
     collect: tuple[str, ...] = ()
@@ -93,6 +98,11 @@ AREAS: dict[str, Area] = {
             "src/equals/web/language.py",
         ),
         yaml_fields=(("src/equals/indicators/catalogue.yaml", ("title", "short_title")),),
+        javascript=(
+            "src/equals/web/static/js/equals.js",
+            "src/equals/web/static/js/map.js",
+            "src/equals/web/static/js/trend.js",
+        ),
     ),
     # Partners, sessions, sign-in and downloads pages; form and validation messages (H2).
     "forms": Area(
@@ -181,6 +191,13 @@ def extract_area(name: str) -> Catalog:
         with path.open("rb") as fh:
             for lineno, message, _comments, _context in extract("python", fh, keywords=PY_KEYWORDS):
                 _add(catalog, message, rel, lineno)
+    for path in _files(area.javascript):
+        rel = path.relative_to(ROOT).as_posix()
+        with path.open("rb") as fh:
+            for lineno, message, _comments, _context in extract(
+                "javascript", fh, keywords=JS_KEYWORDS
+            ):
+                _add(catalog, message, rel, lineno)
     for pattern, fields in area.yaml_fields:
         for path in _files([pattern]):
             rel = path.relative_to(ROOT).as_posix()
@@ -223,7 +240,7 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
 
 def cmd_extract(name: str) -> None:
     area = AREAS[name]
-    if not (area.templates or area.python or area.yaml_fields or area.collect):
+    if not (area.templates or area.python or area.yaml_fields or area.collect or area.javascript):
         print(f"{name}: no sources listed in AREAS yet")
         return
     _write(extract_area(name), pot_path(name))

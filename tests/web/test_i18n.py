@@ -4,6 +4,7 @@ country names, and the completeness of every catalogue (all areas of scripts/i18
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -251,7 +252,7 @@ def test_catalogues_are_complete(area: str) -> None:
 @pytest.mark.parametrize("area", AREAS)
 def test_every_shipped_language_has_a_catalogue(area: str) -> None:
     spec = SCRIPT.AREAS[area]  # type: ignore[attr-defined]
-    if not (spec.templates or spec.python or spec.yaml_fields or getattr(spec, "collect", ())):
+    if not (spec.templates or spec.python or spec.yaml_fields or spec.collect or spec.javascript):
         pytest.skip(f"area {area} lists no sources yet")
     for lang in i18n.LANGUAGES:
         if lang != i18n.DEFAULT_LANGUAGE:
@@ -274,3 +275,28 @@ def test_check_catches_an_untranslated_message() -> None:
         found = script._message_problems(message, "x.po")  # type: ignore[attr-defined]
         assert bool(found) == (name != "fine"), (name, found)
     assert catalog.locale is not None
+
+
+def test_region_names_per_locale() -> None:
+    with i18n.use_language("fr"):
+        assert i18n.region_name("Sub-Saharan Africa") == "Afrique subsaharienne"
+        assert i18n.region_name("South-eastern Asia") == "Asie du Sud-Est"
+        assert i18n.region_name("Latin America and the Caribbean") == (
+            "Latin America and the Caribbean"  # no CLDR name: as published
+        )
+    with i18n.use_language("es"):
+        assert i18n.region_name("Europe") == "Europa"
+        assert i18n.territory_name("UN:001", "World") == "Mundo"
+    assert i18n.region_name("Europe") == "Europe"
+
+
+def test_browser_scripts_get_their_translations(web: TestClient) -> None:
+    """Messages marked EQUALS.t("…") in static/js reach French pages as JSON; not English."""
+    fr = web.get("/fr/country/KEN").text
+    match = re.search(r'<script type="application/json" id="equals-i18n">(.*?)</script>', fr)
+    assert match is not None
+    messages = json.loads(match.group(1))
+    assert messages["Loading chart…"] == "Chargement du graphique…"
+    assert messages["Women"] == "Femmes"
+    assert "Skip to content" not in messages  # only what the scripts use
+    assert 'id="equals-i18n"' not in web.get("/country/KEN").text

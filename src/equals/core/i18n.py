@@ -89,6 +89,26 @@ def translations(lang: str) -> NullTranslations:
         return merged
 
 
+@cache
+def client_messages(lang: str) -> dict[str, str]:
+    """The translations a browser script needs: every message of ``lang``'s catalogues that is
+    used in a ``.js`` file (``EQUALS.t("…")``), as ``{msgid: msgstr}``; empty in English."""
+    from babel.messages.pofile import read_po
+
+    if lang == DEFAULT_LANGUAGE:
+        return {}
+    out: dict[str, str] = {}
+    for po in sorted((LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        for m in catalog:
+            in_script = any(str(loc).endswith(".js") for loc, _line in m.locations)
+            usable = isinstance(m.string, str) and m.string and not m.fuzzy
+            if in_script and usable and isinstance(m.id, str):
+                out[m.id] = str(m.string)
+    return out
+
+
 def gettext(message: str, **values: Any) -> str:
     """``message`` in the current language, with ``%(name)s`` placeholders filled."""
     text = translations(_current.get()).gettext(message)
@@ -205,10 +225,20 @@ def territory_name(code: str, published: str, lang: str | None = None) -> str:
     return str(_locale(lang).territories.get(key, published))
 
 
+#: UN M49 names that CLDR's English spells otherwise ("Southeast Asia", "Australasia", …).
+_M49_ALIASES = {
+    "south-eastern asia": "035",
+    "australia and new zealand": "053",
+    "micronesia": "057",
+    "sub-saharan africa": "202",
+}
+
+
 @cache
 def _english_regions() -> dict[str, str]:
     names: dict[str, str] = _locale("en").territories
-    return {name.casefold(): code for code, name in names.items() if code.isdigit()}
+    found = {name.casefold(): code for code, name in names.items() if code.isdigit()}
+    return {**found, **_M49_ALIASES}
 
 
 def region_name(published: str, lang: str | None = None) -> str:

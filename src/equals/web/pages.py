@@ -350,6 +350,7 @@ templates.env.globals.update(
     target_chart=target_links,
     area_name=area_name,
     localised=localised,
+    client_messages=lambda: i18n.client_messages(i18n.current_language()),
 )
 
 

@@ -4,10 +4,26 @@
 
   document.documentElement.classList.add("js");
 
+  // The page's language (<html lang>) and the translations of the messages the scripts show
+  // (`EQUALS.t("…")`, extracted with the page messages by scripts/i18n.py; base.html embeds
+  // them as JSON in French and Spanish). A missing message stays in English.
+  var LANG = document.documentElement.lang || "en";
+  var MESSAGES = (function () {
+    var el = document.getElementById("equals-i18n");
+    if (!el) return {};
+    try { return JSON.parse(el.textContent) || {}; } catch (e) { return {}; }
+  })();
+  function t(message, values) {
+    var text = Object.prototype.hasOwnProperty.call(MESSAGES, message) ? MESSAGES[message] : message;
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
+
   // Parity classes for maps: ITU parity score F/M, diverging around 1 with the 0.98–1.02
   // band as its own class. `test(p)` decides membership; bounds follow ParityStatus
   // (the band is inclusive at both ends).
-  var NO_DATA = "No data";
+  var NO_DATA = t("No data");
   var NO_DATA_COLOUR = "#c8c8c8";
   var CLASSES = [
     { label: "< 0.40", colour: "#7f3b08", test: function (p) { return p < 0.4; } },
@@ -15,7 +31,7 @@
     { label: "0.60–0.80", colour: "#e08214", test: function (p) { return p < 0.8; } },
     { label: "0.80–0.90", colour: "#fdb863", test: function (p) { return p < 0.9; } },
     { label: "0.90–0.98", colour: "#fee0b6", test: function (p) { return p < 0.98; } },
-    { label: "0.98–1.02 parity", colour: "#35978f", parity: true,
+    { label: "0.98–1.02 " + t("parity"), colour: "#35978f", parity: true,
       test: function (p) { return p <= 1.02; } },
     { label: "1.02–1.10", colour: "#c2bedf", test: function (p) { return p <= 1.1; } },
     { label: "1.10–1.25", colour: "#8073ac", test: function (p) { return p <= 1.25; } },
@@ -33,7 +49,7 @@
   function fmt(value, digits) {
     if (value === null || value === undefined || !isFinite(value)) return "–";
     var d = digits === undefined ? 1 : digits;
-    return Number(value).toLocaleString("en-GB", {
+    return Number(value).toLocaleString(LANG === "en" ? "en-GB" : LANG, {
       minimumFractionDigits: d,
       maximumFractionDigits: d,
     });
@@ -62,6 +78,9 @@
 
   // Colours for women and men in charts (match the CSS variables --women / --men).
   var SEX_COLOURS = { Women: "#7a3e9d", Men: "#1f7a70", Total: "#8a8f9c" };
+  SEX_COLOURS[t("Women")] = SEX_COLOURS.Women; // charts label the series in the page's language
+  SEX_COLOURS[t("Men")] = SEX_COLOURS.Men;
+  SEX_COLOURS[t("Total")] = SEX_COLOURS.Total;
 
   window.EQUALS = {
     NO_DATA: NO_DATA,
@@ -70,6 +89,8 @@
     SEX_COLOURS: SEX_COLOURS,
     parityClass: parityClass,
     fmt: fmt,
+    t: t,
+    LANG: LANG,
     fetchJSON: fetchJSON,
     showStatus: showStatus,
     ready: ready,

@@ -12,22 +12,23 @@
   var EQ = window.EQUALS;
 
   function tipFor(row, unit, year, sourceName) {
-    var tip = { Country: row.country_name };
+    var tip = {};
+    tip[EQ.t("Country")] = row.country_name;
     var u = unit; // the server's suffix: "%", " thousand" or ""
     function pm(se) {
       return se === null || se === undefined ? "" : " ± " + EQ.fmt(se);
     }
     if (row.kind === "female_share") {
-      tip["Women's share"] = EQ.fmt(row.female) + "%" + pm(row.female_se);
+      tip[EQ.t("Women's share")] = EQ.fmt(row.female) + u + pm(row.female_se);
     } else {
-      tip.Women = EQ.fmt(row.female) + u + pm(row.female_se);
-      tip.Men = EQ.fmt(row.male) + u + pm(row.male_se);
+      tip[EQ.t("Women")] = EQ.fmt(row.female) + u + pm(row.female_se);
+      tip[EQ.t("Men")] = EQ.fmt(row.male) + u + pm(row.male_se);
     }
-    tip["Parity F/M"] = EQ.fmt(row.parity, 2);
-    tip.Year = String(row.year);
-    tip.Source = sourceName ? sourceName + " (" + row.source + ")" : row.source;
-    tip.Licence = row.licence;
-    if (year && String(row.year) !== String(year)) tip.Year += " (latest)";
+    tip[EQ.t("Parity F/M")] = EQ.fmt(row.parity, 2);
+    var latest = year && String(row.year) !== String(year) ? " (" + EQ.t("latest") + ")" : "";
+    tip[EQ.t("Year")] = String(row.year) + latest;
+    tip[EQ.t("Source")] = sourceName ? sourceName + " (" + row.source + ")" : row.source;
+    tip[EQ.t("Licence")] = row.licence;
     return tip;
   }
 
@@ -37,7 +38,7 @@
     var title = document.createElement("div");
     title.className = "legend-title";
     title.id = container.id + "-title";
-    title.textContent = "Gender parity score (women ÷ men)";
+    title.textContent = EQ.t("Gender parity score (women ÷ men)");
     container.appendChild(title);
     var ul = document.createElement("ul");
     ul.className = "legend";
@@ -65,10 +66,10 @@
     var width = Math.max(280, el.clientWidth || 600);
     var title = el.dataset.title || "indicator";
     return {
-      description:
+      description: EQ.t(
         "World map of the gender parity score (women's value divided by men's) for " +
-        title + ". Orange: women's value lower than men's; teal: parity band 0.98–1.02; " +
-        "purple: women's value higher; grey: no data.",
+        "%(indicator)s. Orange: women's value lower than men's; teal: parity band 0.98–1.02; " +
+        "purple: women's value higher; grey: no data.", { indicator: title }),
       width: "container",
       height: Math.round(width * 0.46),
       autosize: { type: "fit", contains: "padding" },
@@ -136,7 +137,7 @@
     var year = el.dataset.year || "";
     var indicator = el.dataset.indicator;
     var kind = el.dataset.kind || "pair";
-    EQ.showStatus(el, "Loading map…");
+    EQ.showStatus(el, EQ.t("Loading map…"));
     Promise.all([
       EQ.fetchJSON(el.dataset.gapsUrl),
       EQ.fetchJSON(el.dataset.countriesUrl),
@@ -159,7 +160,8 @@
             code: g.country,
             band: band,
             tip: tipFor(g, unit, year, el.dataset.sourceName),
-            label: g.country_name + ": parity " + EQ.fmt(g.parity, 2) + " (" + g.year + ")",
+            label: EQ.t("%(country)s: parity %(parity)s (%(year)s)", {
+              country: g.country_name, parity: EQ.fmt(g.parity, 2), year: g.year }),
             // keep the page's language (/fr, /es: <html data-lang-prefix>, base.html)
             href: (document.documentElement.dataset.langPrefix || "") +
               "/country/" + encodeURIComponent(g.country) +
@@ -197,8 +199,8 @@
       })
       .catch(function (err) {
         el.dataset.state = "error";
-        EQ.showStatus(el, "The map could not be drawn (" + err.message + "). " +
-          "The table on this page has the same values.", true);
+        EQ.showStatus(el, EQ.t("The map could not be drawn (%(error)s). The table on this " +
+          "page has the same values.", { error: err.message }), true);
       });
   }
 

@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   var EQ = window.EQUALS;
-  var SEX_LABEL = { female: "Women", male: "Men", total: "Total" };
+  var SEX_LABEL = { female: EQ.t("Women"), male: EQ.t("Men"), total: EQ.t("Total") };
 
   function surveyPoints(el, kind) {
     var raw = el.dataset.survey;
@@ -23,14 +23,14 @@
         return {
           year: s.year,
           value: s.value,
-          sex: kind === "female_share" ? "Women" : SEX_LABEL[s.sex],
+          sex: kind === "female_share" ? SEX_LABEL.female : SEX_LABEL[s.sex],
           source: s.source,
           licence: s.licence,
           flag: (s.flags || []).join(", "),
           se: s.se,
           ci_low: s.ci_low,
           ci_high: s.ci_high,
-          ci_label: s.ci_label || "CI (level not recorded)",
+          ci_label: s.ci_label || EQ.t("CI (level not recorded)"),
           n: s.n,
         };
       });
@@ -41,10 +41,10 @@
     var labels = {};
     pts.forEach(function (p) { if (hasCi(p)) labels[p.ci_label] = true; });
     var list = Object.keys(labels).sort();
-    if (list.length === 1 && list[0].indexOf("%") > 0) {
+    if (list.length === 1 && list[0].indexOf("%") > 0 && EQ.LANG === "en") {
       return list[0].replace("CI", "confidence intervals");
     }
-    return "confidence intervals (" + (list.join(", ") || "level not recorded") + ")";
+    return EQ.t("confidence intervals") + " (" + (list.join(", ") || EQ.t("level not recorded")) + ")";
   }
 
   function hasCi(p) {
@@ -62,7 +62,7 @@
         return {
           year: s.year,
           value: s.value,
-          sex: kind === "female_share" ? "Women" : SEX_LABEL[s.sex],
+          sex: kind === "female_share" ? SEX_LABEL.female : SEX_LABEL[s.sex],
           source: s.source,
           licence: s.licence,
           flag: s.flag || "",
@@ -76,19 +76,19 @@
     var lo = Math.min.apply(null, years);
     var hi = Math.max.apply(null, years);
     var percent = unit.charAt(0) === "%";
-    var valueTitle = kind === "female_share" ? "Women's share (%)" : unit;
-    var sexes = kind === "female_share" ? ["Women"] : ["Women", "Men"];
+    var valueTitle = kind === "female_share" ? EQ.t("Women's share (%)") : unit;
+    var sexes = kind === "female_share" ? [SEX_LABEL.female] : [SEX_LABEL.female, SEX_LABEL.male];
     var withCi = pts.some(hasCi);
     var tooltip = [
-      { field: "sex", title: "Sex" },
-      { field: "year", title: "Year" },
-      { field: "value", title: valueTitle || "Value", format: ".1f" },
+      { field: "sex", title: EQ.t("Sex") },
+      { field: "year", title: EQ.t("Year") },
+      { field: "value", title: valueTitle || EQ.t("Value"), format: ".1f" },
     ];
     if (withCi) {
       tooltip.push({ field: "se_text", title: "± SE" });
-      tooltip.push({ field: "ci_text", title: "Confidence interval" });
+      tooltip.push({ field: "ci_text", title: EQ.t("Confidence interval") });
       tooltip.push({ field: "n_text", title: "n" });
-      tooltip.push({ field: "flag", title: "Flags" });
+      tooltip.push({ field: "flag", title: EQ.t("Flags") });
       pts.forEach(function (p) {
         p.se_text = p.se === null || p.se === undefined ? "–" : "± " + EQ.fmt(p.se);
         // The label names the level stored with the estimate ("95% CI", "90% CI", …).
@@ -96,8 +96,8 @@
         p.n_text = p.n === null || p.n === undefined ? "–" : String(p.n);
       });
     }
-    tooltip.push({ field: "source", title: "Source" });
-    tooltip.push({ field: "licence", title: "Licence" });
+    tooltip.push({ field: "source", title: EQ.t("Source") });
+    tooltip.push({ field: "licence", title: EQ.t("Licence") });
     var yTitle = null;
     var layers = [
       {
@@ -178,11 +178,14 @@
         },
       });
     }
+    var groups = kind === "female_share" ? EQ.t("women") : EQ.t("women and men");
+    var what = el.dataset.title || EQ.t("the indicator");
     return {
       description:
-        "Line chart of " + (el.dataset.title || "the indicator") + " for " +
-        sexes.join(" and ").toLowerCase() + ", " + lo + " to " + hi + "." +
-        (withCi ? " Shaded bands and error bars: " + ciCaption(pts) + " of survey estimates." : ""),
+        EQ.t("Line chart of %(indicator)s for %(groups)s, %(first)s to %(last)s.",
+          { indicator: what, groups: groups, first: lo, last: hi }) +
+        (withCi ? " " + EQ.t("Shaded bands and error bars: %(intervals)s of survey estimates.",
+          { intervals: ciCaption(pts) }) : ""),
       width: "container",
       height: 170,
       autosize: { type: "fit", contains: "padding" },
@@ -201,7 +204,7 @@
   function render(wrapper) {
     var charts = wrapper.querySelectorAll(".js-trend");
     if (!charts.length) return;
-    charts.forEach(function (el) { EQ.showStatus(el, "Loading chart…"); });
+    charts.forEach(function (el) { EQ.showStatus(el, EQ.t("Loading chart…")); });
     EQ.fetchJSON(wrapper.dataset.profileUrl)
       .then(function (profile) {
         var byId = {};
@@ -212,7 +215,7 @@
           var kind = el.dataset.kind || "pair";
           var pts = points(entry, kind).concat(surveyPoints(el, kind));
           if (!pts.length) {
-            EQ.showStatus(el, "No time series for this indicator.");
+            EQ.showStatus(el, EQ.t("No time series for this indicator."));
             return;
           }
           el.innerHTML = "";
@@ -244,7 +247,7 @@
       .catch(function (err) {
         wrapper.dataset.state = "error";
         charts.forEach(function (el) {
-          EQ.showStatus(el, "Chart unavailable (" + err.message + ").", true);
+          EQ.showStatus(el, EQ.t("Chart unavailable (%(error)s).", { error: err.message }), true);
         });
       });
   }
