@@ -28,6 +28,7 @@ from types import MappingProxyType
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, and_, func, select
 
+from equals.core.i18n import N_
 from equals.core.vocabulary import Pillar
 from equals.evidence.queries import Evidence
 from equals.partners import codes
@@ -244,7 +245,7 @@ def who_does_what(
             organization=str(names.get(oid, oid)),
             action_area=area,
             target_group=group,
-            target_group_label=codes.label("TargetGroup", group) if group else "(not stated)",
+            target_group_label=codes.label("TargetGroup", group) if group else N_("(not stated)"),
             initiatives=sorted(v),
         )
         for (oid, area, group), v in cells.items()

@@ -12,15 +12,16 @@ import yaml
 from lxml import etree
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import N_
 
 DATA = resources.files("equals.partners") / "data"
 
 ACTIVE_STATUS = "2"  # IATI ActivityStatus "Implementation"
 GENDER_MARKER = "1"  # IATI PolicyMarker 1: Gender Equality
 GOVERNANCE_BODIES = {
-    "co-founder": "Co-founder",
-    "steering-committee": "Steering committee",
-    "secretariat": "Secretariat",
+    "co-founder": N_("Co-founder"),
+    "steering-committee": N_("Steering committee"),
+    "secretariat": N_("Secretariat"),
 }
 SEXES = ("female", "male", "total")
 

@@ -8,32 +8,45 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from equals.core.i18n import N_
 from equals.partners.model import Initiative
 
 ROWS = 3  # target and deliverable rows in the form
 
 GUIDANCE: dict[str, str] = {
-    "title": "A short, specific name, as the initiative is known (e.g. 'Coding clubs for girls in "
-    "Kenyan secondary schools').",
-    "description": "What it does, for whom, where and how: two or three sentences.",
-    "lead_organization_id": "The partner accountable for the initiative. Editors may only choose "
-    "their own organisation.",
-    "action_areas": "The EQUALS action areas it works on: Access, Skills, Leadership.",
-    "target_groups": "Who it is for; used to find initiatives that could coordinate.",
-    "countries": "ISO 3166-1 alpha-3 codes, separated by commas (e.g. KEN, MEX).",
-    "regions": "Optional OECD DAC region codes for regional work (e.g. 298 Africa, regional).",
-    "status": "IATI activity status: pipeline, implementation, finalisation, closed, cancelled, "
-    "suspended.",
-    "dates": "Start and planned end (ISO dates). The end cannot be before the start.",
-    "budget": "The total budget and its ISO 4217 currency (e.g. 250000 USD); not negative.",
-    "gender_marker": "OECD DAC gender-equality policy marker: 0 not targeted, 1 significant, "
-    "2 principal objective.",
-    "sectors": "OECD DAC 5-digit sector codes, comma-separated (22040 = ICT).",
-    "deliverables": "SMART deliverables: Specific, Measurable (how you will know), Achievable, "
-    "Relevant, Time-bound (a due date).",
-    "targets": "A target on an indicator of the catalogue, in one country: baseline (value and "
-    "year) and target (value and year). Progress is then drawn against the published series.",
-    "website": "The initiative's web page (https://…).",
+    "title": N_(
+        "A short, specific name, as the initiative is known (e.g. 'Coding clubs for girls in "
+        "Kenyan secondary schools')."
+    ),
+    "description": N_("What it does, for whom, where and how: two or three sentences."),
+    "lead_organization_id": N_(
+        "The partner accountable for the initiative. Editors may only choose "
+        "their own organisation."
+    ),
+    "action_areas": N_("The EQUALS action areas it works on: Access, Skills, Leadership."),
+    "target_groups": N_("Who it is for; used to find initiatives that could coordinate."),
+    "countries": N_("ISO 3166-1 alpha-3 codes, separated by commas (e.g. KEN, MEX)."),
+    "regions": N_("Optional OECD DAC region codes for regional work (e.g. 298 Africa, regional)."),
+    "status": N_(
+        "IATI activity status: pipeline, implementation, finalisation, closed, cancelled, "
+        "suspended."
+    ),
+    "dates": N_("Start and planned end (ISO dates). The end cannot be before the start."),
+    "budget": N_("The total budget and its ISO 4217 currency (e.g. 250000 USD); not negative."),
+    "gender_marker": N_(
+        "OECD DAC gender-equality policy marker: 0 not targeted, 1 significant, "
+        "2 principal objective."
+    ),
+    "sectors": N_("OECD DAC 5-digit sector codes, comma-separated (22040 = ICT)."),
+    "deliverables": N_(
+        "SMART deliverables: Specific, Measurable (how you will know), Achievable, "
+        "Relevant, Time-bound (a due date)."
+    ),
+    "targets": N_(
+        "A target on an indicator of the catalogue, in one country: baseline (value and "
+        "year) and target (value and year). Progress is then drawn against the published series."
+    ),
+    "website": N_("The initiative's web page (https://…)."),
 }
 
 
@@ -163,15 +176,21 @@ def field_of(location: str) -> str:
 
 
 PARTNER_GUIDANCE: dict[str, str] = {
-    "name": "The organisation's usual name or acronym; an alias of a known organisation "
-    "(e.g. UNWOMEN) finds that organisation instead of making a new one.",
-    "stakeholder_group": "The IGF stakeholder group, plus academia.",
-    "country": "ISO 3166-1 alpha-3 code of the headquarters; empty for international bodies.",
-    "iati": "IATI organisation identifier (e.g. XM-DAC-41146) and type, if the organisation "
-    "publishes to IATI: exports then use them.",
-    "contacts": "People to contact, with their role. E-mail addresses are shown only to the "
-    "partner's editors and admins, never on public pages or in the public API.",
-    "aliases": "Other spellings reports use, comma-separated.",
+    "name": N_(
+        "The organisation's usual name or acronym; an alias of a known organisation "
+        "(e.g. UNWOMEN) finds that organisation instead of making a new one."
+    ),
+    "stakeholder_group": N_("The IGF stakeholder group, plus academia."),
+    "country": N_("ISO 3166-1 alpha-3 code of the headquarters; empty for international bodies."),
+    "iati": N_(
+        "IATI organisation identifier (e.g. XM-DAC-41146) and type, if the organisation "
+        "publishes to IATI: exports then use them."
+    ),
+    "contacts": N_(
+        "People to contact, with their role. E-mail addresses are shown only to the "
+        "partner's editors and admins, never on public pages or in the public API."
+    ),
+    "aliases": N_("Other spellings reports use, comma-separated."),
 }
 
 

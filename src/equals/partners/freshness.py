@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from equals.core.i18n import N_
 from equals.partners.model import Freshness
 
 
@@ -26,11 +27,11 @@ class FreshnessRule:
 
 
 LABELS = {
-    "on_track": "On track (reported within a year)",
-    "no_report_for_a_year": "No report for a year",
-    "inactive": "Inactive (no report for two years)",
-    "closed": "Closed",
-    "suspended": "Suspended",
+    "on_track": N_("On track (reported within a year)"),
+    "no_report_for_a_year": N_("No report for a year"),
+    "inactive": N_("Inactive (no report for two years)"),
+    "closed": N_("Closed"),
+    "suspended": N_("Suspended"),
 }
 
 

@@ -17,6 +17,7 @@ from equals.archive.repository import SessionSummary, summaries_by_id
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import NotFoundError, ValidationError
+from equals.core.i18n import N_
 from equals.core.vocabulary import StakeholderGroup
 from equals.partners import codes
 from equals.partners.common import bump_version, iso, parse, touch
@@ -35,12 +36,12 @@ from equals.store.tables import partners as t
 from equals.store.tables.sessions import organizations, session_roles
 
 GROUP_LABELS = {
-    StakeholderGroup.GOVERNMENT: "Government",
-    StakeholderGroup.PRIVATE_SECTOR: "Private sector",
-    StakeholderGroup.CIVIL_SOCIETY: "Civil society",
-    StakeholderGroup.TECHNICAL_COMMUNITY: "Technical community",
-    StakeholderGroup.ACADEMIA: "Academia",
-    StakeholderGroup.INTERGOVERNMENTAL: "Intergovernmental organisation",
+    StakeholderGroup.GOVERNMENT: N_("Government"),
+    StakeholderGroup.PRIVATE_SECTOR: N_("Private sector"),
+    StakeholderGroup.CIVIL_SOCIETY: N_("Civil society"),
+    StakeholderGroup.TECHNICAL_COMMUNITY: N_("Technical community"),
+    StakeholderGroup.ACADEMIA: N_("Academia"),
+    StakeholderGroup.INTERGOVERNMENTAL: N_("Intergovernmental organisation"),
 }
 
 
