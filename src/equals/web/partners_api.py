@@ -1,7 +1,8 @@
 """JSON API of the partnership registry: partners, organisation merges, coalitions, governance,
 initiatives, progress and the code lists (the routes that join the evidence and the session
-archive are in :mod:`equals.web.partners_joins_api`, included here). Reads are public; writes need ``Authorization: Bearer <token>`` (401 without) of a
-user whose registry rights allow them (403 otherwise, see ``equals.partners.permissions``).
+archive are in :mod:`equals.web.partners_joins_api`, included here). Reads are public;
+writes need ``Authorization: Bearer <token>`` (401 without) of a user whose registry rights
+allow them (403 otherwise, see ``equals.partners.permissions``).
 Updates need ``If-Match`` with the ETag read (428 without, 409 when stale)."""
 
 from __future__ import annotations
