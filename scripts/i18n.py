@@ -97,7 +97,9 @@ AREAS: dict[str, Area] = {
             "src/equals/web/analysis_pages.py",
             "src/equals/web/language.py",
         ),
-        yaml_fields=(("src/equals/indicators/catalogue.yaml", ("title", "short_title")),),
+        yaml_fields=(
+            ("src/equals/indicators/catalogue.yaml", ("title", "short_title", "definition")),
+        ),
         javascript=(
             "src/equals/web/static/js/equals.js",
             "src/equals/web/static/js/map.js",

@@ -300,3 +300,13 @@ def test_browser_scripts_get_their_translations(web: TestClient) -> None:
     assert messages["Women"] == "Femmes"
     assert "Skip to content" not in messages  # only what the scripts use
     assert 'id="equals-i18n"' not in web.get("/country/KEN").text
+
+
+def test_indicator_titles_and_definitions_are_translated(web: TestClient) -> None:
+    fr = web.get("/fr/indicator/internet_use").text
+    assert "<h1>Personnes utilisant l’Internet" in fr
+    assert "Proportion de personnes ayant utilisé l’Internet" in fr
+    es = web.get("/es/indicator/internet_use").text
+    assert "Proporción de personas que utilizaron Internet" in es
+    en = web.get("/indicator/internet_use").text
+    assert "<h1>Individuals using the Internet" in en
