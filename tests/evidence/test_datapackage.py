@@ -240,3 +240,25 @@ def test_a_release_missing_from_the_list_is_an_error_and_writes_nothing(
         write_datapackage(Evidence(store), tmp_path / "out", release_names=current_release_names(
             store), releases=[])  # fmt: skip
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_writes_a_valid_zip_and_refuses_to_overwrite(
+    built: tuple[Store, Path, Path], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from equals.cli import app
+
+    store, _, _ = built
+    target = tmp_path / "evidence.zip"
+    args = ["data", "package", str(target), "--db", store.url]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "validated with frictionless" in result.output
+    assert "survey_estimates: 5" in result.output
+    with zipfile.ZipFile(target) as zf:
+        desc = json.loads(zf.read("datapackage.json"))
+    assert desc["name"] == "equals-hub-evidence" and len(desc["resources"]) == 7
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 2 and "--force" in again.output
+    assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0

@@ -1,5 +1,6 @@
 """``equals data``: newer releases of bundled sources, imported from files (library:
-:mod:`equals.releases`)."""
+:mod:`equals.releases`), and the evidence as a Frictionless Data Package
+(:mod:`equals.evidence.datapackage`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,20 @@ import typer
 
 from equals.auth.model import Actor
 from equals.cli.app import app
-from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, open_store, say
+from equals.cli.common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    emit,
+    open_evidence,
+    open_store,
+    say,
+)
+from equals.core.i18n import _
+from equals.evidence.datapackage import write_datapackage
 from equals.releases import (
     ReleaseDiff,
+    current_release_names,
     import_release,
     importable_sources,
     list_releases,
@@ -21,7 +33,8 @@ from equals.releases import (
 )
 
 data_app = typer.Typer(
-    help="Fresh data without a new release: import, compare and list source releases.",
+    help="Fresh data without a new release: import, compare and list source releases; "
+    "the evidence as a Data Package.",
     no_args_is_help=True,
 )
 app.add_typer(data_app, name="data")
@@ -286,3 +299,39 @@ def observations_command(
     cols = ["indicator", "country", "year", "sex", "breakdown", "value", "source", "release",
             "flag", "note"]  # fmt: skip
     emit(records, format, cols, title=f"Release {release_id}")
+
+
+@data_app.command("package")
+def package_command(
+    target: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT_DIR_OR_ZIP",
+            help="A directory (absent or empty), or a file ending in .zip.",
+            show_default=False,
+        ),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace the target if it exists.")] = (
+        False
+    ),
+    db: DbOption = None,
+) -> None:
+    """Write the evidence as a Frictionless Data Package: observations (with the release each
+    value comes from), published survey estimates, gender gaps, the indicator catalogue, areas,
+    sources with their licences, and the releases in use with their SHA-256. Validated with
+    the frictionless library before it is kept; a failure leaves nothing behind."""
+    ev = open_evidence(db)
+    store = ev.store
+    report = write_datapackage(
+        ev,
+        target,
+        release_names=current_release_names(store),
+        releases=list_releases(store),
+        overwrite=force,
+    )
+    say(
+        _("wrote %(rows)s rows in %(resources)d resources to %(path)s; validated with frictionless")
+        % {"rows": f"{report.total_rows:,}", "resources": len(report.rows), "path": report.path}
+    )
+    for name, n in report.rows.items():
+        say(f"  {name}: {n:,}")

@@ -1,15 +1,19 @@
 """The "API and downloads" page: the OpenAPI document, the formats, copy-paste examples
-(curl, Python with pandas, R with readr / httr2) and the data releases in use."""
+(curl, Python with pandas, R with readr / httr2) and the data releases in use; the evidence
+as a Frictionless Data Package (``/downloads/evidence-datapackage.zip``)."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
+from equals.evidence.datapackage import write_datapackage
 from equals.evidence.queries import Evidence
-from equals.releases import list_releases
+from equals.releases import current_release_names, list_releases
 from equals.web.deps import get_evidence
 from equals.web.pages import templates
 
@@ -18,6 +22,8 @@ Ev = Annotated[Evidence, Depends(get_evidence)]
 
 EXAMPLE_INDICATOR = "internet_use"
 EXAMPLE_COUNTRY = "KEN"
+DATAPACKAGE = "/downloads/evidence-datapackage.zip"
+DATAPACKAGE_FILE = "equals-hub-evidence-datapackage.zip"
 
 
 @router.get("/downloads", response_class=HTMLResponse)
@@ -35,5 +41,31 @@ def downloads(request: Request, ev: Ev) -> HTMLResponse:
             "country": EXAMPLE_COUNTRY,
             "releases": releases,
             "indicators": [s.indicator for s in ev.indicator_summaries()],
+            "datapackage": DATAPACKAGE,
         },
+    )
+
+
+def _datapackage_bytes(ev: Evidence) -> bytes:
+    """The evidence package as zip bytes (built once per data version, in memory). The same
+    builder as ``equals data package``, whose output the tests validate with frictionless."""
+    with tempfile.TemporaryDirectory(prefix="equals-datapackage-") as tmp:
+        target = Path(tmp) / DATAPACKAGE_FILE
+        write_datapackage(
+            ev,
+            target,
+            release_names=current_release_names(ev.store),
+            releases=list_releases(ev.store),
+            validate=False,
+        )
+        return target.read_bytes()
+
+
+@router.get(DATAPACKAGE)
+def evidence_datapackage(ev: Ev) -> Response:
+    content = ev.cached(("evidence-datapackage",), lambda: _datapackage_bytes(ev))
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{DATAPACKAGE_FILE}"'},
     )
