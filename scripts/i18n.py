@@ -98,7 +98,7 @@ AREAS: dict[str, Area] = {
             "src/equals/web/language.py",
         ),
         yaml_fields=(
-            ("src/equals/indicators/catalogue.yaml", ("title", "short_title", "definition")),
+            ("src/equals/indicators/catalogue.yaml", ("title", "short_title", "definition", "unit")),
         ),
         javascript=(
             "src/equals/web/static/js/equals.js",

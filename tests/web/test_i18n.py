@@ -310,3 +310,14 @@ def test_indicator_titles_and_definitions_are_translated(web: TestClient) -> Non
     assert "Proporción de personas que utilizaron Internet" in es
     en = web.get("/indicator/internet_use").text
     assert "<h1>Individuals using the Internet" in en
+
+
+def test_trend_statuses_and_units_are_translated(web: TestClient) -> None:
+    en = web.get("/analysis/country/KEN").text
+    fr = web.get("/fr/analysis/country/KEN").text
+    english = ("parity in ", "not at current pace", "diverging:", "at parity:", "not enough data")
+    french = ("parité en ", "pas au rythme actuel", "divergente :", "à parité :", "pas assez de")
+    for en_word, fr_word in zip(english, french, strict=True):
+        assert (en_word in en) == (fr_word in fr), en_word
+    assert any(w in fr for w in french)
+    assert "<dd>% de la population</dd>" in web.get("/fr/indicator/internet_use").text

@@ -23,16 +23,70 @@ from equals.analysis.pace import group_pace
 from equals.analysis.quality import load_quality
 from equals.analysis.trends import country_trend, load_trend_method
 from equals.core.errors import NotFoundError
-from equals.core.i18n import _, territory_name
+from equals.core.i18n import DEFAULT_LANGUAGE, _, current_language, territory_name
 from equals.evidence.queries import Evidence
 from equals.web.chart_data import frameable, is_embed
 from equals.web.deps import get_evidence
 from equals.web.language import localised
-from equals.web.pages import msg, templates
+from equals.web.pages import fmt_num, fmt_pct, msg, templates
 
 router = APIRouter(include_in_schema=False)
 Ev = Annotated[Evidence, Depends(get_evidence)]
 API = "/api/v1/analysis"
+
+
+def trend_message(t: Any) -> str:
+    """A country trend's status sentence (``ParityTrend.message``) in the current language.
+
+    English keeps the analysis library's sentence; other languages rebuild it from the
+    trend's fields with the same facts.
+    """
+    if current_language() == DEFAULT_LANGUAGE or not t.message:
+        return str(t.message)
+    m, status, last = t.method, t.status.value, t.last_year
+    if status == "at_parity":
+        return _(
+            "at parity: the fitted parity score is within %(low)s–%(high)s in %(year)s",
+            low=fmt_num(m.band[0], 2),
+            high=fmt_num(m.band[1], 2),
+            year=last,
+        )
+    if status == "converging":
+        return _(
+            "parity in %(year)s at the current pace (%(years)s years after the last data, "
+            "%(last)s)",
+            year=t.parity_year,
+            years=t.years_to_parity,
+            last=last,
+        )
+    if status == "diverging":
+        return _(
+            "diverging: the gap is widening (%(change)s a year in the parity score)",
+            change=fmt_pct(t.annual_change, 2, signed=True),
+        )
+    if status == "not_at_current_pace":
+        if not t.annual_change:
+            return _("not at current pace: the parity score is not changing")
+        return _(
+            "not at current pace: parity would take more than %(horizon)s years after %(last)s",
+            horizon=m.horizon,
+            last=last,
+        )
+    n = len(t.points)
+    span = last - t.first_year + 1 if n else 0
+    if n < m.min_points or span < m.min_span_years:
+        return _(
+            "not enough data to fit a trend: %(points)s point(s) over %(span)s year(s); the "
+            "method needs at least %(min_points)s points over at least %(min_span)s years",
+            points=n,
+            span=span,
+            min_points=m.min_points,
+            min_span=m.min_span_years,
+        )
+    return _("a zero or negative value cannot be fitted on the log or logit scale")
+
+
+templates.env.filters["trend_message"] = trend_message
 
 
 def _render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
