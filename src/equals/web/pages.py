@@ -478,6 +478,18 @@ def _release_line(ev: Evidence, indicator: str, source: str, origin: str) -> str
 SEXES = ("female", "male", "total")
 
 
+def _entry_releases(ev: Evidence, entries: Iterable[Any]) -> dict[str, str]:
+    """Per indicator of a country profile: the release its latest values come from (the
+    source of the latest comparison, else the indicator's default source)."""
+    sources = ev.sources()
+    out = {}
+    for e in entries:
+        src = sources.get(e.latest.source if e.latest else e.indicator.default_source)
+        if src is not None:
+            out[e.indicator.id] = _release_line(ev, e.indicator.id, src.id, src.origin)
+    return out
+
+
 @router.get("/indicator/{indicator_id}", response_class=HTMLResponse)
 def indicator_page(
     request: Request,
@@ -574,6 +586,7 @@ def country(request: Request, ev: Ev, code: str, indicator: str | None = None) -
         profile_url=_api_url(f"countries/{profile.area.code}"),
         survey=survey,
         survey_points=survey_points,
+        releases=_entry_releases(ev, profile.entries),
     )
 
 
