@@ -69,6 +69,10 @@ def test_home_map_downloads_svg_and_png(page: Any, live_server: str) -> None:
     name, svg = _download(page, toolbar, "svg")
     assert name.endswith(".svg") and name.startswith("internet")
     root = _check_svg(svg, min_paths=100)  # one shape per country
+    # the file says what it shows and where the numbers come from (as grapher downloads do)
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG_NS}text"))
+    assert "Internet use" in texts and "Licence" in texts and "0.98–1.02 parity" in texts
+    assert f"{live_server}/?indicator=internet_use" in texts
     drawn = page.locator("#map svg path").count()
     assert len(root.findall(f".//{SVG_NS}path")) >= drawn * 0.9
     name, png = _download(page, toolbar, "png")
@@ -93,6 +97,7 @@ def test_country_trend_downloads_svg_and_png(page: Any, live_server: str) -> Non
     root = _check_svg(svg, min_paths=2)  # a line per sex at least
     texts = "".join(t.text or "" for t in root.iter(f"{SVG_NS}text"))
     assert "Women" in texts and "Men" in texts  # the legend is in the file
+    assert "Kenya: Internet use" in texts and "Licence" in texts  # title and source line
     _, png = _download(page, toolbar, "png")
     _check_png(png)
     assert page.errors == []

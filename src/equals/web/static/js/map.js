@@ -183,7 +183,10 @@
         }).then(function (result) {
           result.view.addEventListener("click", function (_event, item) {
             var row = item && item.datum && item.datum.row;
-            if (row && row.href) window.location.assign(row.href);
+            if (!row || !row.href) return;
+            // in an embed (another site's frame) the country page opens in a new tab
+            if (window.self !== window.top) window.open(row.href, "_blank", "noopener");
+            else window.location.assign(row.href);
           });
           var svg = el.querySelector("svg");
           if (svg) {
@@ -191,6 +194,10 @@
             svg.setAttribute("aria-label", spec(el, []).description);
           }
           el.classList.add("is-drawn");
+          // the legend is HTML: chart-tools.js draws it into the downloaded SVG/PNG
+          el._legend = EQ.PARITY_CLASSES.map(function (c) {
+            return { label: c.label + " (" + (counts[c.label] || 0) + ")", colour: c.colour };
+          }).concat([{ label: EQ.NO_DATA, colour: EQ.NO_DATA_COLOUR }]);
           if (EQ.chartReady) EQ.chartReady(el, result.view); // SVG/PNG downloads
           drawLegend(document.getElementById(el.dataset.legend), counts);
           el.dataset.state = "ready";
