@@ -96,6 +96,7 @@ AREAS: dict[str, Area] = {
             "src/equals/web/pages.py",
             "src/equals/web/analysis_pages.py",
             "src/equals/web/language.py",
+            "src/equals/web/app.py",  # the 500 page
         ),
         yaml_fields=(
             ("src/equals/indicators/catalogue.yaml", ("title", "short_title", "definition", "unit")),

@@ -321,3 +321,20 @@ def test_trend_statuses_and_units_are_translated(web: TestClient) -> None:
         assert (en_word in en) == (fr_word in fr), en_word
     assert any(w in fr for w in french)
     assert "<dd>% de la population</dd>" in web.get("/fr/indicator/internet_use").text
+
+
+def test_server_error_page_in_the_requests_language(app_settings: Settings) -> None:
+    app = create_app(app_settings)
+
+    def boom() -> None:
+        raise RuntimeError("database exploded")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        fr = c.get("/fr/boom")
+        es = c.get("/boom", headers={"Accept-Language": "es"})
+        en = c.get("/boom")
+    assert fr.status_code == 500 and '<html lang="fr">' in fr.text
+    assert "Un problème est survenu de notre côté" in fr.text and 'href="/fr"' in fr.text
+    assert "Algo salió mal por nuestra parte" in es.text
+    assert "Something went wrong on our side" in en.text and "exploded" not in en.text

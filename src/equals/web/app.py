@@ -24,11 +24,25 @@ from equals.web.errors import ERROR_RESPONSES, error_body, install_error_handler
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
-SERVER_ERROR_PAGE = (
-    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Server error · EQUALS Hub'
-    "</title><h1>Something went wrong on our side</h1><p>The error was logged. "
-    '<a href="/">Back to the start page</a>.</p></html>'
-)
+
+
+def server_error_page(request: Request) -> str:
+    """The 500 page, in the request's language (this handler runs outside the language
+    middleware, so the language is read from the URL and ``Accept-Language`` again)."""
+    from equals.core.i18n import _, use_language
+    from equals.web.language import localised, negotiate, split_prefix
+
+    chosen = split_prefix(request.url.path)[0] or negotiate(request.headers.get("accept-language"))
+    with use_language(chosen) as lang:
+        title = _("Server error")
+        heading = _("Something went wrong on our side")
+        logged = _("The error was logged.")
+        back = _("Back to the start page")
+        home = localised("/")
+    return (
+        f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{title} · EQUALS Hub'
+        f'</title><h1>{heading}</h1><p>{logged} <a href="{home}">{back}</a>.</p></html>'
+    )
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -70,7 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
         # Every 5xx is logged with its traceback; the client gets the error body, no traceback.
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         if not request.url.path.startswith("/api/"):
-            return HTMLResponse(SERVER_ERROR_PAGE, status_code=500)
+            return HTMLResponse(server_error_page(request), status_code=500)
         return JSONResponse(
             error_body("internal-error", "the server failed on this request; it was logged"),
             status_code=500,
