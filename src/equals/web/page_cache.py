@@ -13,11 +13,13 @@ tables). The middleware keeps the rendered bytes of such pages, keyed by
 - the **data version**: the evidence store's version (``Store.local_version`` at once for loads
   in this process; ``data_version`` in ``meta``), the partnership registry's change counter
   (``partners_version``) and a fingerprint of the session archive (count and summed versions of
-  the sessions, number of people). The database part is read at most every ``check_seconds``
-  (1 s, as :class:`~equals.evidence.base.EvidenceBase` does) and at once after any write request
-  (``POST``/``PUT``/``PATCH``/``DELETE``) through this app, so an edit through the site or API is
-  seen by the next page; a change by another process within a second. Entries also expire after
-  ``max_age`` seconds (5 minutes), which bounds staleness of anything that depends on the clock.
+  the sessions, number of people). The database part is read again after any transaction
+  committed in this process (any engine: the site, the API, a notebook or test with its own
+  ``Store``), after any write request (``POST``/``PUT``/``PATCH``/``DELETE``) through this app,
+  and at least every ``check_seconds`` (1 s, as :class:`~equals.evidence.base.EvidenceBase`
+  does), so an edit is seen by the next page; a change by another process within a second.
+  Entries also expire after ``max_age`` seconds (5 minutes), which bounds the staleness of
+  anything that depends on the clock.
 
 What is never cached: anything but ``GET`` (``HEAD`` arrives here as ``GET``); the API and
 static files (their own routes); requests with an ``Authorization`` header or the sign-in cookie;
@@ -42,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Engine, event, func, select
 from starlette.concurrency import run_in_threadpool
 
 from equals.core.i18n import current_language
@@ -130,31 +132,55 @@ class PageCache:
         self._bytes -= entry.size
 
 
+class _Commits:
+    """Transactions committed in this process, through any engine (a form, the API, a library
+    call from a notebook or a test with its own :class:`Store`): a counter that the SQLAlchemy
+    ``commit`` event raises, listened to once, when the first cache is built."""
+
+    count = 0
+    _listening = False
+    _lock = threading.Lock()
+
+    @classmethod
+    def listen(cls) -> None:
+        with cls._lock:
+            if not cls._listening:
+                event.listen(Engine, "commit", cls._committed)
+                cls._listening = True
+
+    @classmethod
+    def _committed(cls, _conn: Any) -> None:
+        cls.count += 1
+
+
 class DataVersion:
     """What the cached pages depend on: ``(Store.local_version, database stamps)``.
 
     The database part (evidence ``data_version``, ``partners_version``, a session-archive
-    fingerprint) is one query, run at most every ``check_seconds`` and after :meth:`stale`
-    (which every commit through ``store`` calls)."""
+    fingerprint) is one query, run again after any commit in this process, after
+    :meth:`stale`, and at least every ``check_seconds`` (for writes by other processes)."""
 
     def __init__(self, store: Store, check_seconds: float = 1.0) -> None:
         self.store = store
         self.check_seconds = check_seconds
         self._stamps: tuple[Any, ...] | None = None
         self._checked = -float("inf")
-        # Any transaction committed through this process's store (a form, the API, a library
-        # call in a notebook or test) makes the next request read the stamps again.
-        event.listen(store.engine, "commit", lambda _conn: self.stale())
+        self._commits = -1
+        _Commits.listen()
 
     def stale(self) -> None:
         """Read the database stamps again on the next request (a write just happened)."""
         self._checked = -float("inf")
 
     def due(self) -> bool:
-        return self._stamps is None or time.monotonic() - self._checked > self.check_seconds
+        return (
+            self._stamps is None
+            or self._commits != _Commits.count
+            or time.monotonic() - self._checked > self.check_seconds
+        )
 
     def refresh(self) -> None:
-        started = time.monotonic()
+        started, commits = time.monotonic(), _Commits.count
         keys = ("data_version", "partners_version")
         with self.store.connect() as conn:
             stamps = dict(
@@ -165,7 +191,7 @@ class DataVersion:
             ).one()
             persons = conn.execute(select(func.count()).select_from(people)).scalar_one()
         self._stamps = (*(stamps.get(k) for k in keys), *archive, persons)
-        self._checked = started
+        self._checked, self._commits = started, commits
 
     def current(self) -> tuple[Any, ...]:
         if self.due():
