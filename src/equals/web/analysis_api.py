@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import asdict
 from enum import StrEnum
 from typing import Annotated, Any
@@ -30,6 +29,7 @@ from equals.analysis.trends import country_trend
 from equals.core.errors import NotFoundError
 from equals.evidence.queries import Evidence
 from equals.web import analysis_models as m
+from equals.web.chart_data import csv_download, zip_download
 from equals.web.deps import get_evidence
 
 router = APIRouter(prefix="/api/v1/analysis", tags=["analysis"])
@@ -72,24 +72,18 @@ def _download(
     meta: dict[str, str],
     citation: str,
 ) -> Response:
+    """The table behind a chart as CSV, or as a zip with its metadata sheet and citation (the
+    shared download helpers of :mod:`equals.web.chart_data`)."""
     data = _csv_text(rows, columns)
     if fmt == "csv":
-        return Response(
-            data,
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{name}.csv", data)
-        sheet = [{"column": c, "description": meta.get(c, "")} for c in columns]
-        z.writestr(f"{name}.metadata.csv", _csv_text(sheet, ["column", "description"]))
-        z.writestr("CITATION.txt", citation)
-    return Response(
-        buf.getvalue(),
-        media_type="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{name}.zip"'},
-    )
+        return csv_download(name, data)
+    sheet = [{"column": c, "description": meta.get(c, "")} for c in columns]
+    files = {
+        f"{name}.csv": data,
+        f"{name}.metadata.csv": _csv_text(sheet, ["column", "description"]),
+        "CITATION.txt": citation,
+    }
+    return zip_download(name, files)
 
 
 def _sources_citation(ev: Evidence, source_ids: set[str]) -> str:

@@ -248,13 +248,12 @@ def source_notes(ev: Evidence, csv_text: str) -> tuple[SourceNote, ...]:
     return tuple(notes)
 
 
-def data_zip(name: str, csv_text: str, meta: ChartMetadata) -> Response:
-    """The zip download: ``{name}.csv``, ``metadata.json`` and ``README.txt``."""
+def zip_download(name: str, files: Mapping[str, str]) -> Response:
+    """A zip of text files as an attachment ``{name}.zip`` (every chart's data download)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{name}.csv", csv_text)
-        z.writestr("metadata.json", json.dumps(meta.to_record(), indent=2, ensure_ascii=False))
-        z.writestr("README.txt", meta.readme(f"{name}.csv"))
+        for file_name, text in files.items():
+            z.writestr(file_name, text)
     return Response(
         buf.getvalue(),
         media_type="application/zip",
@@ -262,7 +261,18 @@ def data_zip(name: str, csv_text: str, meta: ChartMetadata) -> Response:
     )
 
 
+def data_zip(name: str, csv_text: str, meta: ChartMetadata) -> Response:
+    """The zip download: ``{name}.csv``, ``metadata.json`` and ``README.txt``."""
+    files = {
+        f"{name}.csv": csv_text,
+        "metadata.json": json.dumps(meta.to_record(), indent=2, ensure_ascii=False),
+        "README.txt": meta.readme(f"{name}.csv"),
+    }
+    return zip_download(name, files)
+
+
 def csv_download(name: str, text: str) -> Response:
+    """CSV text as an attachment ``{name}.csv``."""
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
