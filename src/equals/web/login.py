@@ -11,17 +11,18 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from equals.auth import LoginFailedError, TooManyAttemptsError, sign_in
+from equals.core.i18n import N_, _, ngettext
 from equals.web import auth_deps as auth
 from equals.web.pages import templates as jinja
 
 router = APIRouter(include_in_schema=False)
 
-FORM_EXPIRED = (
+FORM_EXPIRED = N_(
     "This form has expired or did not come from this site (missing or invalid CSRF token); "
     "reload the page and try again."
 )
 
-HTTPS_NEEDED = (
+HTTPS_NEEDED = N_(
     "Sign-in needs HTTPS here: this server marks its cookies Secure, and browsers do not keep "
     "them over plain HTTP. Open the site with https://, or (for a test deployment on a trusted "
     "network) start the server with EQUALS_SECURE_COOKIES=0."
@@ -50,7 +51,7 @@ def safe_next(target: str) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/sessions") -> HTMLResponse:
-    error = HTTPS_NEEDED if _https_needed(request) else None
+    error = str(HTTPS_NEEDED) if _https_needed(request) else None
     return _render(request, next=safe_next(next), error=error)
 
 
@@ -69,9 +70,9 @@ def login_submit(
 ) -> Response:
     target = safe_next(next)
     if _https_needed(request):  # before the CSRF check, which cannot pass without the cookie
-        return _render(request, 400, next=target, error=HTTPS_NEEDED)
+        return _render(request, 400, next=target, error=str(HTTPS_NEEDED))
     if not auth.csrf_ok(request, csrf_token):
-        return _render(request, 403, next=target, error=FORM_EXPIRED)
+        return _render(request, 403, next=target, error=str(FORM_EXPIRED))
     try:
         signed = sign_in(
             auth.store_of(request),
@@ -81,16 +82,30 @@ def login_submit(
             user_agent=request.headers.get("user-agent", ""),
         )
     except TooManyAttemptsError as exc:
-        refused = _render(
-            request, 429, next=target, error=f"{exc.message[0].upper()}{exc.message[1:]}."
-        )
+        refused = _render(request, 429, next=target, error=_too_many(exc))
         refused.headers["Retry-After"] = str(exc.retry_after)
         return refused
     except LoginFailedError:
-        return _render(request, 401, next=target, error="Wrong name or password.")
+        return _render(request, 401, next=target, error=_("Wrong name or password."))
     response = RedirectResponse(target, status_code=303)
     auth.start_browser_session(request, response, signed)
     return response
+
+
+def _too_many(exc: TooManyAttemptsError) -> str:
+    """The throttle's refusal in the reader's language."""
+    minutes = max(1, (exc.retry_after + 59) // 60)
+    if exc.scope == "from this address":
+        return ngettext(
+            "Too many failed sign-ins from this address; try again in %(num)s minute.",
+            "Too many failed sign-ins from this address; try again in %(num)s minutes.",
+            minutes,
+        )
+    return ngettext(
+        "Too many failed sign-ins for this account; try again in %(num)s minute.",
+        "Too many failed sign-ins for this account; try again in %(num)s minutes.",
+        minutes,
+    )
 
 
 @router.post("/logout")
@@ -99,7 +114,7 @@ def logout_submit(request: Request, csrf_token: Annotated[str, Form()] = "") -> 
         return jinja.TemplateResponse(
             request,
             "sessions/message.html",
-            {"message": FORM_EXPIRED, "user": auth.cookie_user(request),
+            {"message": str(FORM_EXPIRED), "user": auth.cookie_user(request),
              "csrf": auth.csrf_for(request)},
             status_code=403,
         )  # fmt: skip

@@ -25,6 +25,7 @@ from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_year, event_year
 from equals.archive.search import search_sessions
 from equals.auth import Actor, User
 from equals.core.errors import PermissionDeniedError, ValidationError
+from equals.core.i18n import DEFAULT_LANGUAGE, use_language
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions import parse_report, report_record, to_docx, to_json, to_markdown
 from equals.sessions.form import report_from_fields
@@ -160,16 +161,25 @@ def sessions_search(
 
 
 @router.post("/validate", response_model=ValidateOut)
-def sessions_validate(request: Request, body: ReportIn) -> dict[str, Any]:
+def sessions_validate(
+    request: Request,
+    body: ReportIn,
+    lang: Annotated[
+        Literal["en", "fr", "es"] | None,
+        Query(description="Language of each finding's ``text`` (``message`` stays English)."),
+    ] = None,
+) -> dict[str, Any]:
     """Parse and validate without storing anything (the form calls this as you type).
     Needs a signed-in rapporteur or admin (cookie or bearer token)."""
     writer(request)
     report = _report(body)
     tmpl = load_template(body.template) if body.template else None
-    return {
-        "validation": validate_report(report, tmpl).to_record(),
-        "report": report_record(report),
-    }
+    validation = validate_report(report, tmpl)
+    record = validation.to_record()
+    with use_language(lang or DEFAULT_LANGUAGE):
+        for finding, out in zip(validation.findings, record["findings"], strict=True):
+            out["text"] = finding.text()
+    return {"validation": record, "report": report_record(report)}
 
 
 # Fixed paths before "/{session_id}": people, participation.

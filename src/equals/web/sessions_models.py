@@ -72,7 +72,10 @@ class Finding(BaseModel):
     code: str
     severity: str
     field: str | None
-    message: str
+    message: str = Field(description="What was found, in English (stable).")
+    text: str | None = Field(
+        None, description="The message in the language asked for (``?lang=``); validate only."
+    )
 
 
 class ValidationOut(BaseModel):

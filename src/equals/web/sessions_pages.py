@@ -30,6 +30,7 @@ from equals.core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from equals.core.i18n import _
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions.export import field_values
 from equals.sessions.form import report_from_fields
@@ -41,6 +42,13 @@ from equals.web import sessions_participation as participation_web
 from equals.web import sessions_people_pages as people_pages
 from equals.web.pages import templates as jinja
 from equals.web.sessions_models import MAX_FIELD
+from equals.web.sessions_words import (
+    area_label,
+    group_label,
+    role_label,
+    severity_label,
+    stored_findings,
+)
 
 router = APIRouter(include_in_schema=False)
 DEFAULT_TEMPLATE = "igf-2016-workshop"
@@ -173,18 +181,22 @@ def _new_session_submit(request: Request, form: FormData) -> Response:
     if user is None:
         return RedirectResponse("/login?next=/sessions/new", status_code=303)
     if not user.can_file_sessions:
-        return _message(request, 403, "You may not file reports.")
+        return _message(request, 403, _("You may not file reports."))
     event, year = values["__event"], values["__year"]
     error, findings, status = None, None, 422
     try:
         check_texts(values, "")
         report = report_from_fields(tmpl.id, _fields(values))
         validation = validate_report(report, tmpl)
-        findings = validation.to_record()["findings"]
+        findings = [f.shown() for f in validation.findings]
         the_year = parse_year(year) or event_year(report)
         if the_year is None:
             raise ValidationError(
-                f"give the event's year ({YEAR_MIN}–{YEAR_MAX}) or a date in the report",
+                _(
+                    "give the event's year (%(first)s–%(last)s) or a date in the report",
+                    first=YEAR_MIN,
+                    last=YEAR_MAX,
+                ),
                 location="year",
             )
         filed = file_report(
@@ -238,7 +250,9 @@ def edit_session_form(request: Request, session_id: str) -> Response:
     except EqualsError:
         return _render(request, "not_found.html", 404, kind="session", value=session_id[:40])
     if not allowed:
-        return _message(request, 403, "You may revise only the reports you filed or were granted.")
+        return _message(
+            request, 403, _("You may revise only the reports you filed or were granted.")
+        )
     tmpl = _template(detail.summary.template_id)
     return _form(
         request,
@@ -281,11 +295,13 @@ def _edit_session_submit(request: Request, session_id: str, form: FormData) -> R
     }
     try:
         if based_on is None:
-            raise ValidationError("the form lost its version; reload the page", location="version")
+            raise ValidationError(
+                _("the form lost its version; reload the page"), location="version"
+            )
         check_texts(values, "")
         report = report_from_fields(tmpl.id, _fields(values))
         validation = validate_report(report, tmpl)
-        ctx["findings"] = validation.to_record()["findings"]
+        ctx["findings"] = [f.shown() for f in validation.findings]
         file_report(
             store,
             report,
@@ -344,6 +360,7 @@ def session_page(request: Request, session_id: str) -> HTMLResponse:
         s=detail.summary,
         d=detail,
         rec=detail.to_record(),
+        findings=stored_findings(detail.validation.get("findings", [])),
         sections=sections,
         can_edit=can_edit,
     )
@@ -367,7 +384,7 @@ def login_submit(
     target = next if next.startswith("/") and not next.startswith("//") else "/sessions"
     if user is None:
         return _render(
-            request, "sessions/login.html", 401, next=target, error="Wrong name or password."
+            request, "sessions/login.html", 401, next=target, error=_("Wrong name or password.")
         )
     response = RedirectResponse(target, status_code=303)
     auth.login(request, response, user)
@@ -387,3 +404,6 @@ def filter_url(**params: str) -> str:
 
 
 jinja.env.globals.update(filter_url=filter_url)
+jinja.env.filters.update(
+    area=area_label, group=group_label, role=role_label, severity=severity_label
+)

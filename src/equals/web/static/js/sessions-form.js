@@ -7,6 +7,14 @@
   var timer = null;
   var status = document.getElementById("form-status");
 
+  // Status lines come translated from the page (data-say-*), with %(name)s placeholders.
+  function say(key, values) {
+    return (form.dataset["say" + key.charAt(0).toUpperCase() + key.slice(1)] || "").replace(
+      /%\((\w+)\)s/g,
+      function (_m, name) { return String(values[name]); }
+    );
+  }
+
   function fields() {
     var out = {};
     form.querySelectorAll("[name^='field_']").forEach(function (el) {
@@ -23,14 +31,14 @@
         if (f.field !== row.dataset.field) return;
         var li = document.createElement("li");
         li.className = f.severity;
-        li.textContent = f.message;
+        li.textContent = f.text || f.message;
         list.appendChild(li);
       });
     });
     var v = result.validation;
     status.textContent = v.valid
-      ? "Valid: " + v.warnings + " warning(s)."
-      : v.errors + " error(s) and " + v.warnings + " warning(s) to look at.";
+      ? say("valid", { warnings: v.warnings })
+      : say("invalid", { errors: v.errors, warnings: v.warnings });
   }
 
   function validate() {
@@ -42,13 +50,13 @@
     })
       .then(function (r) {
         if (r.status === 401) {
-          status.textContent = "Your sign-in has ended: sign in again to check and file the report.";
+          status.textContent = say("signedOut", {});
           return null;
         }
         return r.ok ? r.json() : null;
       })
       .then(function (result) { if (result) show(result); })
-      .catch(function () { status.textContent = "Could not check the report just now."; });
+      .catch(function () { status.textContent = say("unreachable", {}); });
   }
 
   form.addEventListener("input", function () {
