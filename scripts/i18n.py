@@ -99,8 +99,13 @@ AREAS: dict[str, Area] = {
             "src/equals/web/app.py",  # the 500 page
         ),
         yaml_fields=(
-            ("src/equals/indicators/catalogue.yaml", ("title", "short_title", "definition", "unit")),
+            (
+                "src/equals/indicators/catalogue.yaml",
+                ("title", "short_title", "definition", "unit"),
+            ),
+            ("src/equals/analysis/index_method.yaml", ("title", "summary", "excluded")),
         ),
+        collect=("equals.web.analysis_pages:page_data_messages",),
         javascript=(
             "src/equals/web/static/js/equals.js",
             "src/equals/web/static/js/map.js",
@@ -146,6 +151,8 @@ def _yaml_strings(data: object, fields: tuple[str, ...]) -> Iterator[str]:
         for key, value in data.items():
             if key in fields and isinstance(value, str):
                 yield " ".join(value.split())
+            elif key in fields and isinstance(value, dict):  # e.g. {indicator: reason}
+                yield from (" ".join(v.split()) for v in value.values() if isinstance(v, str))
             else:
                 yield from _yaml_strings(value, fields)
     elif isinstance(data, list):

@@ -16,14 +16,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from equals.analysis.audit import data_gap_audit
-from equals.analysis.headline import AGE_BASE, headlines
+from equals.analysis.headline import AGE_BASE, AGE_NOTES, headlines
 from equals.analysis.index import compute_index
 from equals.analysis.method import PILLARS, load_method
 from equals.analysis.pace import group_pace
 from equals.analysis.quality import load_quality
 from equals.analysis.trends import country_trend, load_trend_method
 from equals.core.errors import NotFoundError
-from equals.core.i18n import DEFAULT_LANGUAGE, _, current_language, territory_name
+from equals.core.i18n import DEFAULT_LANGUAGE, N_, _, current_language, territory_name
 from equals.evidence.queries import Evidence
 from equals.web.chart_data import frameable, is_embed
 from equals.web.deps import get_evidence
@@ -33,6 +33,23 @@ from equals.web.pages import fmt_num, fmt_pct, msg, templates
 router = APIRouter(include_in_schema=False)
 Ev = Annotated[Evidence, Depends(get_evidence)]
 API = "/api/v1/analysis"
+
+
+#: Words from the method and quality data that the pages show (through the ``msg`` filter).
+METHOD_WORDS = (
+    N_("high"),
+    N_("medium"),
+    N_("low"),
+    N_("arithmetic"),
+    N_("geometric"),
+    N_("equal"),
+)
+
+
+def page_data_messages() -> list[str]:
+    """The analysis library's own sentences that these pages show: what each headline counts
+    and its age note. ``scripts/i18n.py`` extracts them into the pages catalogue."""
+    return [meaning for _age, meaning in AGE_BASE.values()] + list(AGE_NOTES.values())
 
 
 def trend_message(t: Any) -> str:
@@ -87,6 +104,19 @@ def trend_message(t: Any) -> str:
 
 
 templates.env.filters["trend_message"] = trend_message
+
+
+def _catalogue_label(indicator: str) -> str:
+    """An indicator's short title in the current language (headline footnotes)."""
+    from equals.indicators.catalogue import load_catalogue
+
+    try:
+        return msg(load_catalogue().get(indicator).label)
+    except (KeyError, AttributeError):
+        return indicator.replace("_", " ").capitalize()
+
+
+templates.env.globals["catalogue_label"] = _catalogue_label
 
 
 def _render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
