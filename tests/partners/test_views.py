@@ -196,3 +196,47 @@ def _busiest_country(store: Store) -> str:
                 .limit(1)
             ).scalar_one()
         )
+
+
+def test_single_initiatives_are_cached_per_version_and_bounded(
+    registry: Registry, ev: Evidence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from equals.partners import update_initiative
+    from equals.partners.initiative_read import UnknownInitiativeError
+
+    store = registry.store
+    first = views.initiative(ev, registry.own_initiative)
+    assert views.initiative(ev, registry.own_initiative) is first  # cached
+    update_initiative(
+        store,
+        registry.own_initiative,
+        initiative_body(registry.own, title="Renamed"),
+        based_on=first.version,
+        actor=OPERATOR,
+    )
+    assert views.initiative(ev, registry.own_initiative).title == "Renamed"
+    with pytest.raises(UnknownInitiativeError):
+        views.initiative(ev, 999_999)
+    monkeypatch.setattr(views, "INITIATIVE_CACHE", 1)
+    views.initiative(ev, registry.other_initiative)
+    assert len(views._single[ev]) == 1
+
+
+def test_action_gaps_json_is_the_ranking(loaded_db_url: str, tmp_path: Path) -> None:
+    import orjson
+
+    from equals.partners.action import action_gaps
+
+    path = tmp_path / "equals.db"
+    shutil.copy(loaded_db_url.removeprefix("sqlite:///"), path)
+    store = Store(f"sqlite:///{path}")
+    ev = Evidence(store)
+    body = views.action_gaps_json(ev, Pillar.ACCESS, target_group=None, limit=5)
+    rows = action_gaps(ev, Pillar.ACCESS)[:5]
+    assert orjson.loads(body) == [r.model_dump(mode="json") for r in rows]
+    generate(store, initiatives=50, partners=5, seed=4)  # a registry write: a new body
+    again = views.action_gaps_json(ev, Pillar.ACCESS, target_group=None, limit=500)
+    counted = {r["country"]: r["initiatives"] for r in orjson.loads(again)}
+    assert counted == {r.country: r.initiatives for r in action_gaps(ev, Pillar.ACCESS)}
+    assert sum(counted.values()) > 0
+    store.dispose()

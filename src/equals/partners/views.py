@@ -15,15 +15,20 @@ Free-text searches are not cached (their keys would only crowd the cache out).
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import orjson
 
+from equals.core.vocabulary import Pillar
 from equals.evidence.queries import Evidence
 from equals.partners.action import (
     Overlap,
     PillarAction,
     WhoRow,
+    action_gaps,
     country_action,
     who_does_what,
 )
@@ -31,6 +36,7 @@ from equals.partners.coalitions import list_coalitions
 from equals.partners.common import stamp, today
 from equals.partners.initiative_read import (
     InitiativeFilter,
+    UnknownInitiativeError,
     count_initiatives,
     initiative_ids,
     read_initiatives,
@@ -147,3 +153,48 @@ def country_view(evidence: Evidence, code: str) -> CountryView:
     key = ("partners:country", *registry_key(evidence), code)
     view: CountryView = evidence.cached(key, lambda: _country(evidence, code))
     return view
+
+
+def action_gaps_json(
+    evidence: Evidence, pillar: Pillar, *, target_group: str | None, limit: int
+) -> bytes:
+    """The under-served ranking (:func:`equals.partners.action.action_gaps`, itself cached) as
+    the API's JSON body, rendered once per registry version."""
+    key = ("partners:action-gaps-json", *registry_key(evidence), pillar, target_group, limit)
+
+    def render() -> bytes:
+        rows = action_gaps(evidence, pillar, target_group=target_group)[:limit]
+        return orjson.dumps([r.model_dump(mode="json") for r in rows])
+
+    body: bytes = evidence.cached(key, render)
+    return body
+
+
+INITIATIVE_CACHE = 4096
+"""Single initiatives kept per app (least recently used first out). They have their own bound,
+so that reading many initiatives one by one never empties the shared evidence cache."""
+
+_single: weakref.WeakKeyDictionary[Evidence, OrderedDict[tuple[str, str, int], Initiative]] = (
+    weakref.WeakKeyDictionary()
+)
+_single_lock = threading.Lock()
+
+
+def initiative(evidence: Evidence, initiative_id: int) -> Initiative:
+    """One initiative's full record, cached per registry version (404 when unknown)."""
+    key = (*registry_key(evidence), initiative_id)
+    with _single_lock:
+        cache = _single.setdefault(evidence, OrderedDict())
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return hit
+    with evidence.store.connect() as conn:
+        rows = read_initiatives(conn, [initiative_id])
+    if not rows:
+        raise UnknownInitiativeError(initiative_id)
+    with _single_lock:
+        cache[key] = rows[0]
+        while len(cache) > INITIATIVE_CACHE:
+            cache.popitem(last=False)
+    return rows[0]

@@ -25,7 +25,6 @@ from equals.partners import (
     create_initiative,
     create_partner,
     get_coalition,
-    get_initiative,
     get_partner,
     governance,
     list_coalitions,
@@ -257,7 +256,7 @@ def initiatives_list(
 
 @router.get("/initiatives/{initiative_id}", response_model=Initiative)
 def initiatives_get(request: Request, response: Response, initiative_id: IniId) -> Initiative:
-    ini = get_initiative(store_of(request), initiative_id)
+    ini = views.initiative(request.app.state.evidence, initiative_id)
     set_etag(response, ini.version)
     return ini
 

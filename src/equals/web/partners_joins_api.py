@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from equals.auth import Actor
 from equals.core.vocabulary import Pillar
 from equals.evidence.queries import Evidence
-from equals.partners import codes
-from equals.partners.action import ActionGap, Overlap, WhoRow, action_gaps, who_does_what
+from equals.partners import codes, views
+from equals.partners.action import ActionGap, Overlap, WhoRow, who_does_what
 from equals.partners.links import decide_link, suggest_links
 from equals.partners.series import TargetSeries, target_series
 from equals.web.auth_deps import store_of
@@ -91,8 +90,7 @@ def action_gaps_list(
     ``score = max(gap, 0) / (1 + initiatives)`` with ``gap = 1 − parity (F/M)`` of the area's
     headline indicator (latest year) and ``initiatives`` the active ones (docs/partners.md)."""
     evidence: Evidence = request.app.state.evidence
-    rows = action_gaps(evidence, pillar, target_group=target_group)[:limit]
-    body = orjson.dumps([r.model_dump(mode="json") for r in rows])
+    body = views.action_gaps_json(evidence, pillar, target_group=target_group, limit=limit)
     return Response(body, media_type="application/json")
 
 

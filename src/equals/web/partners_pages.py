@@ -17,7 +17,6 @@ from equals.partners import (
     InitiativeFilter,
     PartnerFilter,
     codes,
-    get_initiative,
     get_partner,
     governance,
     list_coalitions,
@@ -130,7 +129,7 @@ def initiatives_page(
 def initiative_page(request: Request, initiative_id: IniId) -> HTMLResponse:
     store = auth.store_of(request)
     try:
-        ini = get_initiative(store, initiative_id)
+        ini = views.initiative(evidence_of(request), initiative_id)
     except NotFoundError as exc:
         return missing(request, exc)
     user = auth.cookie_user(request)
