@@ -267,3 +267,21 @@ def test_lru_bounded_by_bytes() -> None:
     expired.put("k", entry(10))
     time.sleep(0.01)
     assert expired.get("k") is None and len(expired) == 0
+
+
+def test_stamps_are_read_once_when_many_requests_find_them_due(loaded_db_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import event
+
+    from equals.web.page_cache import DataVersion
+
+    store = Store(loaded_db_url)
+    queries = []
+    event.listen(store.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
+    version = DataVersion(store, check_seconds=60)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: version.refresh(), range(32)))
+    assert len(queries) == 3  # meta stamps, sessions, people: once
+    assert not version.due()
+    store.dispose()

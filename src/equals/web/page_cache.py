@@ -166,6 +166,7 @@ class DataVersion:
         self._stamps: tuple[Any, ...] | None = None
         self._checked = -float("inf")
         self._commits = -1
+        self._lock = threading.Lock()
         _Commits.listen()
 
     def stale(self) -> None:
@@ -180,6 +181,13 @@ class DataVersion:
         )
 
     def refresh(self) -> None:
+        """Read the stamps if still :meth:`due`: of many requests that find them due at once
+        (every second under load), one queries and the others use its answer."""
+        with self._lock:
+            if self.due():
+                self._read()
+
+    def _read(self) -> None:
         started, commits = time.monotonic(), _Commits.count
         keys = ("data_version", "partners_version")
         with self.store.connect() as conn:
