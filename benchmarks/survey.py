@@ -365,6 +365,13 @@ def _estimate_s(r: dict[str, object]) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def _load(r: dict[str, object]) -> str:
+    load = r.get("load_1min")
+    if not isinstance(load, list) or len(load) != 2:
+        return "–"
+    return f"{float(load[0]):.1f}–{float(load[1]):.1f}"
+
+
 def markdown(results: list[dict[str, object]]) -> str:
     """A table per size: estimation and wall time, peak memory, and the ratio to ours."""
     parts: list[str] = []
@@ -374,8 +381,8 @@ def markdown(results: list[dict[str, object]]) -> str:
         parts.append(f"**{size:,} persons**\n")
         ours_cpu = next((r.get("process_cpu_s") for r in rows if r["peer"] == "duckdb"), None)
         parts.append("| peer | estimation s | wall s | peak RSS | estimation ÷ ours "
-                     "| process CPU s | CPU ÷ ours | note |")  # fmt: skip
-        parts.append("|---|--:|--:|--:|--:|--:|--:|---|")
+                     "| process CPU s | CPU ÷ ours | load (1 min) | note |")  # fmt: skip
+        parts.append("|---|--:|--:|--:|--:|--:|--:|--:|---|")
         for r in rows:
             est = _estimate_s(r)
             name = LABELS.get(str(r["peer"]), str(r["peer"]))
@@ -384,7 +391,7 @@ def markdown(results: list[dict[str, object]]) -> str:
                 error = r.get("error") or ["no result"]
                 last = error[-2] if isinstance(error, list) and len(error) > 1 else error
                 failed = f"failed: {str(last).strip()}"
-                parts.append(f"| {name} | – | {wall:.1f} | – | – | – | – | {failed} |")
+                parts.append(f"| {name} | – | {wall:.1f} | – | – | – | – | {_load(r)} | {failed} |")
                 continue
             note = "stopped at the time limit; " if r.get("timed_out") else ""
             if r.get("partial"):
@@ -402,7 +409,7 @@ def markdown(results: list[dict[str, object]]) -> str:
             )
             parts.append(
                 f"| {name} | {approx}{est:.1f} | {wall:.1f} | {mem} | {approx}{ratio} | "
-                f"{cpu_text} | {cpu_ratio} | {note} |"
+                f"{cpu_text} | {cpu_ratio} | {_load(r)} | {note} |"
             )
         parts.append("")
     return "\n".join(parts)
@@ -608,8 +615,10 @@ def main() -> None:
             if args.sets and size == args.sizes[0]:
                 peers.append("sets")
             for peer in peers:
+                load_before = os.getloadavg()[0]
                 r = run_peer(peer, parquet, csv, limits.get(peer, args.timeout), bar)
                 r["persons"] = size
+                r["load_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
                 if peer == "duckdb":  # the bound: bytes the pass must read ÷ bandwidth
                     r |= bytes_scanned(parquet)
                     r["bandwidth"] = memory_bandwidth()

@@ -10,6 +10,7 @@ import pytest
 
 from equals.settings import Settings
 from equals.survey import engine as engine_module
+from equals.survey.cells import factorize_sorted
 from equals.survey.engine import CellTable, DuckDBEngine
 from equals.survey.sql import TABLE
 
@@ -34,7 +35,8 @@ SQL = (
 
 
 def _sorted(table: CellTable) -> pd.DataFrame:
-    frame = table.keys.assign(**{n: table.values[:, j] for j, n in enumerate(table.names)})
+    keys = table.keys.astype(object)  # text keys come as sorted categoricals from DuckDB
+    frame = keys.assign(**{n: table.values[:, j] for j, n in enumerate(table.names)})
     return frame.sort_values(["k__psu", "k__by0"], na_position="last").reset_index(drop=True)
 
 
@@ -106,3 +108,17 @@ def test_parquet_cells_stream_or_go_through_a_table_alike(
     tabled = eng.cells(SQL)
     pd.testing.assert_frame_equal(_sorted(streamed), _sorted(tabled))
     assert len(streamed.values) > 2048 and streamed.values.flags.f_contiguous
+
+
+def test_text_keys_are_coded_as_pandas_factorize_would() -> None:
+    """Text keys arrive coded (Arrow dictionary, sorted): the same codes and values as
+    ``pd.factorize(sort=True)`` on the strings, a missing value coded −1."""
+    eng = DuckDBEngine(_frame(10_000))
+    got = eng.cells(SQL)
+    assert isinstance(got.keys["k__by0"].dtype, pd.CategoricalDtype)
+    codes, uniques = factorize_sorted(got.keys["k__by0"])
+    strings = got.keys["k__by0"].astype(object)
+    want_codes, want_uniques = pd.factorize(strings, sort=True, use_na_sentinel=True)
+    assert list(uniques) == list(want_uniques) == ["a", "b"]
+    np.testing.assert_array_equal(codes, want_codes)
+    assert (codes == -1).sum() == strings.isna().sum() > 0

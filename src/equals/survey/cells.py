@@ -85,6 +85,11 @@ def factorize_sorted(values: pd.Series | np.ndarray) -> tuple[I64, np.ndarray]:
         low = int(array.min())
         codes, offsets = dense_codes(np.asarray(array, dtype=np.int64) - low)
         return codes, offsets + low
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories.is_monotonic_increasing:
+        # coded by the engine (text keys): the categories are the sorted distinct values
+        coded: I64 = np.asarray(pd.Series(values).cat.codes, dtype=np.int64)
+        return coded, np.asarray(dtype.categories, dtype=object)
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
 

@@ -129,12 +129,36 @@ class CellTable:
         if row != count or values is None or schema is None:
             raise RuntimeError(f"{row} cells fetched, {count} counted")
         key_schema = pa.schema([schema.field(k) for k in keys])
-        frame = pa.Table.from_batches(parts, schema=key_schema).to_pandas()
+        key_table = pa.Table.from_batches(parts, schema=key_schema)
+        frame = key_table.to_pandas()
+        for name in keys:  # text keys: coded by Arrow, not hashed again as Python strings
+            column = key_table.column(name)
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                frame[name] = _sorted_categorical(column)
         return cls(frame, values, moments)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> CellTable:
         return cls.from_chunks(len(frame), [str(c) for c in frame.columns], [frame])
+
+
+def _sorted_categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """A text column as a categorical over its distinct values in sorted order (missing → NaN),
+    by Arrow's dictionary encoding: what ``pd.factorize(sort=True)`` gives, without hashing
+    Python strings."""
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    dictionary = encoded.dictionary
+    order = np.asarray(pc.sort_indices(dictionary), dtype=np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    missing = encoded.indices.is_null().to_numpy(zero_copy_only=False)
+    codes = np.where(missing, -1, rank[np.where(missing, 0, indices).astype(np.int64)])
+    categories = pd.Index(dictionary.take(order).to_pylist(), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _kind(duck_type: str) -> ColumnKind:
