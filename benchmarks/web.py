@@ -281,14 +281,17 @@ def with_server_timing(app: Any) -> Any:
     return wrapped
 
 
-def serve(db_url: str, port: int, *, inline_sync: bool = False) -> None:
+def serve(db_url: str, port: int, *, inline_sync: bool = False, page_cache: bool = True) -> None:
     """Entry point of the server subprocess (``--serve``)."""
     import uvicorn
 
     from equals.settings import Settings
     from equals.web.app import create_app
 
-    app = with_server_timing(create_app(Settings(db_url=db_url)))
+    inner = create_app(Settings(db_url=db_url))
+    if not page_cache and hasattr(inner.state, "page_cache"):
+        inner.state.page_cache.max_bytes = 0  # stores nothing: every page is rendered
+    app = with_server_timing(inner)
     with InProcessApp.threadpool_inlined() if inline_sync else contextlib.nullcontext():
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
@@ -300,9 +303,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(db_url: str, log: Path, *, inline_sync: bool = False) -> Iterator[int]:
+def server(
+    db_url: str, log: Path, *, inline_sync: bool = False, page_cache: bool = True
+) -> Iterator[int]:
     port = free_port()
     extra = ["--inline-sync"] if inline_sync else []
+    extra += [] if page_cache else ["--no-page-cache"]
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, __file__, "--serve", "--db", db_url, "--port", str(port), *extra],
@@ -952,6 +958,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-datasette", action="store_true", help="skip the Datasette peer")
     p.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every page (the page cache stores nothing): what the cache saves",
+    )
+    p.add_argument(
         "--only", action="append", help="only targets whose path contains this (repeatable)"
     )
     p.add_argument(
@@ -1059,6 +1070,7 @@ def bench(args: argparse.Namespace, db_url: str, workdir: Path) -> dict[str, Any
         "machine": machine_info(),
         "db": "temporary SQLite file from the bundle" if not args.db else "--db",
         "inline_sync": args.inline_sync,
+        "page_cache": not args.no_page_cache,
         "concurrency": args.concurrency,
         "driver": driver,
         "requests": args.requests,
@@ -1073,7 +1085,12 @@ def bench(args: argparse.Namespace, db_url: str, workdir: Path) -> dict[str, Any
             "not in the threadpool (as `async def` routes would)."
         )
     only = [t for t in TARGETS if not args.only or any(o in t.path for o in args.only)]
-    with server(db_url, workdir / "server.log", inline_sync=args.inline_sync) as port:
+    if args.no_page_cache:
+        notes.append("--no-page-cache: the page cache stored nothing; every page was rendered.")
+    with server(
+        db_url, workdir / "server.log", inline_sync=args.inline_sync,
+        page_cache=not args.no_page_cache,
+    ) as port:  # fmt: skip
         for t in only:
             entry = measure(port, t, args, workdir, wrk)
             if entry["first_status"] == 404:
@@ -1320,7 +1337,7 @@ def backends_main(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve:
-        serve(args.db, args.port, inline_sync=args.inline_sync)
+        serve(args.db, args.port, inline_sync=args.inline_sync, page_cache=not args.no_page_cache)
         return 0
     if args.backends:
         return backends_main(args)
