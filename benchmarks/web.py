@@ -963,7 +963,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="render every page (the page cache stores nothing): what the cache saves",
     )
     p.add_argument(
-        "--only", action="append", help="only targets whose path contains this (repeatable)"
+        "--only",
+        action="append",
+        help="only targets whose path is or contains this (repeatable; '/' is the home page)",
     )
     p.add_argument(
         "--requests", type=int, default=2000, help="per target, built-in client's loaded run"
@@ -1084,7 +1086,11 @@ def bench(args: argparse.Namespace, db_url: str, workdir: Path) -> dict[str, Any
             "Experiment --inline-sync: sync routes and dependencies ran on the event loop, "
             "not in the threadpool (as `async def` routes would)."
         )
-    only = [t for t in TARGETS if not args.only or any(o in t.path for o in args.only)]
+    only = [
+        t
+        for t in TARGETS
+        if not args.only or any(o == t.path or (len(o) > 1 and o in t.path) for o in args.only)
+    ]
     if args.no_page_cache:
         notes.append("--no-page-cache: the page cache stored nothing; every page was rendered.")
     with server(
