@@ -217,6 +217,13 @@ def test_single_initiatives_are_cached_per_version_and_bounded(
     assert views.initiative(ev, registry.own_initiative).title == "Renamed"
     with pytest.raises(UnknownInitiativeError):
         views.initiative(ev, 999_999)
+    assert views.progress(ev, registry.own_initiative) == ()
+    add_progress(
+        store, registry.own_initiative, {"date": "2025-01-01", "narrative": "x"}, actor=OPERATOR
+    )
+    assert [r.narrative for r in views.progress(ev, registry.own_initiative)] == ["x"]
+    with pytest.raises(UnknownInitiativeError):
+        views.progress(ev, 999_999)
     monkeypatch.setattr(views, "INITIATIVE_CACHE", 1)
     views.initiative(ev, registry.other_initiative)
     assert len(views._single[ev]) == 1

@@ -18,7 +18,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import orjson
 
@@ -41,8 +43,11 @@ from equals.partners.initiative_read import (
     initiative_ids,
     read_initiatives,
 )
-from equals.partners.model import Coalition, Initiative, Partner
+from equals.partners.model import Coalition, Initiative, Partner, ProgressReport
+from equals.partners.progress import list_progress
 from equals.partners.registry import PartnerFilter, list_partners
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,30 +176,51 @@ def action_gaps_json(
 
 
 INITIATIVE_CACHE = 4096
-"""Single initiatives kept per app (least recently used first out). They have their own bound,
-so that reading many initiatives one by one never empties the shared evidence cache."""
+"""Per-initiative views (the record, its progress reports) kept per app, least recently used
+first out. They have their own bound, so that reading many initiatives one by one never
+empties the shared evidence cache."""
 
-_single: weakref.WeakKeyDictionary[Evidence, OrderedDict[tuple[str, str, int], Initiative]] = (
-    weakref.WeakKeyDictionary()
-)
+_Key = tuple[str, str, str, int]
+_single: weakref.WeakKeyDictionary[Evidence, OrderedDict[_Key, Any]] = weakref.WeakKeyDictionary()
 _single_lock = threading.Lock()
+
+
+def _per_initiative(
+    evidence: Evidence, kind: str, initiative_id: int, compute: Callable[[], T]
+) -> T:
+    key = (kind, *registry_key(evidence), initiative_id)
+    with _single_lock:
+        cache = _single.setdefault(evidence, OrderedDict())
+        if key in cache:
+            cache.move_to_end(key)
+            hit: T = cache[key]
+            return hit
+    value = compute()
+    with _single_lock:
+        cache[key] = value
+        while len(cache) > INITIATIVE_CACHE:
+            cache.popitem(last=False)
+    return value
 
 
 def initiative(evidence: Evidence, initiative_id: int) -> Initiative:
     """One initiative's full record, cached per registry version (404 when unknown)."""
-    key = (*registry_key(evidence), initiative_id)
-    with _single_lock:
-        cache = _single.setdefault(evidence, OrderedDict())
-        hit = cache.get(key)
-        if hit is not None:
-            cache.move_to_end(key)
-            return hit
-    with evidence.store.connect() as conn:
-        rows = read_initiatives(conn, [initiative_id])
-    if not rows:
-        raise UnknownInitiativeError(initiative_id)
-    with _single_lock:
-        cache[key] = rows[0]
-        while len(cache) > INITIATIVE_CACHE:
-            cache.popitem(last=False)
-    return rows[0]
+
+    def read() -> Initiative:
+        with evidence.store.connect() as conn:
+            rows = read_initiatives(conn, [initiative_id])
+        if not rows:
+            raise UnknownInitiativeError(initiative_id)
+        return rows[0]
+
+    return _per_initiative(evidence, "initiative", initiative_id, read)
+
+
+def progress(evidence: Evidence, initiative_id: int) -> tuple[ProgressReport, ...]:
+    """An initiative's progress reports, newest first, cached per registry version."""
+    return _per_initiative(
+        evidence,
+        "progress",
+        initiative_id,
+        lambda: tuple(list_progress(evidence.store, initiative_id)),
+    )

@@ -29,7 +29,6 @@ from equals.partners import (
     governance,
     list_coalitions,
     list_partners,
-    list_progress,
     partner_sessions,
     update_coalition,
     update_initiative,
@@ -286,7 +285,7 @@ def initiatives_update(
 @router.get("/initiatives/{initiative_id}/progress", response_model=list[ProgressReport])
 def progress_list(request: Request, initiative_id: IniId) -> list[ProgressReport]:
     """Progress reports, newest first."""
-    return list_progress(store_of(request), initiative_id)
+    return list(views.progress(request.app.state.evidence, initiative_id))
 
 
 @router.post(

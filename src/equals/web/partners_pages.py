@@ -20,7 +20,6 @@ from equals.partners import (
     get_partner,
     governance,
     list_coalitions,
-    list_progress,
     partner_sessions,
     views,
 )
@@ -139,7 +138,7 @@ def initiative_page(request: Request, initiative_id: IniId) -> HTMLResponse:
         "partners/initiative.html",
         ini=ini,
         targets_by_id={tg.id: tg for tg in ini.targets},
-        reports=list_progress(store, ini.id),
+        reports=views.progress(evidence_of(request), ini.id),
         sessions=linked_sessions(store, ini.id),
         suggestions=suggest_links(store, ini.id) if can_edit else [],
         can_edit=can_edit,
