@@ -239,6 +239,19 @@ def test_share_links_restore_the_chart_state(client: TestClient) -> None:
     assert toolbars(again)[0]["share"] == bar["share"]
 
 
+def test_links_keep_the_pages_language(client: TestClient) -> None:
+    (bar,) = toolbars(client.get("/fr/", params={"indicator": "internet_use"}).text)
+    assert bar["share"] == "/fr?indicator=internet_use#map"
+    assert bar["embed"] == "/fr?indicator=internet_use&embed=1"
+    assert bar["csv"].startswith("/api/v1/")  # the API has no language prefix
+    embed = client.get(bar["embed"])
+    assert embed.status_code == 200 and embed.headers["content-language"] == "fr"
+    assert _frame_policy(embed.headers) == "*"
+    (action,) = toolbars(client.get("/es/action").text)
+    assert action["share"].startswith("/es/action?") and action["embed"].startswith("/es/embed/")
+    assert client.get(action["embed"]).headers["content-language"] == "es"
+
+
 def _frame_policy(headers: Any) -> str:
     csp = {
         d.split(" ", 1)[0]: d.split(" ", 1)[1]
@@ -255,6 +268,8 @@ def test_embeds_render_the_chart_alone_and_may_be_framed(client: TestClient) -> 
         for bar in toolbars(page.text):
             r = client.get(bar["embed"])
             assert r.status_code == 200, bar["embed"]
+            again = client.get(bar["embed"])  # a second answer (from the page cache) is the same
+            assert again.text == r.text and _frame_policy(again.headers) == "*"
             assert "site-header" not in r.text and "site-nav" not in r.text, bar["embed"]
             assert f'id="{bar["chart"]}"' in r.text, bar["embed"]
             # the chart's title, a source line and a link back to the full page

@@ -416,8 +416,8 @@ def action_links(pillar: Pillar, target_group: str | None) -> ChartLinks:
         f"Under-served score: {pillar.label}",
         url_with("/api/v1/chart-data/action-gaps.csv", **params),
         url_with("/api/v1/chart-data/action-gaps.zip", **params),
-        url_with("/action", **state) + "#action-map",
-        url_with("/embed/action-map", **state, embed=1),
+        url_with(localised("/action"), **state) + "#action-map",
+        url_with(localised("/embed/action-map"), **state, embed=1),
     )
 
 
@@ -526,13 +526,13 @@ def target_links(initiative_id: int, target_id: int, title: str) -> ChartLinks:
     """A target chart on an initiative page (its embed is ``/embed/initiatives/…``)."""
     chart_id = f"target-chart-{target_id}"
     path = f"/api/v1/chart-data/target-series/{initiative_id}/{target_id}"
-    embed = f"/embed/initiatives/{initiative_id}/targets/{target_id}?embed=1"
+    embed = localised(f"/embed/initiatives/{initiative_id}/targets/{target_id}") + "?embed=1"
     return ChartLinks(
         chart_id,
         title,
         f"{path}.csv",
         f"{path}.zip",
-        f"/initiatives/{initiative_id}#{chart_id}",
+        localised(f"/initiatives/{initiative_id}") + f"#{chart_id}",
         embed,
         height=420,
     )
