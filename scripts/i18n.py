@@ -110,6 +110,7 @@ AREAS: dict[str, Area] = {
             "src/equals/web/static/js/equals.js",
             "src/equals/web/static/js/map.js",
             "src/equals/web/static/js/trend.js",
+            "src/equals/web/static/js/analysis.js",
         ),
     ),
     # Partners, sessions, sign-in and downloads pages; form and validation messages (H2).

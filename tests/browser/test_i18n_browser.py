@@ -88,3 +88,11 @@ def test_switcher_is_usable_by_keyboard_on_a_phone(browser: Any, live_server: st
         assert not overflow
     finally:
         context.close()
+
+
+def test_french_analysis_charts_draw(page: Any) -> None:
+    page.goto(page.base + "/fr/analysis/country/KEN")
+    page.wait_for_selector("#chart-trend[data-state=ready]", timeout=30_000)
+    label = page.locator("#chart-trend svg").get_attribute("aria-label") or ""
+    assert label.startswith("Indice de parité, ")
+    assert page.errors == []

@@ -37,23 +37,23 @@
         };
       });
     var tooltip = [
-      { field: "name", title: "Country" },
-      { field: "rank", title: "Rank" },
-      { field: "low", title: "Interval from" },
-      { field: "high", title: "Interval to" },
-      { field: "score", title: "Score" },
+      { field: "name", title: EQ.t("Country") },
+      { field: "rank", title: EQ.t("Rank") },
+      { field: "low", title: EQ.t("Interval from") },
+      { field: "high", title: EQ.t("Interval to") },
+      { field: "score", title: EQ.t("Score") },
     ];
     var y = { field: "name", type: "nominal", sort: { field: "rank" }, title: null,
       axis: { labelFontSize: 9 } };
     return {
-      description: "Rank of each country in the Digital Gender Equality Index (dot) with the " +
-        "interval in which 90% of Monte Carlo draws rank it (line).",
+      description: EQ.t("Rank of each country in the Digital Gender Equality Index (dot) with " +
+        "the interval in which 90% of Monte Carlo draws rank it (line)."),
       width: "container",
       height: Math.max(200, rows.length * 11),
       data: { values: rows },
       layer: [
         { mark: { type: "rule", color: "#7a3e9d", strokeWidth: 2 },
-          encoding: { y: y, x: { field: "low", type: "quantitative", title: "Rank (1 = closest to parity)" },
+          encoding: { y: y, x: { field: "low", type: "quantitative", title: EQ.t("Rank (1 = closest to parity)") },
             x2: { field: "high" }, tooltip: tooltip } },
         { mark: { type: "point", filled: true, color: "#1f7a70", size: 30 },
           encoding: { y: y, x: { field: "rank", type: "quantitative" }, tooltip: tooltip } },
@@ -66,7 +66,7 @@
     var fitted = doc.series.filter(function (r) { return r.parity_fitted !== null; });
     var projected = doc.series.filter(function (r) { return r.kind === "projected"; });
     var band = doc.method.parity_band;
-    var x = { field: "year", type: "quantitative", title: "Year", axis: { format: "d" } };
+    var x = { field: "year", type: "quantitative", title: EQ.t("Year"), axis: { format: "d" } };
     // Keep the observed range and the parity band readable: projections far past parity are
     // clipped at the top (the table and CSV have every value).
     var top = 1.25;
@@ -82,9 +82,10 @@
       layers.push({ data: { values: projected },
         mark: { type: "area", color: "#e08214", opacity: 0.25, clip: true },
         encoding: { x: x, y: { field: "parity_low", type: "quantitative", scale: yScale }, y2: { field: "parity_high" },
-          tooltip: [{ field: "year" }, { field: "parity_fitted", title: "Projected", format: ".3f" },
-            { field: "parity_low", title: "95% PI low", format: ".3f" },
-            { field: "parity_high", title: "95% PI high", format: ".3f" }] } });
+          tooltip: [{ field: "year", title: EQ.t("Year") },
+            { field: "parity_fitted", title: EQ.t("Projected"), format: ".3f" },
+            { field: "parity_low", title: EQ.t("95% PI low"), format: ".3f" },
+            { field: "parity_high", title: EQ.t("95% PI high"), format: ".3f" }] } });
     }
     if (fitted.length) {
       layers.push({ data: { values: fitted },
@@ -94,14 +95,16 @@
     }
     layers.push({ data: { values: observed },
       mark: { type: "point", filled: true, color: "#7a3e9d", clip: true },
-      encoding: { x: x, y: { field: "parity", type: "quantitative", title: "Parity score (women ÷ men)",
+      encoding: { x: x, y: { field: "parity", type: "quantitative", title: EQ.t("Parity score (women ÷ men)"),
         scale: yScale },
-        tooltip: [{ field: "year" }, { field: "female", title: "Women", format: ".1f" },
-          { field: "male", title: "Men", format: ".1f" },
-          { field: "parity", title: "Parity F/M", format: ".3f" }] } });
+        tooltip: [{ field: "year", title: EQ.t("Year") },
+          { field: "female", title: EQ.t("Women"), format: ".1f" },
+          { field: "male", title: EQ.t("Men"), format: ".1f" },
+          { field: "parity", title: EQ.t("Parity F/M"), format: ".3f" }] } });
     return {
-      description: "Parity score of " + doc.country + " for " + doc.indicator +
-        ": observed values, fitted trend and projection with a 95% prediction interval. " + doc.message,
+      description: EQ.t("Parity score of %(country)s for %(indicator)s: observed values, fitted " +
+        "trend and projection with a 95% prediction interval.",
+        { country: doc.country, indicator: doc.indicator }) + " " + doc.message,
       width: "container",
       height: 280,
       layer: layers,
@@ -111,7 +114,7 @@
   function availabilitySpec(el, rows) {
     var width = Math.max(280, el.clientWidth || 600);
     return {
-      description: "World map: number of indicators with recent data by sex per country.",
+      description: EQ.t("World map: number of indicators with recent data by sex per country."),
       width: "container",
       height: Math.round(width * 0.46),
       autosize: { type: "fit", contains: "padding" },
@@ -127,11 +130,13 @@
       mark: { type: "geoshape", stroke: "#ffffff", strokeWidth: 0.5 },
       encoding: {
         color: { condition: { test: "datum.recent === null || !isValid(datum.recent)", value: EQ.NO_DATA_COLOUR },
-          field: "recent", type: "quantitative", title: "Indicators with recent data by sex",
+          field: "recent", type: "quantitative", title: EQ.t("Indicators with recent data by sex"),
           scale: { scheme: "purples", domain: [0, Number(el.dataset.total || 29)] } },
-        tooltip: [{ field: "label", title: "Country" }, { field: "recent", title: "Recent by sex" },
-          { field: "by_sex", title: "Any by sex" }, { field: "total_only", title: "Total only" },
-          { field: "missing", title: "Missing" }],
+        tooltip: [{ field: "label", title: EQ.t("Country") },
+          { field: "recent", title: EQ.t("Recent by sex") },
+          { field: "by_sex", title: EQ.t("Any by sex") },
+          { field: "total_only", title: EQ.t("Total only") },
+          { field: "missing", title: EQ.t("Missing") }],
       },
       config: { view: { stroke: null } },
     };
@@ -158,7 +163,7 @@
   }
 
   function render(el) {
-    EQ.showStatus(el, "Loading chart…");
+    EQ.showStatus(el, EQ.t("Loading chart…"));
     specFor(el)
       .then(function (spec) {
         el.innerHTML = "";
@@ -174,8 +179,8 @@
       })
       .catch(function (err) {
         el.dataset.state = "error";
-        EQ.showStatus(el, "The chart could not be drawn (" + err.message + "). " +
-          "The table on this page has the same values.", true);
+        EQ.showStatus(el, EQ.t("The chart could not be drawn (%(error)s). The table on this " +
+          "page has the same values.", { error: err.message }), true);
       });
   }
 
