@@ -86,19 +86,22 @@ class Units:
         self._group_sums: dict[tuple[int, str | None], F64] = {}
         self._presence: dict[int, np.ndarray] = {}
         self._masks = {
-            name: np.asarray(m if self._all else m[inside], dtype=np.float64)
+            name: np.asarray(m if self._all else m[inside], dtype=bool)
             for name, m in (masks or {}).items()
         }
         # Disjoint masks (female, male) are totalled in one pass: unit × side.
         self._names = list(self._masks)
         self._side: I64 | None = None
         if self._masks and self.unit is not None:
-            stacked = np.array(list(self._masks.values()))
-            if bool((stacked.sum(axis=0) <= 1).all()):
-                none = len(self._names)
-                side = np.full(len(inside), none, dtype=np.int64)
-                for i, m in enumerate(stacked):
-                    side[m > 0] = i
+            none = len(self._names)
+            side = np.full(len(inside), none, dtype=np.int64)
+            taken = np.zeros(len(inside), dtype=bool)
+            for i, m in enumerate(self._masks.values()):
+                if (taken & m).any():
+                    break  # overlapping masks: each is totalled on its own
+                taken |= m
+                side[m] = i
+            else:
                 self._side = self.unit * (none + 1) + side
         self._sums: OrderedDict[tuple[int, str | None], F64] = OrderedDict()
 
@@ -106,7 +109,7 @@ class Units:
         """A cell column on the cells inside the groups (masked)."""
         values = self.cells.col(column)
         values = values if self._all else values[self.inside]
-        return values * self._masks[mask] if mask else values
+        return np.asarray(values * self._masks[mask]) if mask else values
 
     def sum(self, column: str, mask: str | None = None) -> F64:
         """The total of a cell column in each unit (over the ``mask`` cells only)."""
@@ -148,7 +151,10 @@ class Units:
 
     def presence(self, column: str, mask: str | None = None) -> np.ndarray:
         """present[g, h]: some unit of group g in stratum h has a positive total of
-        ``column`` (a row count)."""
+        ``column`` (a row count). Only the ``average`` lonely-PSU rule reads it: under any
+        other rule this is an empty array, and nothing is counted."""
+        if self.cells.lonely is not LonelyPSU.AVERAGE:
+            return np.zeros((0, 0), dtype=bool)
         key = self.cells.columns[column]
         if mask is not None:
             rows = self.sum(column, "female") + self.sum(column, "male")
