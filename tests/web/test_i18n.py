@@ -299,7 +299,11 @@ def test_browser_scripts_get_their_translations(web: TestClient) -> None:
     assert messages["Loading chart…"] == "Chargement du graphique…"
     assert messages["Women"] == "Femmes"
     assert "Skip to content" not in messages  # only what the scripts use
-    assert 'id="equals-i18n"' not in web.get("/country/KEN").text
+    countries = re.search(r'id="equals-countries">(.*?)</script>', fr)
+    assert countries is not None
+    assert json.loads(countries.group(1))["DEU"] == "Allemagne"
+    english = web.get("/country/KEN").text
+    assert 'id="equals-i18n"' not in english and 'id="equals-countries"' not in english
 
 
 def test_indicator_titles_and_definitions_are_translated(web: TestClient) -> None:

@@ -235,6 +235,19 @@ _M49_ALIASES = {
 
 
 @cache
+def territory_names(lang: str) -> dict[str, str]:
+    """``{ISO3: name}`` in ``lang`` for every ISO 3166-1 country CLDR names (empty in English,
+    where names stay as published); browser scripts use it for maps and charts."""
+    import pycountry
+
+    if normalise(lang) in (None, DEFAULT_LANGUAGE):
+        return {}
+    names: dict[str, str] = _locale(lang).territories
+    found = ((str(c.alpha_3), names.get(str(c.alpha_2))) for c in pycountry.countries)
+    return {code: str(name) for code, name in found if name}
+
+
+@cache
 def _english_regions() -> dict[str, str]:
     names: dict[str, str] = _locale("en").territories
     found = {name.casefold(): code for code, name in names.items() if code.isdigit()}

@@ -352,6 +352,7 @@ templates.env.globals.update(
     area_name=area_name,
     localised=localised,
     client_messages=lambda: i18n.client_messages(i18n.current_language()),
+    client_countries=lambda: i18n.territory_names(i18n.current_language()),
 )
 
 

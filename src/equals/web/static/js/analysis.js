@@ -28,7 +28,7 @@
       .filter(function (c) { return c.rank !== null; })
       .map(function (c) {
         return {
-          name: c.name,
+          name: EQ.countryName(c.country, c.name),
           code: c.country,
           rank: c.rank,
           low: c.rank_low,
@@ -151,7 +151,8 @@
           res[1].forEach(function (a) { if (a.m49 !== null && a.m49 !== undefined) m49[a.code] = a.m49; });
           var rows = res[0].filter(function (c) { return m49[c.country] !== undefined; })
             .map(function (c) {
-              return { key: "m" + m49[c.country], name: c.name, recent: c.recent, by_sex: c.by_sex,
+              return { key: "m" + m49[c.country], name: EQ.countryName(c.country, c.name),
+                recent: c.recent, by_sex: c.by_sex,
                 total_only: c.total_only, missing: c.missing };
             });
           return availabilitySpec(el, rows);

@@ -13,6 +13,17 @@
     if (!el) return {};
     try { return JSON.parse(el.textContent) || {}; } catch (e) { return {}; }
   })();
+  // Country names in the page's language ({ISO3: name}; base.html embeds them in French and
+  // Spanish): the API keeps the names as published.
+  var COUNTRY_NAMES = (function () {
+    var el = document.getElementById("equals-countries");
+    if (!el) return {};
+    try { return JSON.parse(el.textContent) || {}; } catch (e) { return {}; }
+  })();
+  function countryName(code, published) {
+    return Object.prototype.hasOwnProperty.call(COUNTRY_NAMES, code) ? COUNTRY_NAMES[code] : published;
+  }
+
   function t(message, values) {
     var text = Object.prototype.hasOwnProperty.call(MESSAGES, message) ? MESSAGES[message] : message;
     return text.replace(/%\((\w+)\)s/g, function (whole, name) {
@@ -91,6 +102,7 @@
     fmt: fmt,
     t: t,
     LANG: LANG,
+    countryName: countryName,
     fetchJSON: fetchJSON,
     showStatus: showStatus,
     ready: ready,

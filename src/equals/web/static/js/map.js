@@ -13,7 +13,7 @@
 
   function tipFor(row, unit, year, sourceName) {
     var tip = {};
-    tip[EQ.t("Country")] = row.country_name;
+    tip[EQ.t("Country")] = EQ.countryName(row.country, row.country_name);
     var u = unit; // the server's suffix: "%", " thousand" or ""
     function pm(se) {
       return se === null || se === undefined ? "" : " ± " + EQ.fmt(se);
@@ -161,7 +161,9 @@
             band: band,
             tip: tipFor(g, unit, year, el.dataset.sourceName),
             label: EQ.t("%(country)s: parity %(parity)s (%(year)s)", {
-              country: g.country_name, parity: EQ.fmt(g.parity, 2), year: g.year }),
+              country: EQ.countryName(g.country, g.country_name),
+              parity: EQ.fmt(g.parity, 2),
+              year: g.year }),
             // keep the page's language (/fr, /es: <html data-lang-prefix>, base.html)
             href: (document.documentElement.dataset.langPrefix || "") +
               "/country/" + encodeURIComponent(g.country) +
