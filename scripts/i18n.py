@@ -104,6 +104,7 @@ AREAS: dict[str, Area] = {
                 ("title", "short_title", "definition", "unit"),
             ),
             ("src/equals/analysis/index_method.yaml", ("title", "summary", "excluded")),
+            ("src/equals/analysis/quality.yaml", ("note",)),
         ),
         collect=("equals.web.analysis_pages:page_data_messages",),
         javascript=(
