@@ -143,7 +143,9 @@ def test_every_chart_page_has_the_toolbar_for_each_chart(client: TestClient) -> 
                 assert label in bar["body"], (path, label)
         # every chart drawn on the page carries a toolbar
         if path == "/country/KEN":
-            trends = re.findall(r'class="trend js-trend" id="([^"]+)"', page.text)
+            trends = re.findall(
+                r'class="trend js-trend" data-indicator="[^"]+" id="([^"]+)"', page.text
+            )
             assert len(trends) > 3 and set(trends) <= {b["chart"] for b in bars}
 
 

@@ -76,7 +76,10 @@
         }).then(function (result) {
           result.view.addEventListener("click", function (_e, item) {
             var row = item && item.datum && item.datum.row;
-            if (row && row.href) window.location.assign(row.href);
+            if (!row || !row.href) return;
+            // in an embed (another site's frame) the country page opens in a new tab
+            if (window.self !== window.top) window.open(row.href, "_blank", "noopener");
+            else window.location.assign(row.href);
           });
           var svg = el.querySelector("svg");
           if (svg) {
