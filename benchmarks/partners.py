@@ -8,7 +8,9 @@
 2. Calls each target through Starlette's ``TestClient`` (the whole app, no network), one request
    at a time: the first call (cold: nothing cached for this registry version), then ``--repeat``
    calls, and reports p50 and p95 (nearest rank) of those.
-3. ``--write-between`` also measures each target right after a registry write (a progress
+3. ``--no-page-cache`` empties the app's anonymous-page cache (where the app has one), so that
+   pages measure the registry's own cached views and rendering.
+4. ``--write-between`` also measures each target right after a registry write (a progress
    report: the registry's change counter moves, so per-version caches are cold again), which is
    the worst case a cache cannot hide.
 
@@ -74,7 +76,9 @@ def write_progress(client: object, store_url: str) -> None:
     store.dispose()
 
 
-def run(db: Path, repeat: int, write_between: bool) -> list[tuple[str, float, float, float, float]]:
+def run(
+    db: Path, repeat: int, write_between: bool, page_cache: bool = True
+) -> list[tuple[str, float, float, float, float]]:
     from fastapi.testclient import TestClient
 
     from equals.settings import Settings
@@ -82,7 +86,11 @@ def run(db: Path, repeat: int, write_between: bool) -> list[tuple[str, float, fl
 
     url = f"sqlite:///{db}"
     out = []
-    with TestClient(create_app(Settings(db_url=url))) as client:
+    app = create_app(Settings(db_url=url))
+    cache = getattr(app.state, "page_cache", None)  # the anonymous-page cache, where present
+    if cache is not None and not page_cache:
+        cache.max_bytes = 0  # stores nothing: every page is rendered (the registry's views)
+    with TestClient(app) as client:
         client.get("/api/v1/gaps?indicator=internet_use")  # start-up work out of the way
         for name, path in TARGETS:
             t0 = time.perf_counter()
@@ -111,17 +119,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path, help="reuse (or build once) this SQLite file")
     ap.add_argument("--repeat", type=int, default=40)
     ap.add_argument("--write-between", action="store_true")
+    ap.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every page (measures the registry's own views, not the page cache)",
+    )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="equals-partners-bench-") as tmp:
         db = args.db or Path(tmp) / "bench.db"
         if not db.exists():
             build(db, args.initiatives)
-        rows = run(db, args.repeat, args.write_between)
+        rows = run(db, args.repeat, args.write_between, page_cache=not args.no_page_cache)
     with open("/proc/loadavg") as f:
         load = f.read().split()[0]
     print(
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.python_version()}, "
         f"load average {load}, {args.initiatives} initiatives, {args.repeat} repeats"
+        + (", page cache off" if args.no_page_cache else "")
     )
     print("| target | first call | p50 | p95 | after a write |")
     print("|---|--:|--:|--:|--:|")

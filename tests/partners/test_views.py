@@ -64,6 +64,7 @@ def test_every_write_is_seen_at_once(registry: Registry, ev: Evidence) -> None:
     store = registry.store
     f = InitiativeFilter(country="KEN")
     assert views.initiatives_page(ev, f).total == 2
+    assert "GSMA" in {w.organization for w in views.who(ev, "KEN")[0]}
     assert len(views.directory(ev, PartnerFilter())) == 2
     create_initiative(store, initiative_body(registry.own, title="New one"), actor=OPERATOR)
     assert views.initiatives_page(ev, f).total == 3
@@ -83,6 +84,7 @@ def test_every_write_is_seen_at_once(registry: Registry, ev: Evidence) -> None:
         actor=OPERATOR,
     )
     assert "GSMA renamed" in {p.name for p in views.directory(ev, PartnerFilter())}
+    assert "GSMA renamed" in {w.organization for w in views.who(ev, "KEN")[0]}
     ini = next(i for i in views.initiatives_page(ev, f).items if i.id == registry.own_initiative)
     assert ini.lead.name == "GSMA renamed"
     create_coalition(

@@ -136,18 +136,31 @@ def coalitions(evidence: Evidence) -> tuple[Coalition, ...]:
     return rows
 
 
+def who(evidence: Evidence, code: str) -> tuple[tuple[WhoRow, ...], tuple[Overlap, ...]]:
+    """Who does what in a country and the likely overlaps (``code``: checked ISO3), cached per
+    registry version."""
+
+    def compute() -> tuple[tuple[WhoRow, ...], tuple[Overlap, ...]]:
+        with evidence.store.connect() as conn:
+            rows, overlaps = who_does_what(conn, code)
+        return tuple(rows), tuple(overlaps)
+
+    key = ("partners:who", *registry_key(evidence), code)
+    result: tuple[tuple[WhoRow, ...], tuple[Overlap, ...]] = evidence.cached(key, compute)
+    return result
+
+
 def _country(evidence: Evidence, code: str) -> CountryView:
-    with evidence.store.connect() as conn:
-        who, overlaps = who_does_what(conn, code)
+    who_rows, overlaps = who(evidence, code)
     areas = country_action(evidence, code)
     recorded = initiatives_page(evidence, InitiativeFilter(country=code), limit=1000).items
     titles = {i.id: i.title for i in recorded}
-    ids = {i for a in areas for i in a.initiatives} | {i for w in who for i in w.initiatives}
+    ids = {i for a in areas for i in a.initiatives} | {i for w in who_rows for i in w.initiatives}
     return CountryView(
         code=code,
         areas=tuple(areas),
-        who=tuple(who),
-        overlaps=tuple(overlaps),
+        who=who_rows,
+        overlaps=overlaps,
         recorded=recorded,
         titles={i: titles.get(i, f"#{i}") for i in sorted(ids)},
     )

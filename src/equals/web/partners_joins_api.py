@@ -15,7 +15,7 @@ from equals.auth import Actor
 from equals.core.vocabulary import Pillar
 from equals.evidence.queries import Evidence
 from equals.partners import codes, views
-from equals.partners.action import ActionGap, Overlap, WhoRow, who_does_what
+from equals.partners.action import ActionGap, Overlap, WhoRow
 from equals.partners.links import decide_link, suggest_links
 from equals.partners.series import TargetSeries, target_series
 from equals.web.auth_deps import store_of
@@ -108,8 +108,7 @@ def who_list(
     """Partners × action areas × target groups of the active initiatives in a country, and
     likely overlaps (same area and target group, different lead organisations)."""
     code = codes.check_country(country, "country")
-    with store_of(request).connect() as conn:
-        who, overlaps = who_does_what(conn, code)
+    who, overlaps = views.who(request.app.state.evidence, code)
     return WhoDoesWhat(
-        country=code, country_name=codes.country_name(code), who=who, overlaps=overlaps
+        country=code, country_name=codes.country_name(code), who=list(who), overlaps=list(overlaps)
     )
