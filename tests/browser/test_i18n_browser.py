@@ -33,7 +33,7 @@ def test_french_map_legend_and_country_link(page: Any) -> None:
     page.goto(page.base + "/fr/?indicator=internet_use")
     page.wait_for_selector("#map[data-state=ready]", timeout=20_000)
     legend = page.inner_text("#map-legend")
-    assert "Indice de parité entre les sexes" in legend and "0.98–1.02 parité" in legend
+    assert "Indice de parité entre les sexes" in legend and "0,98–1,02 parité" in legend
     assert "Pas de données" in legend
     # country names in French from the embedded CLDR names (the API keeps them as published)
     assert page.locator('#map svg path[aria-label^="Allemagne :"]').count() == 1

@@ -36,17 +36,20 @@
   // (the band is inclusive at both ends).
   var NO_DATA = t("No data");
   var NO_DATA_COLOUR = "#c8c8c8";
+  // Class labels use the page's decimal separator ("0,98–1,02" in French and Spanish).
+  var DECIMAL = (1.5).toLocaleString(LANG === "en" ? "en-GB" : LANG).charAt(1);
+  function dec(text) { return text.replace(/\./g, DECIMAL); }
   var CLASSES = [
-    { label: "< 0.40", colour: "#7f3b08", test: function (p) { return p < 0.4; } },
-    { label: "0.40–0.60", colour: "#b35806", test: function (p) { return p < 0.6; } },
-    { label: "0.60–0.80", colour: "#e08214", test: function (p) { return p < 0.8; } },
-    { label: "0.80–0.90", colour: "#fdb863", test: function (p) { return p < 0.9; } },
-    { label: "0.90–0.98", colour: "#fee0b6", test: function (p) { return p < 0.98; } },
-    { label: "0.98–1.02 " + t("parity"), colour: "#35978f", parity: true,
+    { label: dec("< 0.40"), colour: "#7f3b08", test: function (p) { return p < 0.4; } },
+    { label: dec("0.40–0.60"), colour: "#b35806", test: function (p) { return p < 0.6; } },
+    { label: dec("0.60–0.80"), colour: "#e08214", test: function (p) { return p < 0.8; } },
+    { label: dec("0.80–0.90"), colour: "#fdb863", test: function (p) { return p < 0.9; } },
+    { label: dec("0.90–0.98"), colour: "#fee0b6", test: function (p) { return p < 0.98; } },
+    { label: dec("0.98–1.02") + " " + t("parity"), colour: "#35978f", parity: true,
       test: function (p) { return p <= 1.02; } },
-    { label: "1.02–1.10", colour: "#c2bedf", test: function (p) { return p <= 1.1; } },
-    { label: "1.10–1.25", colour: "#8073ac", test: function (p) { return p <= 1.25; } },
-    { label: "> 1.25", colour: "#542788", test: function () { return true; } },
+    { label: dec("1.02–1.10"), colour: "#c2bedf", test: function (p) { return p <= 1.1; } },
+    { label: dec("1.10–1.25"), colour: "#8073ac", test: function (p) { return p <= 1.25; } },
+    { label: dec("> 1.25"), colour: "#542788", test: function () { return true; } },
   ];
 
   function parityClass(p) {
