@@ -7,7 +7,8 @@
    or reuses ``--db PATH`` (built there when missing, so that reruns skip the build).
 2. Calls each target through Starlette's ``TestClient`` (the whole app, no network), one request
    at a time: the first call (cold: nothing cached for this registry version), then ``--repeat``
-   calls, and reports p50 and p95 (nearest rank) of those.
+   calls, and reports p50 and p95 (nearest rank) of those, and the p50 of the process's CPU
+   time per call (client and app together: it moves much less with the machine's load).
 3. ``--no-page-cache`` empties the app's anonymous-page cache (where the app has one), so that
    pages measure the registry's own cached views and rendering.
 4. ``--write-between`` also measures each target right after a registry write (a progress
@@ -78,7 +79,7 @@ def write_progress(client: object, store_url: str) -> None:
 
 def run(
     db: Path, repeat: int, write_between: bool, page_cache: bool = True
-) -> list[tuple[str, float, float, float, float]]:
+) -> list[tuple[str, float, float, float, float, float]]:
     from fastapi.testclient import TestClient
 
     from equals.settings import Settings
@@ -98,18 +99,28 @@ def run(
             cold = (time.perf_counter() - t0) * 1000
             if r.status_code != 200:
                 raise SystemExit(f"{path}: HTTP {r.status_code}: {r.text[:300]}")
-            times = []
+            times, cpu = [], []
             for _ in range(repeat):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 client.get(path)
                 times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
             after_write = float("nan")
             if write_between:
                 write_progress(client, url)
                 t0 = time.perf_counter()
                 client.get(path)
                 after_write = (time.perf_counter() - t0) * 1000
-            out.append((name, cold, percentile(times, 50), percentile(times, 95), after_write))
+            out.append(
+                (
+                    name,
+                    cold,
+                    percentile(times, 50),
+                    percentile(times, 95),
+                    percentile(cpu, 50),
+                    after_write,
+                )
+            )
     return out
 
 
@@ -137,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         f"load average {load}, {args.initiatives} initiatives, {args.repeat} repeats"
         + (", page cache off" if args.no_page_cache else "")
     )
-    print("| target | first call | p50 | p95 | after a write |")
-    print("|---|--:|--:|--:|--:|")
-    for name, cold, p50, p95, after in rows:
+    print("| target | first call | p50 | p95 | CPU p50 | after a write |")
+    print("|---|--:|--:|--:|--:|--:|")
+    for name, cold, p50, p95, cpu, after in rows:
         aw = "" if after != after else f"{after:.1f} ms"
-        print(f"| {name} | {cold:.1f} ms | {p50:.1f} ms | {p95:.1f} ms | {aw} |")
+        print(f"| {name} | {cold:.1f} ms | {p50:.1f} ms | {p95:.1f} ms | {cpu:.1f} ms | {aw} |")
     return 0
 
 
