@@ -158,3 +158,36 @@ def test_examples_load_idempotently_and_remove_on_postgres(pg_template: str) -> 
         assert list_partners(store) == []
     finally:
         store.dispose()
+
+
+def test_cached_views_page_and_follow_writes_on_postgres(pg_registry: Registry) -> None:
+    from sqlalchemy import inspect
+
+    from equals.evidence.queries import Evidence
+    from equals.partners import InitiativeFilter, create_initiative, views
+    from equals.partners.organizations import merge
+
+    store = pg_registry.store
+    ev = Evidence(store)
+    names = {ix["name"] for ix in inspect(store.engine).get_indexes("initiatives")}
+    assert "ix_initiatives_title" in names  # migration 0010
+    f = InitiativeFilter(country="KEN")
+    before = views.initiatives_page(ev, f, limit=1)
+    for k in range(3):
+        create_initiative(
+            store, initiative_body(pg_registry.own, title=f"PG paging {k}"), actor=OPERATOR
+        )
+    pages = [views.initiatives_page(ev, f, limit=2, offset=o) for o in (0, 2, 4)]
+    assert {p.total for p in pages} == {before.total + 3}
+    ids = [i.id for p in pages for i in p.items]
+    assert len(ids) == len(set(ids)) == before.total + 3
+    titles = [i.title for p in pages for i in p.items]
+    assert titles == sorted(titles)
+    with store.transaction() as conn:
+        from equals.partners.organizations import ensure_org
+
+        dup = ensure_org(conn, "Progressive Communications Assoc PG")
+    counter = int(views.registry_key(ev)[0])
+    merge(store, dup, "apc", actor=OPERATOR)  # a write the counter sees on PostgreSQL too
+    assert int(views.registry_key(ev)[0]) == counter + 1
+    assert views.initiative(ev, pg_registry.other_initiative).lead.id == "apc"
