@@ -185,6 +185,11 @@ def test_every_csv_and_zip_link_answers_with_data_and_metadata(client: TestClien
             assert meta["url"].endswith("#" + bar["chart"]) or "/indicator/" in meta["url"]
             assert meta["query"].startswith("http") and meta["query"].endswith(bar["csv"])
             assert meta["citation"] in readme and meta["query"] in readme
+            # every column is listed, and every one of ours is explained
+            header = next(csv.reader(io.StringIO(c.text)))
+            assert [col["column"] for col in meta["columns"]] == header
+            assert all(col["description"] for col in meta["columns"]), meta["columns"]
+            assert all(f"- {col}: " in readme for col in header)
 
 
 def test_map_zip_metadata_matches_the_catalogue_and_the_data(

@@ -157,7 +157,7 @@ class ChartMetadata:
             f" Data: {data}" if data else ""
         )
 
-    def to_record(self) -> dict[str, Any]:
+    def to_record(self, columns: tuple[str, ...] = ()) -> dict[str, Any]:
         ind = self.indicator
         return {
             "title": self.title,
@@ -172,6 +172,7 @@ class ChartMetadata:
                 "notes": ind.notes,
             },
             "sources": [s.to_record() for s in self.sources],
+            "columns": [{"column": c, "description": column_help(c)} for c in columns],
             "citation": self.citation(),
             "url": self.page_url,
             "query": self.query_url,
@@ -179,7 +180,7 @@ class ChartMetadata:
             "notes": list(self.notes),
         }
 
-    def readme(self, csv_name: str) -> str:
+    def readme(self, csv_name: str, columns: tuple[str, ...] = ()) -> str:
         lines = [self.title, "=" * len(self.title), "", self.description, ""]
         ind = self.indicator
         if ind is not None:
@@ -198,6 +199,9 @@ class ChartMetadata:
                 f"licence: {s.licence}{f' <{s.licence_url}>' if s.licence_url else ''}"
             )
         lines += ["", *self.notes] if self.notes else []
+        if columns:
+            lines += ["", f"Columns of {csv_name}:"]
+            lines += [f"- {c}: {column_help(c) or '(see the chart page)'}" for c in columns]
         lines += [
             "",
             "Cite as:",
@@ -211,6 +215,63 @@ class ChartMetadata:
             "as JSON), README.txt (this file).",
         ]
         return "\n".join(lines) + "\n"
+
+
+#: What each column of the charts' CSVs means (metadata.json "columns", README.txt).
+COLUMN_HELP: dict[str, str] = {
+    "indicator": "Catalogue indicator id",
+    "country": "ISO 3166-1 alpha-3 code",
+    "country_name": "Country or territory name",
+    "year": "Year of the data (the latest year with data when no year was chosen)",
+    "sex": "female, male or total",
+    "breakdown": "Breakdown of the population (empty: none; e.g. location=urban)",
+    "value": "The value as the source publishes it, in the indicator's unit",
+    "female": "Women's value, in the indicator's unit (for a female-share indicator: women's "
+    "share)",
+    "male": "Men's value, in the indicator's unit",
+    "total": "Value for women and men together",
+    "parity": "ITU gender parity score: women's value / men's value",
+    "relative": "Relative gap (men - women) / men (GSMA, EIU)",
+    "difference": "Difference women - men (World Bank)",
+    "distance_from_parity": "Women's share - 50 (female-share indicators only)",
+    "status": "Against the ITU parity band 0.98-1.02: favours_men, parity, favours_women or "
+    "not_computable",
+    "region": "UN region",
+    "subregion": "UN subregion",
+    "income_group": "World Bank income group",
+    "source": "Source id (see the sources in this sheet)",
+    "licence": "Licence of the value",
+    "flag": "Quality flag of the estimate, if any",
+    "note": "Note from the source",
+    "rank": "Rank, most under-served first",
+    "pillar": "Action area",
+    "gap": "1 - parity (F/M) of the action area's headline indicator; above 0: women behind",
+    "initiatives": "Active initiatives in this country and action area",
+    "score": "Under-served score: max(gap, 0) / (1 + initiatives)",
+    "series": "published (the country's series), baseline, actual (reported) or target",
+    "date": "Date of the progress report (reported actuals)",
+    "reports": "Filed session reports behind the row",
+    "participants": "Sum of participants over the reports stating both participants and women",
+    "women": "Sum of women present over the same reports",
+    "women_share": "Women / participants, pooled over the reports stating both",
+    "women_share_mean": "Mean of the per-report shares of women",
+    "women_speakers_share": "Share of women among speakers, where reports state it",
+    "women_moderators_share": "Share of women among moderators, where reports state it",
+    "gender_discussed": "Share of reports whose gender reflection says gender was discussed",
+}
+
+
+def column_help(column: str) -> str:
+    """What a CSV column means ("" when unknown)."""
+    if column in COLUMN_HELP:
+        return COLUMN_HELP[column]
+    if column.endswith("_reports") and column.removesuffix("_reports") in COLUMN_HELP:
+        return f"Reports behind {column.removesuffix('_reports')}"
+    if column.startswith("missing_"):
+        return f"Reports that do not state {column.removeprefix('missing_').replace('_', ' ')}"
+    if column in {g.value for g in GroupBy}:
+        return f"Group: {column.replace('_', ' ')}"
+    return ""
 
 
 def today() -> str:
@@ -263,10 +324,11 @@ def zip_download(name: str, files: Mapping[str, str]) -> Response:
 
 def data_zip(name: str, csv_text: str, meta: ChartMetadata) -> Response:
     """The zip download: ``{name}.csv``, ``metadata.json`` and ``README.txt``."""
+    columns = tuple(next(csv.reader(io.StringIO(csv_text)), []))
     files = {
         f"{name}.csv": csv_text,
-        "metadata.json": json.dumps(meta.to_record(), indent=2, ensure_ascii=False),
-        "README.txt": meta.readme(f"{name}.csv"),
+        "metadata.json": json.dumps(meta.to_record(columns), indent=2, ensure_ascii=False),
+        "README.txt": meta.readme(f"{name}.csv", columns),
     }
     return zip_download(name, files)
 
@@ -423,7 +485,8 @@ def action_links(pillar: Pillar, target_group: str | None) -> ChartLinks:
 
 def _action_csv(ev: Evidence, pillar: Pillar, target_group: str | None) -> str:
     rows = action_gaps(ev, pillar, target_group=target_group)
-    return to_csv([r.model_dump(mode="json") for r in rows], ACTION_COLUMNS)
+    keep = set(ACTION_COLUMNS)
+    return to_csv([r.model_dump(mode="json", include=keep) for r in rows], ACTION_COLUMNS)
 
 
 TargetGroup = Annotated[str | None, Query(max_length=48, pattern="^[a-z_]+$")]
