@@ -159,7 +159,7 @@ def _level(level: float | None) -> str | None:
     if level is None or not math.isfinite(level) or not 0 < level < 1:
         return None
     pct = round(level * 100, 2)
-    return i18n.format_percent(pct, 0 if pct == int(pct) else 2)
+    return i18n.format_percent(pct, len(f"{pct:g}".partition(".")[2]))  # 95%, 99.5%
 
 
 def ci_label(level: float | None) -> str:
