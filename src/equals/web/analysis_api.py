@@ -29,7 +29,7 @@ from equals.analysis.trends import country_trend
 from equals.core.errors import NotFoundError
 from equals.evidence.queries import Evidence
 from equals.web import analysis_models as m
-from equals.web.chart_data import csv_download, zip_download
+from equals.web.chart_sheet import csv_download, zip_download
 from equals.web.deps import get_evidence
 
 router = APIRouter(prefix="/api/v1/analysis", tags=["analysis"])
@@ -73,7 +73,7 @@ def _download(
     citation: str,
 ) -> Response:
     """The table behind a chart as CSV, or as a zip with its metadata sheet and citation (the
-    shared download helpers of :mod:`equals.web.chart_data`)."""
+    shared download helpers of :mod:`equals.web.chart_sheet`)."""
     data = _csv_text(rows, columns)
     if fmt == "csv":
         return csv_download(name, data)
