@@ -76,6 +76,8 @@ def test_admins_only(site: dict[str, Any], url: str) -> None:
     admin = _signed_in(site)
     page = admin.get(url)
     assert page.status_code == 200 and 'class="guidance"' in page.text
+    # the inline checks' messages come from the page (so they follow its language)
+    assert 'data-msg-required="This field is required"' in page.text
     assert admin.post(url, data={"csrf_token": "forged"}).status_code == 403  # CSRF
 
 

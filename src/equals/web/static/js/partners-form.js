@@ -1,4 +1,4 @@
-/* Inline validation of the initiative form (the server checks everything again):
+/* Inline validation of the registry's forms (the server checks everything again):
  * data-check="iso3-list" (comma-separated ISO3 codes) and data-check="after:<id>" (a date not
  * before another field's). A message appears under the field as soon as it is left. */
 (function () {
@@ -23,19 +23,26 @@
     input.setAttribute("aria-describedby", id);
   }
 
+  // Messages in the page's language come from the form's data-msg-* attributes (written by the
+  // template through gettext); English when a page does not give them.
+  function text(input, key, fallback) {
+    var form = input.form;
+    return (form && form.dataset[key]) || fallback;
+  }
+
   function check(input) {
     var rule = input.dataset.check || "";
     var v = input.value.trim();
     if (rule === "iso3-list") {
       var bad = v.split(/[,;\s]+/).filter(function (c) { return c && !/^[A-Za-z]{3}$/.test(c); });
-      message(input, bad.length ? "Not ISO 3166-1 alpha-3 codes: " + bad.join(", ") + " (e.g. KEN, MEX)" : "");
+      message(input, bad.length ? text(input, "msgIso3", "Not ISO 3166-1 alpha-3 codes: {codes} (e.g. KEN, MEX)").replace("{codes}", bad.join(", ")) : "");
     } else if (rule.indexOf("after:") === 0) {
       var other = document.getElementById(rule.slice(6));
-      message(input, v && other && other.value && v < other.value ? "The end is before the start" : "");
+      message(input, v && other && other.value && v < other.value ? text(input, "msgOrder", "The end is before the start") : "");
     } else if (input.pattern && v && !new RegExp("^(?:" + input.pattern + ")$").test(v)) {
-      message(input, input.title || "Check the format of this value");
+      message(input, input.title || text(input, "msgFormat", "Check the format of this value"));
     } else if (input.required && !v) {
-      message(input, "This field is required");
+      message(input, text(input, "msgRequired", "This field is required"));
     } else {
       message(input, "");
     }
