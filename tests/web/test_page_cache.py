@@ -93,6 +93,37 @@ def test_page_changes_after_a_release_import(site: Any, tmp_path: Path) -> None:
     assert _served_from_cache(client, cache, url)
 
 
+def test_api_answers_are_cached_until_the_data_changes(site: Any, tmp_path: Path) -> None:
+    client, cache, store = site
+    url = "/api/v1/observations?indicator=internet_use&country=KEN"
+    before = client.get(url)
+    assert before.status_code == 200 and 2025 not in {r["year"] for r in before.json()}
+    assert _served_from_cache(client, cache, url)
+    again = client.get(url)
+    assert again.json() == before.json() and again.headers["etag"]
+    assert "Authorization" in again.headers["vary"]
+    csv_url = "/api/v1/gaps?indicator=internet_use&format=csv"
+    csv_text = client.get(csv_url).text
+    assert _served_from_cache(client, cache, csv_url)
+    assert client.get(csv_url).text == csv_text
+    release, _ = wdi_release(tmp_path)
+    import_release(store, release, "wdi", actor=Actor("tester"), label="WDI July 2025")
+    after = client.get(url).json()
+    assert 2025 in {r["year"] for r in after}  # the imported year, at once
+    # A token holder's answer is never taken from (or put into) the cache.
+    assert not _served_from_cache(client, cache, url, headers={"Authorization": "Bearer x"})
+
+
+def test_records_with_their_own_etag_stay_with_their_route(site: Any) -> None:
+    client, cache, _ = site
+    first = client.get("/api/v1/partners/apc")
+    assert first.headers["etag"].startswith('"v')  # the record's version, for If-Match
+    size, hits = len(cache), cache.hits
+    second = client.get("/api/v1/partners/apc")
+    assert second.headers["etag"] == first.headers["etag"]
+    assert len(cache) == size and cache.hits == hits
+
+
 def test_change_through_another_store_shows_at_once(site: Any) -> None:
     client, _, store = site
     assert "Changed through another Store" not in client.get("/partners/apc").text
@@ -230,7 +261,8 @@ def _small_app(store: Store, cache: PageCache) -> Any:
         ("/cookie", False),
         ("/missing", False),
         ("/json", False),
-        ("/api/plain", False),
+        ("/api/plain", False),  # HTML under /api/: not what the API answers
+        ("/api/json", True),
     ],
 )
 def test_what_is_stored(loaded_store: Store, path: str, stored: bool) -> None:

@@ -1,9 +1,10 @@
-"""A response cache for anonymous HTML pages: :class:`PageCacheMiddleware`, registered once in
-``create_app`` as the innermost middleware.
+"""A response cache for anonymous pages and API answers: :class:`PageCacheMiddleware`,
+registered once in ``create_app`` as the innermost middleware.
 
 A public page is the same for every anonymous visitor until the data changes, so rendering it
 again for each request is wasted work (a ranking of 200 countries, a country profile, the index
-tables). The middleware keeps the rendered bytes of such pages, keyed by
+tables); so is an API answer (the gap table of an indicator as JSON or CSV). The middleware
+keeps the bytes of such answers, keyed by
 
 - the path and the query parameters (sorted, so ``?a=1&b=2`` and ``?b=2&a=1`` share an entry;
   ``?embed=1`` and every other variant are their own entries), and the scheme, ``Host`` and
@@ -21,15 +22,17 @@ tables). The middleware keeps the rendered bytes of such pages, keyed by
   Entries also expire after ``max_age`` seconds (5 minutes), which bounds the staleness of
   anything that depends on the clock.
 
-What is never cached: anything but ``GET`` (``HEAD`` arrives here as ``GET``); the API and
-static files (their own routes); requests with an ``Authorization`` header or the sign-in cookie;
-responses that are not ``200`` or not HTML, that set a cookie, that say ``no-store``/``private``,
-or whose body holds a CSRF token or a ``POST`` form. Memory is bounded: least recently used
-entries go first once the stored bodies pass ``max_bytes``.
+What is never cached: anything but ``GET`` (``HEAD`` arrives here as ``GET``); static files
+(their own route); requests with an ``Authorization`` header or the sign-in cookie; responses
+that are not ``200``, that set a cookie or say ``no-store``/``private``; pages that are not HTML
+or whose body holds a CSRF token or a ``POST`` form; API answers that are not JSON or CSV, or
+that carry their own ``ETag`` (an editable record's version, checked by ``If-Match``). Memory is
+bounded: least recently used entries go first once the stored bodies pass ``max_bytes``.
 
 Hits carry an ``ETag`` (a hash of the body); ``If-None-Match`` with it answers ``304 Not
-Modified`` without a body. ``Vary: Cookie`` tells shared caches that signed-in visitors see
-other pages (the language middleware adds ``Vary: Accept-Language``).
+Modified`` without a body. ``Vary: Cookie, Authorization`` tells shared caches that signed-in
+visitors and token holders get other answers (the language middleware adds
+``Vary: Accept-Language``).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from equals.core.i18n import current_language
@@ -59,7 +63,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 AUTH_COOKIE = b"eqh_auth"  # equals.web.auth_deps.AUTH_COOKIE (not imported: no cycle)
-SKIP_PREFIXES = ("/api/", "/static/")
+SKIP_PREFIXES = ("/static/",)
+API_PREFIX = "/api/"
+DATA_TYPES = (b"application/json", b"text/csv")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _POST_FORM = re.compile(rb"<form\b[^>]*\bmethod\s*=\s*[\"']?post", re.IGNORECASE)
 _HOP_HEADERS = frozenset({b"content-length", b"date", b"server", b"etag"})
@@ -224,7 +230,7 @@ def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
 
 
 def cacheable_request(scope: Scope) -> bool:
-    """An anonymous ``GET`` of a page (not the API, not a static file)."""
+    """An anonymous ``GET`` of a page or an API answer (not a static file)."""
     if scope.get("method") != "GET":
         return False
     path: str = scope.get("path", "")
@@ -236,19 +242,27 @@ def cacheable_request(scope: Scope) -> bool:
     return AUTH_COOKIE not in _cookie_names(headers)
 
 
-def cacheable_response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> bool:
-    """A ``200`` HTML page for anyone: no cookie set, no CSRF token, no ``POST`` form."""
+def cacheable_response(
+    status: int, headers: list[tuple[bytes, bytes]], body: bytes, *, api: bool = False
+) -> bool:
+    """A ``200`` for anyone, with no cookie set: an HTML page without a CSRF token or a ``POST``
+    form; or (``api``) JSON or CSV without an ``ETag`` of its own (an editable record's
+    version, which ``If-Match`` checks: those stay with their route)."""
     if status != 200:
         return False
     lowered = {k.lower(): v.lower() for k, v in headers}
-    if not lowered.get(b"content-type", b"").startswith(b"text/html"):
+    kind = lowered.get(b"content-type", b"")
+    if api:
+        if not kind.startswith(DATA_TYPES) or b"etag" in lowered:
+            return False
+    elif not kind.startswith(b"text/html"):
         return False
     if b"set-cookie" in lowered:
         return False
     control = lowered.get(b"cache-control", b"")
     if b"no-store" in control or b"private" in control:
         return False
-    return b"csrf_token" not in body and _POST_FORM.search(body) is None
+    return api or (b"csrf_token" not in body and _POST_FORM.search(body) is None)
 
 
 def _with_vary(headers: list[tuple[bytes, bytes]], value: bytes) -> list[tuple[bytes, bytes]]:
@@ -263,6 +277,11 @@ def _with_vary(headers: list[tuple[bytes, bytes]], value: bytes) -> list[tuple[b
     if not seen:
         out.append((b"vary", value))
     return out
+
+
+def _vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Signed-in visitors (a cookie) and token holders (``Authorization``) get other answers."""
+    return _with_vary(_with_vary(headers, b"Cookie"), b"Authorization")
 
 
 def _etag_matches(header: bytes | None, etag: bytes) -> bool:
@@ -300,8 +319,15 @@ class PageCacheMiddleware:
         if not cacheable_request(scope):
             await self.app(scope, receive, send)
             return
-        if self.version.due():
-            await run_in_threadpool(self.version.refresh)
+        try:
+            if self.version.due():
+                await run_in_threadpool(self.version.refresh)
+            version = self.version.current()
+        except SQLAlchemyError:
+            # The database is unreachable or not set up: the route reports that itself
+            # (503 with the error body, or its page), uncached.
+            await self.app(scope, receive, send)
+            return
         query = sorted(parse_qsl(scope.get("query_string", b"").decode("latin-1"), True))
         # Scheme, host and root path too: some pages write absolute links (downloads, chart
         # embeds), and a forged Host header must not poison what others get.
@@ -310,7 +336,7 @@ class PageCacheMiddleware:
             _header(scope.get("headers", []), b"host"),
             scope.get("root_path", ""),
         )
-        key = (scope["path"], tuple(query), origin, current_language(), self.version.current())
+        key = (scope["path"], tuple(query), origin, current_language(), version)
         entry = self.cache.get(key)
         if entry is not None:
             await self._answer(scope, send, entry)
@@ -344,22 +370,29 @@ class PageCacheMiddleware:
                 status = int(message["status"])
                 headers = [(bytes(k).lower(), bytes(v)) for k, v in message.get("headers", [])]
                 if status == 200:
-                    message = dict(message, headers=_with_vary(headers, b"Cookie"))
+                    message = dict(message, headers=_vary(headers))
             elif message["type"] == "http.response.body" and size <= limit:
                 body = message.get("body", b"")
                 size += len(body)
                 chunks.append(body)
                 if not message.get("more_body", False):
-                    self._store(key, status, headers, b"".join(chunks))
+                    api = str(scope["path"]).startswith(API_PREFIX)
+                    self._store(key, status, headers, b"".join(chunks), api=api)
             await send(message)
 
         await self.app(scope, receive, capture)
 
     def _store(
-        self, key: Hashable, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+        self,
+        key: Hashable,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        *,
+        api: bool,
     ) -> None:
-        if not cacheable_response(status, headers, body):
+        if not cacheable_response(status, headers, body, api=api):
             return
-        kept = tuple((k, v) for k, v in _with_vary(headers, b"Cookie") if k not in _HOP_HEADERS)
+        kept = tuple((k, v) for k, v in _vary(headers) if k not in _HOP_HEADERS)
         etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
         self.cache.put(key, Entry(kept, body, etag, time.monotonic()))
