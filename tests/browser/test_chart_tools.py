@@ -151,3 +151,27 @@ def test_embed_draws_inside_another_sites_frame(page: Any, other_site: str) -> N
     assert ok.url.endswith("embed=1")
     # Chromium may report the refused frame on the console; nothing else may fail
     assert [e for e in page.errors if "frame-ancestors" not in e and "Refused" not in e] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "chart"),
+    [
+        ("/indicator/internet_use?source=itu-urban-rural&breakdown=location%3Durban", "map"),
+        ("/action?pillar=skills", "action-map"),
+        ("/country/KEN?indicator=internet_use&embed=1", "trend-internet_use"),
+        ("/embed/action-map?pillar=access&embed=1", "action-map"),
+    ],
+)
+def test_every_kind_of_chart_offers_its_images(
+    page: Any, live_server: str, path: str, chart: str
+) -> None:
+    """The other charts (and embeds) hand their view to the toolbar too: an SVG comes out."""
+    page.goto(live_server + path)
+    page.wait_for_selector(f"#{chart}[data-state=ready]", timeout=30_000)
+    toolbar = f'.js-chart-tools[data-chart="{chart}"]'
+    page.locator(toolbar).scroll_into_view_if_needed()
+    _, svg = _download(page, toolbar, "svg")
+    root = _check_svg(svg, min_paths=2)
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG_NS}text"))
+    assert "Licence" in texts, texts[-300:]
+    assert page.errors == []
