@@ -90,6 +90,28 @@
     else document.addEventListener("DOMContentLoaded", fn);
   }
 
+  // A table wider than the screen scrolls inside its wrapper: make that wrapper reachable by
+  // keyboard (WCAG 2.1.1; axe "scrollable-region-focusable"), named by the table's caption.
+  var SCROLLERS = ".table-scroll, .sessions-table-wrap";
+  var scrollerCount = 0;
+  function focusableScrollers() {
+    var els = document.querySelectorAll(SCROLLERS);
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (el.scrollWidth <= el.clientWidth + 1 || el.hasAttribute("tabindex")) continue;
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("data-scroll-focus", "");
+      var caption = el.querySelector("caption");
+      if (caption && !el.hasAttribute("role")) {
+        if (!caption.id) caption.id = "scroll-caption-" + ++scrollerCount;
+        el.setAttribute("role", "region");
+        el.setAttribute("aria-labelledby", caption.id);
+      }
+    }
+  }
+  ready(focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
+
   // Colours for women and men in charts (match the CSS variables --women / --men).
   var SEX_COLOURS = { Women: "#7a3e9d", Men: "#1f7a70", Total: "#8a8f9c" };
   SEX_COLOURS[t("Women")] = SEX_COLOURS.Women; // charts label the series in the page's language
