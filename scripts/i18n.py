@@ -116,8 +116,17 @@ AREAS: dict[str, Area] = {
     ),
     # Partners, sessions, sign-in and downloads pages; form and validation messages (H2).
     "forms": Area(
-        templates=(T + "sessions/*.html",),
+        templates=(T + "sessions/*.html", T + "partners/*.html"),
         python=(
+            "src/equals/partners/action.py",
+            "src/equals/partners/admin_forms.py",
+            "src/equals/partners/codes.py",
+            "src/equals/partners/forms.py",
+            "src/equals/partners/freshness.py",
+            "src/equals/partners/registry.py",
+            "src/equals/web/partners_admin_forms.py",
+            "src/equals/web/partners_forms.py",
+            "src/equals/web/partners_pages.py",
             "src/equals/web/login.py",
             "src/equals/web/sessions_pages.py",
             "src/equals/web/sessions_words.py",

@@ -25,6 +25,7 @@ from equals.cli.common import (
 )
 from equals.cli.context import cli_settings
 from equals.core.errors import EqualsError
+from equals.core.i18n import _
 from equals.evidence.database import database_state
 from equals.evidence.profile import country_profile
 from equals.evidence.records import (
@@ -68,11 +69,26 @@ def init(
     report = setup.init
     for line in setup.examples:
         say(line)
-    verb = "Loaded" if report.loaded else "Already up to date:"
-    say(
-        f"{verb} {report.observations:,} observations, {report.indicators} indicators, "
-        f"{report.areas} areas, {report.sources} sources into {report.url}"
-    )
+    counts = {
+        "observations": f"{report.observations:,}",
+        "indicators": report.indicators,
+        "areas": report.areas,
+        "sources": report.sources,
+        "url": report.url,
+    }
+    if report.loaded:
+        line = _(
+            "Loaded %(observations)s observations, %(indicators)s indicators, %(areas)s areas, "
+            "%(sources)s sources into %(url)s",
+            **counts,
+        )
+    else:
+        line = _(
+            "Already up to date: %(observations)s observations, %(indicators)s indicators, "
+            "%(areas)s areas, %(sources)s sources into %(url)s",
+            **counts,
+        )
+    say(line)
 
 
 @app.command()
@@ -88,14 +104,17 @@ def serve(
 
     url = db or default_db_url()
     open_store(url).dispose()
-    say(f"EQUALS Hub on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    address = f"http://{host}:{port}"
+    say(_("EQUALS Hub on %(url)s  (API docs: %(url)s/docs)", url=address))
     # Outside loopback, cookies are Secure unless EQUALS_SECURE_COOKIES says otherwise.
     secure = Settings.from_env(host=host).secure_cookies
     settings = replace(cli_settings(), db_url=url, secure_cookies=secure)
     if secure:
         say(
-            "Sign-in cookies are Secure (sent over HTTPS only): serve through HTTPS, or set "
-            "EQUALS_SECURE_COOKIES=0 for a plain-HTTP test on a trusted network."
+            _(
+                "Sign-in cookies are Secure (sent over HTTPS only): serve through HTTPS, or set "
+                "EQUALS_SECURE_COOKIES=0 for a plain-HTTP test on a trusted network."
+            )
         )
     uvicorn.run(
         create_app(settings), host=host, port=port, log_config=None, log_level=settings.log_level

@@ -41,7 +41,12 @@ def collect() -> dict[str, ProblemType]:
 
 def meanings() -> list[str]:
     """Every registered meaning (English): the message ids of the ``problems`` catalogue."""
-    return sorted({entry.meaning for entry in collect().values()})
+    return sorted({entry.meaning for entry in collect().values() if entry.meaning})
+
+
+def _meaning(entry: ProblemType) -> str:
+    """The meaning in the current language (``_("")`` would be the catalogue's header)."""
+    return _(entry.meaning) if entry.meaning else entry.meaning
 
 
 @app.command("problems")
@@ -81,7 +86,7 @@ def problems_cmd(
             ),
             style="bold",
         )
-        say(_(entry.meaning))
+        say(_meaning(entry))
         if entry.classes:
             say(_("raised as: %(classes)s", classes=", ".join(sorted(set(entry.classes)))))
         return
@@ -91,7 +96,7 @@ def problems_cmd(
             "code": e.code,
             "severity": str(SEVERITY_WORDS[e.severity]) if table else e.severity.value,
             "area": e.area,
-            "meaning": _(e.meaning) if table else e.meaning,
+            "meaning": _meaning(e) if table else e.meaning,
         }
         for e in registry.values()
     ]

@@ -71,6 +71,13 @@ def reference_markdown() -> str:
         "input. Global options: `--lang` (en, fr, es; default from `$LC_ALL`, `$LC_MESSAGES`, "
         "`$LANG`), `--log-level`, `--version`.",
         "",
+        "Help and messages are in English, French or Spanish: `equals --lang fr …`, or the "
+        "first of `$LC_ALL`, `$LC_MESSAGES`, `$LANG` that is set (`LANG=es_ES.UTF-8 equals "
+        "--help`); any other language, `C` included, is English. Help texts are translated on "
+        "the command tree before it parses (`equals.cli.localise`; their English text is the "
+        "message id of the `cli` catalogue), problem meanings from the `problems` catalogue. "
+        "Codes, option names, CSV and JSON output stay as they are; this reference is English.",
+        "",
     ]
     for path, command in _walk(root, []):
         lines += [f"## `equals {' '.join(path)}`", ""]

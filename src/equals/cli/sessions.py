@@ -18,6 +18,7 @@ import yaml
 from equals.cli.app import app
 from equals.cli.common import OutputFormat, emit, fail, out
 from equals.core.errors import EqualsError
+from equals.core.i18n import _
 from equals.sessions import (
     ParsedReport,
     action_areas,
@@ -150,15 +151,32 @@ def validate_cmd(
     if format is OutputFormat.json:
         _json(result.to_record())
     else:
-        records = [f.to_record() for f in result.findings]
+        # Tables are read by people: the message in their language; CSV keeps the English.
+        records = [
+            f.shown() if format is OutputFormat.table else f.to_record() for f in result.findings
+        ]
         emit(records, format, ["code", "severity", "field", "message"], title=str(file))
         if format is OutputFormat.table:
-            verdict = "valid" if result.valid else "INVALID"
-            out.print(
-                f"{file}: {verdict} on {result.template} — {len(result.errors)} error(s), "
-                f"{len(result.findings) - len(result.errors)} warning(s)",
-                highlight=False,
+            verdict = (
+                _(
+                    "%(file)s: valid on %(template)s — %(errors)s error(s), "
+                    "%(warnings)s warning(s)",
+                    file=str(file),
+                    template=result.template,
+                    errors=len(result.errors),
+                    warnings=len(result.findings) - len(result.errors),
+                )
+                if result.valid
+                else _(
+                    "%(file)s: INVALID on %(template)s — %(errors)s error(s), "
+                    "%(warnings)s warning(s)",
+                    file=str(file),
+                    template=result.template,
+                    errors=len(result.errors),
+                    warnings=len(result.findings) - len(result.errors),
+                )
             )
+            out.print(verdict, highlight=False)
     if not result.valid:
         raise typer.Exit(1)
 
@@ -197,7 +215,13 @@ def analyse_cmd(
     ]
     emit(rows, format, ["file", "areas", "speakers", "groups", "balance"], title="Sessions")
     if format is OutputFormat.table:
-        out.print(f"Across {overall['sessions']} report(s): {overall['stakeholder_groups']}")
+        out.print(
+            _(
+                "Across %(count)s report(s): %(groups)s",
+                count=overall["sessions"],
+                groups=overall["stakeholder_groups"],
+            )
+        )
 
 
 @sessions_app.command("export")
@@ -213,7 +237,7 @@ def export_cmd(
     report = _parse(file, template)
     if to is ExportFormat.docx:
         if output is None:
-            raise fail("--output is required for DOCX")
+            raise fail(_("--output is required for DOCX"))
         output.write_bytes(to_docx(report))
         return
     text = (

@@ -26,6 +26,7 @@ from equals.auth import Actor, User, get_user
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, out
 from equals.cli.sessions import sessions_app
 from equals.core.errors import EqualsError
+from equals.core.i18n import _
 from equals.settings import default_db_url
 from equals.store import Store
 
@@ -108,7 +109,15 @@ def merge_cmd(
         merged = merge_people(store, person, into, actor=actor, by=as_user)
     except EqualsError as exc:
         raise fail(str(exc), 2) from exc
-    out.print(f"person {person} merged into {merged.id} ({merged.name})", highlight=False)
+    out.print(
+        _(
+            "person %(person)s merged into %(into)s (%(name)s)",
+            person=person,
+            into=merged.id,
+            name=merged.name,
+        ),
+        highlight=False,
+    )
 
 
 @sessions_app.command("split")
@@ -120,7 +129,9 @@ def split_cmd(person: PersonArg, user: AsUser = None, db: DbOption = None) -> No
         split_person(store, person, actor=actor, by=as_user)
     except EqualsError as exc:
         raise fail(str(exc), 2) from exc
-    out.print(f"person {person} is an identity of its own again", highlight=False)
+    out.print(
+        _("person %(person)s is an identity of its own again", person=person), highlight=False
+    )
 
 
 @sessions_app.command("distinct")
@@ -137,7 +148,7 @@ def distinct_cmd(
         added = mark_distinct(store, person, other, actor=actor, by=as_user)
     except EqualsError as exc:
         raise fail(str(exc), 2) from exc
-    out.print("recorded" if added else "already recorded", highlight=False)
+    out.print(_("recorded") if added else _("already recorded"), highlight=False)
 
 
 SessionArg = Annotated[int, typer.Argument(metavar="SESSION", help="Session id.", min=1)]
@@ -154,8 +165,11 @@ def grant_cmd(session: SessionArg, name: UserArg, user: AsUser = None, db: DbOpt
         who = ", ".join(e.user for e in editors(store, session))
     except EqualsError as exc:
         raise fail(str(exc), 2) from exc
-    state = "granted" if added else "already granted"
-    out.print(f"session {session}: {state}; editors: {who}", highlight=False)
+    if added:
+        line = _("session %(session)s: granted; editors: %(who)s", session=session, who=who)
+    else:
+        line = _("session %(session)s: already granted; editors: %(who)s", session=session, who=who)
+    out.print(line, highlight=False)
 
 
 @sessions_app.command("revoke")
@@ -169,4 +183,8 @@ def revoke_cmd(
         removed = revoke_editor(store, session, name, actor=actor, by=as_user)
     except EqualsError as exc:
         raise fail(str(exc), 2) from exc
-    out.print(f"session {session}: {'revoked' if removed else 'was not granted'}", highlight=False)
+    if removed:
+        line = _("session %(session)s: revoked", session=session)
+    else:
+        line = _("session %(session)s: was not granted", session=session)
+    out.print(line, highlight=False)

@@ -25,6 +25,7 @@ from equals.auth import Actor, User, get_user
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, fail, out
 from equals.cli.sessions import sessions_app
 from equals.core.errors import EqualsError
+from equals.core.i18n import _
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions import parse_report
 from equals.settings import default_db_url
@@ -52,7 +53,7 @@ def _actor(store: Store, user: str | None) -> tuple[Actor, User | None]:
     except EqualsError as exc:
         raise fail(str(exc)) from exc
     if not u.can_file_sessions:
-        raise fail(f"user {user!r} may not file reports (needs admin or rapporteur)")
+        raise fail(_("user %(user)r may not file reports (needs admin or rapporteur)", user=user))
     return Actor.of(u), u
 
 
@@ -88,7 +89,13 @@ def file_cmd(
         report = parse_report(file)
         the_year = year or event_year(report)
         if the_year is None:
-            raise fail(f"the report has no date: give --year ({YEAR_MIN}–{YEAR_MAX})")
+            raise fail(
+                _(
+                    "the report has no date: give --year (%(first)s–%(last)s)",
+                    first=YEAR_MIN,
+                    last=YEAR_MAX,
+                )
+            )
         filed = file_report(
             store,
             report,
@@ -164,7 +171,7 @@ def import_cmd(
     layout detected with its confidence, the fields found and the warnings. Exit 1 if any
     file failed, 2 for bad input."""
     if not folder.is_dir():
-        raise fail(f"{folder} is not a folder")
+        raise fail(_("%(folder)s is not a folder", folder=str(folder)))
     _year(year)
     store = _store(db)
     actor, as_user = _actor(store, user)
@@ -286,7 +293,7 @@ def search_cmd(
         )
         return
     if not hits:
-        out.print("no matches")
+        out.print(_("no matches"))
     for h in hits:
         title = Text(f"[{h.session.id}] ", style="bold")
         for t, hit in h.title.parts:

@@ -15,6 +15,7 @@ from equals.cli.app import app
 from equals.cli.common import FormatOption, OutputFormat, cell, emit, fail
 from equals.cli.context import engine_options
 from equals.core.errors import EqualsError
+from equals.core.i18n import _
 from equals.survey import (
     CIMethod,
     DeffMethod,
@@ -132,7 +133,7 @@ def _proportion(spec: str) -> Quantity:
 def _ratio(spec: str) -> Quantity:
     num, sep, den = spec.partition("/")
     if not sep or not num or not den:
-        raise fail(f"--ratio takes NUMERATOR/DENOMINATOR, got {spec!r}")
+        raise fail(_("--ratio takes NUMERATOR/DENOMINATOR, got %(spec)r", spec=spec))
     return ratio(num, den)
 
 
@@ -189,7 +190,7 @@ def estimate_cmd(
         *(_ratio(c) for c in ratio_ or []),
     ]
     if not quantities:
-        raise fail("give at least one of --mean, --proportion, --total or --ratio")
+        raise fail(_("give at least one of --mean, --proportion, --total or --ratio"))
     try:
         options = EstimationOptions(
             level=level,
@@ -242,7 +243,7 @@ def gap_cmd(
     """
     quantities = [*(_proportion(c) for c in proportion_ or []), *(mean(c) for c in mean_ or [])]
     if not quantities:
-        raise fail("give at least one of --proportion or --mean")
+        raise fail(_("give at least one of --proportion or --mean"))
     try:
         results = gender_gaps(
             file,

@@ -28,6 +28,7 @@ from equals.auth import (
 from equals.cli.app import app
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, out
 from equals.core.errors import EqualsError
+from equals.core.i18n import _
 from equals.settings import default_db_url
 from equals.store import Store
 
@@ -49,7 +50,7 @@ def _store(db: str | None) -> Store:
 def _password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    value: str = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     return value
 
 
@@ -69,13 +70,16 @@ def users_add(
     """Create a user (asks for the password twice, or reads it from stdin)."""
     grants = [Grant(r, organization if r is Role.PARTNER_EDITOR else None) for r in role]
     if any(g.role is Role.PARTNER_EDITOR and not g.organization_id for g in grants):
-        raise fail("a partner-editor needs --organization")
+        raise fail(_("a partner-editor needs --organization"))
     store = _store(db)
     try:
         user = create_user(store, name, _password(password_stdin), roles=grants)
     except EqualsError as exc:
         raise fail(str(exc)) from exc
-    out.print(f"user {user.name} created ({', '.join(user.roles)})", highlight=False)
+    out.print(
+        _("user %(name)s created (%(roles)s)", name=user.name, roles=", ".join(user.roles)),
+        highlight=False,
+    )
 
 
 @users_app.command("token")
@@ -101,7 +105,14 @@ def users_revoke(name: NameArg, db: DbOption = None) -> None:
         n = revoke_tokens(store, name)
     except EqualsError as exc:
         raise fail(str(exc)) from exc
-    out.print(f"{n} token(s) revoked, {live} browser session(s) ended", highlight=False)
+    out.print(
+        _(
+            "%(tokens)s token(s) revoked, %(sessions)s browser session(s) ended",
+            tokens=n,
+            sessions=live,
+        ),
+        highlight=False,
+    )
 
 
 @users_app.command("disable")
@@ -125,7 +136,7 @@ def users_enable(name: NameArg, db: DbOption = None) -> None:
         set_disabled(_store(db), name, False)
     except EqualsError as exc:
         raise fail(str(exc)) from exc
-    out.print(f"user {name} enabled", highlight=False, markup=False)
+    out.print(_("user %(name)s enabled", name=name), highlight=False, markup=False)
 
 
 @users_app.command("password")

@@ -70,5 +70,6 @@ def stored_findings(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in records:
         entry = REGISTRY.get(str(r.get("code")))
-        out.append({**r, "message": _(entry.meaning) if entry else r.get("message")})
+        meaning = entry.meaning if entry else ""
+        out.append({**r, "message": _(meaning) if meaning else r.get("message")})
     return out
