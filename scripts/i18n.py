@@ -116,7 +116,7 @@ AREAS: dict[str, Area] = {
     ),
     # Partners, sessions, sign-in and downloads pages; form and validation messages (H2).
     "forms": Area(
-        templates=(T + "sessions/*.html", T + "partners/*.html"),
+        templates=(T + "sessions/*.html", T + "partners/*.html", T + "downloads.html"),
         python=(
             "src/equals/partners/action.py",
             "src/equals/partners/admin_forms.py",

@@ -28,7 +28,7 @@ DRAFT = {
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[tuple[TestClient, Store]]:
+def web(tmp_path: Path) -> Iterator[tuple[TestClient, Store]]:
     url = f"sqlite:///{tmp_path / 'i18n.db'}"
     store = Store(url)
     store.migrate()
@@ -59,8 +59,8 @@ def sign_in(c: TestClient, prefix: str) -> None:
         ("/es", ["Iniciar sesión", "Nombre", "Contraseña", "Las cuentas las crea"]),
     ],
 )
-def test_sign_in_page(client: tuple[TestClient, Store], prefix: str, words: list[str]) -> None:
-    c, _ = client
+def test_sign_in_page(web: tuple[TestClient, Store], prefix: str, words: list[str]) -> None:
+    c, _ = web
     page = c.get(f"{prefix}/login").text
     for word in words:
         assert word in page, word
@@ -76,9 +76,9 @@ def test_sign_in_page(client: tuple[TestClient, Store], prefix: str, words: list
     ],
 )
 def test_a_failed_sign_in_says_so_in_the_page_language(
-    client: tuple[TestClient, Store], prefix: str, wrong: str
+    web: tuple[TestClient, Store], prefix: str, wrong: str
 ) -> None:
-    c, _ = client
+    c, _ = web
     token = csrf(c.get(f"{prefix}/login").text)
     data = {"name": "amina", "password": "not it", "csrf_token": token}
     r = c.post(f"{prefix}/login", data=data)
@@ -123,9 +123,9 @@ def test_a_failed_sign_in_says_so_in_the_page_language(
     ],
 )
 def test_the_form_and_its_findings(
-    client: tuple[TestClient, Store], prefix: str, expected: list[str]
+    web: tuple[TestClient, Store], prefix: str, expected: list[str]
 ) -> None:
-    c, _ = client
+    c, _ = web
     sign_in(c, prefix)
     form = c.get(f"{prefix}/sessions/new")
     assert form.status_code == 200
@@ -138,9 +138,9 @@ def test_the_form_and_its_findings(
 
 
 def test_the_status_lines_of_the_live_check_come_translated(
-    client: tuple[TestClient, Store],
+    web: tuple[TestClient, Store],
 ) -> None:
-    c, _ = client
+    c, _ = web
     sign_in(c, "/fr")
     page = c.get("/fr/sessions/new").text
     assert 'data-validate="/api/v1/sessions/validate?lang=fr"' in page
@@ -149,9 +149,9 @@ def test_the_status_lines_of_the_live_check_come_translated(
 
 
 def test_the_validate_api_adds_the_text_in_the_language_asked(
-    client: tuple[TestClient, Store],
+    web: tuple[TestClient, Store],
 ) -> None:
-    c, store = client
+    c, store = web
     auth = {"Authorization": f"Bearer {issue_token(store, 'amina')}"}
     body = {"template": "igf-2016-workshop", "fields": {"title": "Draft"}}
     english = c.post("/api/v1/sessions/validate", json=body, headers=auth).json()
@@ -168,8 +168,8 @@ def test_the_validate_api_adds_the_text_in_the_language_asked(
     assert bad.status_code == 422
 
 
-def test_session_pages_in_french(client: tuple[TestClient, Store]) -> None:
-    c, _ = client
+def test_session_pages_in_french(web: tuple[TestClient, Store]) -> None:
+    c, _ = web
     page = c.get("/fr/sessions")
     assert page.status_code == 200
     for text in ("Rapports de session", "0 session", "Domaine d’action", "Société civile"):
@@ -177,3 +177,18 @@ def test_session_pages_in_french(client: tuple[TestClient, Store]) -> None:
     assert 'href="/fr/sessions/participation"' in page.text  # links keep the language
     people = c.get("/es/sessions/people").text
     assert "Personas en los informes de sesión" in people and "Nadie coincide." in people
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", ["API and downloads", "curl examples", "Tables in the Data Package"]),
+        ("/fr", ["API et téléchargements", "Exemples curl", "Tables du Data Package"]),
+        ("/es", ["API y descargas", "Ejemplos con curl", "Tablas del Data Package"]),
+    ],
+)
+def test_the_downloads_page(client: TestClient, prefix: str, words: list[str]) -> None:
+    page = client.get(f"{prefix}/downloads")
+    assert page.status_code == 200
+    for word in words:
+        assert word in page.text, word
