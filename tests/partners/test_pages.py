@@ -223,3 +223,25 @@ def test_partner_form_own_only_and_private_emails(site: dict[str, Any]) -> None:
         data={"csrf_token": token, "name": "New Org", "stakeholder_group": "academia"},
     )
     assert r.status_code == 403  # only admins add partners
+
+
+def test_initiatives_page_is_paged(site: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from equals.web import partners_pages
+
+    c: TestClient = site["client"]
+    everything = c.get("/api/v1/initiatives", params={"limit": 1000}).json()
+    total = len(everything)
+    assert total >= 3
+    monkeypatch.setattr(partners_pages, "PAGE_SIZE", 2)
+    seen: list[str] = []
+    pages = -(-total // 2)
+    for n in range(1, pages + 1):
+        html = c.get("/initiatives", params={"page": n}).text
+        assert f"Page {n} of {pages}" in html
+        assert f"of {total} initiatives" in html
+        seen += re.findall(r'<tr><td><a href="/initiatives/(\d+)"', html)
+        assert ('rel="next"' in html) == (n < pages) and ('rel="prev"' in html) == (n > 1)
+    assert [int(x) for x in seen] == [i["id"] for i in everything]  # every one, once, in order
+    last = c.get("/initiatives", params={"page": 999}).text  # past the end: the last page
+    assert f"Page {pages} of {pages}" in last
+    assert "Page 1 of" in c.get("/initiatives", params={"page": "x"}).text

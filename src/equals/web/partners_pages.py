@@ -6,6 +6,8 @@ a partner id). Routes are thin: they call :mod:`equals.partners`."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -101,9 +103,17 @@ def coalitions_page(request: Request) -> HTMLResponse:
     )
 
 
+PAGE_SIZE = 100  # initiatives per page of /initiatives
+
+
 @router.get("/initiatives", response_class=HTMLResponse)
 def initiatives_page(
-    request: Request, area: str = "", country: str = "", group: str = "", q: str = ""
+    request: Request,
+    area: str = "",
+    country: str = "",
+    group: str = "",
+    q: str = "",
+    page: str = "1",
 ) -> HTMLResponse:
     pillar = choice(area, [p.value for p in Pillar])
     tg = choice(group, list(codes.target_groups()))
@@ -115,11 +125,25 @@ def initiatives_page(
         None,
         q[:200].replace("\x00", "") or None,
     )
+    number = max(int(page), 1) if page.isdigit() and len(page) <= 6 else 1
+    ev = evidence_of(request)
+    found = views.initiatives_page(ev, f, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    pages = max(1, -(-found.total // PAGE_SIZE))
+    if number > pages:  # past the end: the last page
+        number = pages
+        found = views.initiatives_page(ev, f, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    filters = {"area": pillar or "", "country": country[:3], "group": tg or "", "q": q[:200]}
+    query = {k: v for k, v in filters.items() if v}
     return render(
         request,
         "partners/initiatives.html",
-        initiatives=views.initiatives_page(evidence_of(request), f, limit=500).items,
-        filters={"area": pillar or "", "country": country, "group": tg or "", "q": q},
+        initiatives=found.items,
+        total=found.total,
+        first=(number - 1) * PAGE_SIZE + 1,
+        page=number,
+        pages=pages,
+        page_url=lambda n: "/initiatives?" + urlencode({**query, "page": n}),
+        filters=filters,
         groups=codes.target_groups(),
     )
 
