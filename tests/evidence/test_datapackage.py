@@ -262,3 +262,72 @@ def test_the_command_writes_a_valid_zip_and_refuses_to_overwrite(
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 2 and "--force" in again.output
     assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")
+def test_postgresql_gives_the_same_package(
+    built: tuple[Store, Path, Path], pg_url: str, tmp_path: Path
+) -> None:
+    """The same data on PostgreSQL (bundle, the WDI release, the survey) gives the same tables,
+    row for row (the order of rows with equal keys may differ by collation)."""
+    from tests.pg import fresh_database
+
+    _, _, sqlite_pkg = built
+    url = fresh_database(pg_url, "equals_datapackage")
+    publish_survey(url)
+    store = Store(url)
+    try:
+        release_file, _ = wdi_release(tmp_path)
+        import_release(store, release_file, "wdi", actor=Actor("tester"), label="WDI July 2025",
+                       release_date="2025-07-01")  # fmt: skip
+        write_datapackage(Evidence(store), tmp_path / "pg", validate=False, **_releases(store))
+    finally:
+        store.dispose()
+    for name in ("observations", "survey_estimates", "gaps", "indicators", "areas", "sources",
+                 "releases"):  # fmt: skip
+        ours = _rows(tmp_path / "pg", name)
+        theirs = _rows(sqlite_pkg, name)
+        if name == "gaps":  # see test_gap_notes_are_the_same_on_both_databases
+            ours, theirs = _without(ours, "note"), _without(theirs, "note")
+        assert sorted(ours) == sorted(theirs), name
+
+
+def _rows(pkg: Path, name: str) -> list[tuple[str, ...]]:
+    with (pkg / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+        return [tuple(r) for r in csv.reader(f)]
+
+
+def _without(rows: list[tuple[str, ...]], column: str) -> list[tuple[str, ...]]:
+    i = rows[0].index(column)
+    return [r[:i] + r[i + 1 :] for r in rows]
+
+
+@pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="Evidence.gaps takes a country-year's note from the first of its female/male rows "
+    "in database order (no ORDER BY in queries._compute_candidates), so SQLite and PostgreSQL "
+    "can pick different notes (ict_skill_copy_paste, LVA 2015). When fixed, drop this mark.",
+)
+def test_gap_notes_are_the_same_on_both_databases(
+    built: tuple[Store, Path, Path], pg_url: str, tmp_path: Path
+) -> None:
+    from tests.pg import fresh_database
+
+    _, _, sqlite_pkg = built
+    url = fresh_database(pg_url, "equals_datapackage_notes")
+    store = Store(url)
+    try:
+        store.init()
+        write_datapackage(Evidence(store), tmp_path / "pg", validate=False, **_releases(store))
+    finally:
+        store.dispose()
+    notes = {r[:4] + r[14:15]: r[16] for r in _rows(tmp_path / "pg", "gaps")[1:]}
+    sqlite = {r[:4] + r[14:15]: r[16] for r in _rows(sqlite_pkg, "gaps")[1:]}
+    # Without Internet use, which the release and the survey change in the SQLite package.
+    assert {k: v for k, v in notes.items() if k[0] != "internet_use"} == {
+        k: v for k, v in sqlite.items() if k[0] != "internet_use"
+    }
