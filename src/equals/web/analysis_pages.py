@@ -43,6 +43,7 @@ METHOD_WORDS = (
     N_("arithmetic"),
     N_("geometric"),
     N_("equal"),
+    N_("(not classified)"),  # the audit's group for areas without a region or income group
 )
 
 
