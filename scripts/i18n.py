@@ -101,7 +101,7 @@ AREAS: dict[str, Area] = {
         yaml_fields=(
             (
                 "src/equals/indicators/catalogue.yaml",
-                ("title", "short_title", "definition", "unit"),
+                ("title", "short_title", "definition", "unit", "notes"),
             ),
             ("src/equals/analysis/index_method.yaml", ("title", "summary", "excluded")),
             ("src/equals/analysis/quality.yaml", ("note",)),
