@@ -245,3 +245,21 @@ def test_initiatives_page_is_paged(site: dict[str, Any], monkeypatch: pytest.Mon
     last = c.get("/initiatives", params={"page": 999}).text  # past the end: the last page
     assert f"Page {pages} of {pages}" in last
     assert "Page 1 of" in c.get("/initiatives", params={"page": "x"}).text
+
+
+def test_partner_page_links_to_all_its_initiatives_when_more(
+    site: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from equals.web import partners_pages
+
+    c: TestClient = site["client"]
+    mine = c.get("/api/v1/initiatives", params={"organization": "microsoft"}).json()
+    assert len(mine) >= 2
+    assert "Showing" not in c.get("/partners/microsoft").text
+    monkeypatch.setattr(partners_pages, "PARTNER_INITIATIVES", 1)
+    html = c.get("/partners/microsoft", params={"v": "2"}).text  # (not the cached page)
+    assert f"Showing 1 of {len(mine)} initiatives." in html
+    assert 'href="/initiatives?organization=microsoft"' in html
+    listed = c.get("/initiatives", params={"organization": "microsoft"}).text
+    assert f"{len(mine)} initiatives" in listed
+    assert all(f'href="/initiatives/{i["id"]}"' in listed for i in mine)

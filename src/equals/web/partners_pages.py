@@ -46,6 +46,9 @@ def evidence_of(request: Request) -> Evidence:
 router.include_router(forms_router)
 router.include_router(admin_forms_router)
 
+PAGE_SIZE = 100  # initiatives per page of /initiatives
+PARTNER_INITIATIVES = 200  # on a partner's page; more: a link to all of them
+
 
 @router.get("/partners", response_class=HTMLResponse)
 def directory(
@@ -75,15 +78,19 @@ def partner_page(request: Request, organization_id: str) -> HTMLResponse:
         p = get_partner(store, organization_id[:128])
     except NotFoundError as exc:
         return missing(request, exc)
-    inis = views.initiatives_page(
-        evidence_of(request), InitiativeFilter(organization=p.organization_id)
-    ).items
+    found = views.initiatives_page(
+        evidence_of(request),
+        InitiativeFilter(organization=p.organization_id),
+        limit=PARTNER_INITIATIVES,
+    )
+    inis = found.items
     return render(
         request,
         "partners/partner.html",
         p=p,
         led=[i for i in inis if i.lead.id == p.organization_id],
         joined=[i for i in inis if i.lead.id != p.organization_id],
+        initiatives_total=found.total,
         sessions=partner_sessions(store, p.organization_id),
         people=session_people(store, p.organization_id),
         can_edit=may(request, Action.UPDATE_PARTNER, p.organization_id),
@@ -103,9 +110,6 @@ def coalitions_page(request: Request) -> HTMLResponse:
     )
 
 
-PAGE_SIZE = 100  # initiatives per page of /initiatives
-
-
 @router.get("/initiatives", response_class=HTMLResponse)
 def initiatives_page(
     request: Request,
@@ -114,11 +118,13 @@ def initiatives_page(
     group: str = "",
     q: str = "",
     page: str = "1",
+    organization: str = "",
 ) -> HTMLResponse:
     pillar = choice(area, [p.value for p in Pillar])
     tg = choice(group, list(codes.target_groups()))
+    org = organization[:128].replace("\x00", "")
     f = InitiativeFilter(
-        None,
+        org or None,
         country[:3].upper() or None,
         Pillar(pillar) if pillar else None,
         tg,
@@ -132,7 +138,13 @@ def initiatives_page(
     if number > pages:  # past the end: the last page
         number = pages
         found = views.initiatives_page(ev, f, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    filters = {"area": pillar or "", "country": country[:3], "group": tg or "", "q": q[:200]}
+    filters = {
+        "area": pillar or "",
+        "country": country[:3],
+        "group": tg or "",
+        "q": q[:200],
+        "organization": org,
+    }
     query = {k: v for k, v in filters.items() if v}
     return render(
         request,
