@@ -3,6 +3,7 @@ country names, and the completeness of every catalogue (all areas of scripts/i18
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import re
@@ -338,7 +339,26 @@ def test_server_error_page_in_the_requests_language(app_settings: Settings) -> N
         fr = c.get("/fr/boom")
         es = c.get("/boom", headers={"Accept-Language": "es"})
         en = c.get("/boom")
+        # English chosen with the switcher (the cookie) wins over a French browser, as on
+        # every other page.
+        c.cookies.set("equals_lang", "en")
+        chosen = c.get("/boom", headers={"Accept-Language": "fr"})
+    assert '<html lang="en">' in chosen.text and "Something went wrong" in chosen.text
     assert fr.status_code == 500 and '<html lang="fr">' in fr.text
     assert "Un problème est survenu de notre côté" in fr.text and 'href="/fr"' in fr.text
     assert "Algo salió mal por nuestra parte" in es.text
     assert "Something went wrong on our side" in en.text and "exploded" not in en.text
+
+
+def test_partnership_pages_name_countries_in_the_pages_language(web: TestClient) -> None:
+    """Country names on the partnership pages come from CLDR, as on the evidence pages."""
+    de_fr = web.get("/fr/action/DEU").text
+    assert "Allemagne" in de_fr and "Germany" not in de_fr
+    assert "Alemania" in web.get("/es/action/DEU").text
+    assert "Germany" in web.get("/en/action/DEU").text
+    action_fr = web.get("/fr/action").text
+    rows = re.findall(r'<tr data-country="(\w{3})"><td>\d+</td><td><a [^>]*>([^<]+)</a>', action_fr)
+    assert rows, "the action table has rows"
+    for code, name in rows:
+        assert html.unescape(name) == i18n.territory_name(code, "?", "fr"), code
+    web.cookies.clear()

@@ -28,11 +28,12 @@ log = logging.getLogger(__name__)
 
 def server_error_page(request: Request) -> str:
     """The 500 page, in the request's language (this handler runs outside the language
-    middleware, so the language is read from the URL and ``Accept-Language`` again)."""
+    middleware, so the language is chosen again from the URL, cookie and ``Accept-Language``)."""
     from equals.core.i18n import _, use_language
-    from equals.web.language import localised, negotiate, split_prefix
+    from equals.web.language import choose, localised
 
-    chosen = split_prefix(request.url.path)[0] or negotiate(request.headers.get("accept-language"))
+    headers = request.headers
+    chosen = choose(request.url.path, headers.get("cookie"), headers.get("accept-language"))
     with use_language(chosen) as lang:
         title = _("Server error")
         heading = _("Something went wrong on our side")

@@ -69,6 +69,16 @@ def negotiate(accept_language: str | None) -> str:
     return best[0] if best else DEFAULT_LANGUAGE
 
 
+def choose(path: str, cookie_header: str | None, accept_language: str | None) -> str:
+    """A request's language: its URL prefix, else the ``equals_lang`` cookie, else the best
+    of ``Accept-Language``, else English (the middleware's rule, also for the 500 page, which
+    runs outside the middleware)."""
+    explicit = split_prefix(path)[0]
+    if explicit is not None:
+        return explicit
+    return normalise(_cookie(cookie_header or "", COOKIE)) or negotiate(accept_language)
+
+
 def split_prefix(path: str) -> tuple[str | None, str]:
     """``/fr/country/CIV`` → ``("fr", "/country/CIV")``; ``/fr`` → ``("fr", "/")``;
     a path without a shipped language prefix → ``(None, path)``."""

@@ -6,13 +6,14 @@ a partner id). Routes are thin: they call :mod:`equals.partners`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from equals.core.errors import NotFoundError, ValidationError
-from equals.core.i18n import _
+from equals.core.i18n import _, territory_name
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.evidence.queries import Evidence
 from equals.partners import (
@@ -27,6 +28,7 @@ from equals.partners import (
 )
 from equals.partners.action import GapMethod, action_gaps
 from equals.partners.links import linked_sessions, suggest_links
+from equals.partners.model import CodeLabel, Initiative
 from equals.partners.permissions import Action, allowed
 from equals.partners.registry import session_people
 from equals.web import auth_deps as auth
@@ -106,6 +108,7 @@ def coalitions_page(request: Request) -> HTMLResponse:
         coalitions=list_coalitions(store),
         seats=governance(store),
         bodies=codes.GOVERNANCE_BODIES,
+        today=dt.datetime.now(dt.UTC).date().isoformat(),  # terms ended before it are past
         can_admin=may(request, Action.WRITE_COALITION, None),
     )
 
@@ -160,6 +163,22 @@ def initiatives_page(
     )
 
 
+def _country(code: str, published: str) -> str:
+    """A country's name in the page's language (CLDR, as on the evidence pages)."""
+    return territory_name(code, published)
+
+
+def _named_countries(ini: Initiative) -> Initiative:
+    """The initiative with its countries' and targets' country names in the page's language."""
+
+    def named(c: CodeLabel) -> CodeLabel:
+        return c.model_copy(update={"label": _country(c.code, c.label)})
+
+    targets = [t.model_copy(update={"country": named(t.country)}) for t in ini.targets]
+    countries = [named(c) for c in ini.countries]
+    return ini.model_copy(update={"countries": countries, "targets": targets})
+
+
 @router.get("/initiatives/{initiative_id}", response_class=HTMLResponse)
 def initiative_page(request: Request, initiative_id: IniId) -> HTMLResponse:
     store = auth.store_of(request)
@@ -169,6 +188,7 @@ def initiative_page(request: Request, initiative_id: IniId) -> HTMLResponse:
         return missing(request, exc)
     user = auth.cookie_user(request)
     can_edit = user is not None and allowed(user, Action.UPDATE_INITIATIVE, ini.lead.id)
+    ini = _named_countries(ini)
     return render(
         request,
         "partners/initiative.html",
@@ -195,7 +215,9 @@ def action_page(request: Request, pillar: str = "access", group: str = "") -> HT
         pillar=p,
         group=tg or "",
         groups=codes.target_groups(),
-        rows=rows,
+        rows=[
+            r.model_copy(update={"country_name": _country(r.country, r.country_name)}) for r in rows
+        ],
         indicator=evidence.indicator(GapMethod().headline[p]),
         source=source,
         api=f"/api/v1/action-gaps?pillar={p.value}" + (f"&target_group={tg}" if tg else ""),
@@ -214,7 +236,7 @@ def country_page(request: Request, country: str) -> HTMLResponse:
         request,
         "partners/country.html",
         code=code,
-        country_name=codes.country_name(code),
+        country_name=territory_name(code, codes.country_name(code)),
         areas=view.areas,
         who=view.who,
         overlaps=view.overlaps,
