@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from equals.auth import Grant, Role, audit_entries, create_user, get_user
-from equals.partners import get_coalition, update_coalition
+from equals.partners import add_seat, get_coalition, get_seat, update_coalition, update_seat
+from equals.partners.admin_forms import seat_values
 from equals.partners.organizations import ensure_org
 from equals.settings import Settings
 from equals.store import Store
@@ -219,3 +220,90 @@ def test_merge_form(site: dict[str, Any]) -> None:
     assert entry.action == "organization.merge" and entry.actor == "admin-1"
     assert entry.detail["grants"][0]["change"] == "moved"
     assert dup not in c.get("/organizations/merge").text  # merged away: no longer offered
+
+
+def test_edit_a_seat_and_end_its_term(site: dict[str, Any]) -> None:
+    store = site["store"]
+    seat = add_seat(
+        store,
+        {
+            "body": "steering-committee",
+            "seat": "Treasurer",
+            "organization_id": "gsma",
+            "holder": "C. Person",
+            "since": "2020-01-01",
+        },
+        actor=OPERATOR,
+    )
+    edit, end = f"/governance/{seat.id}/edit", f"/governance/{seat.id}/end"
+    anonymous = TestClient(site["client"].app)
+    assert anonymous.get(edit, follow_redirects=False).status_code == 303
+    editor = _signed_in(site, "gsma-ed")
+    assert editor.get(edit).status_code == 403 and editor.get(end).status_code == 403
+    assert "/governance/new" not in editor.get("/coalitions").text
+    c = _signed_in(site)
+    page = c.get("/coalitions").text
+    assert f'href="{edit}"' in page and f'href="{end}"' in page
+    form_page = c.get(edit).text
+    assert 'value="C. Person"' in form_page and 'name="version" value="1"' in form_page
+    token = CSRF.search(form_page).group(1)  # type: ignore[union-attr]
+    form = {
+        "csrf_token": token,
+        "version": "1",
+        "body": "steering-committee",
+        "seat": "Treasurer",
+        "organization_id": "gsma",
+        "holder": "C. Person-Jones",
+        "since": "2020-01-01",
+        "until": "",
+    }
+    assert c.post(edit, data={**form, "csrf_token": "forged"}).status_code == 403
+    r = c.post(edit, data={**form, "until": "2019-12-31"})
+    assert r.status_code == 422 and 'id="err-until"' in r.text
+    assert 'value="C. Person-Jones"' in r.text
+    # someone else saves first: the stale form comes back with the input and the new version
+    update_seat(
+        store,
+        seat.id,
+        {**seat_values(seat), "until": None, "since": "2020-01-01", "holder": "Other edit"},
+        based_on=1,
+        actor=OPERATOR,
+    )
+    r = c.post(edit, data=form)
+    assert r.status_code == 409 and 'class="conflict"' in r.text
+    assert 'value="C. Person-Jones"' in r.text and 'name="version" value="2"' in r.text
+    assert get_seat(store, seat.id).holder == "Other edit"
+    r = c.post(edit, data={**form, "version": "2"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/coalitions#seat-{seat.id}"
+    assert get_seat(store, seat.id).holder == "C. Person-Jones"
+    # end the term: the end form, its checks, then the record among the past terms
+    end_page = c.get(end).text
+    assert 'name="version" value="3"' in end_page and "C. Person-Jones" in end_page
+    token = CSRF.search(end_page).group(1)  # type: ignore[union-attr]
+    r = c.post(end, data={"csrf_token": token, "version": "3", "until": "2019-06-30"})
+    assert r.status_code == 422 and 'id="err-until"' in r.text and 'value="2019-06-30"' in r.text
+    r = c.post(end, data={"csrf_token": token, "version": "2", "until": "2023-12-31"})
+    assert r.status_code == 409 and 'value="2023-12-31"' in r.text
+    assert get_seat(store, seat.id).until is None
+    r = c.post(
+        end,
+        data={"csrf_token": token, "version": "3", "until": "2023-12-31"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert get_seat(store, seat.id).until == "2023-12-31"
+    page = c.get("/coalitions").text
+    past = page[page.index("Past terms") :]
+    assert f'id="seat-{seat.id}"' in past and "C. Person-Jones" in past
+    assert "/governance/new?body=steering-committee&amp;seat=Treasurer&amp;since=2023-12-31" in past
+    prefilled = c.get("/governance/new?body=steering-committee&seat=Treasurer&since=2023-12-31")
+    assert 'value="Treasurer"' in prefilled.text and 'value="2023-12-31"' in prefilled.text
+    entries = audit_entries(store, entity="governance_seat", entity_id=str(seat.id))
+    assert [e.action for e in entries] == [
+        "governance.end",
+        "governance.update",
+        "governance.update",
+        "governance.create",
+    ]
+    ended = entries[0]
+    assert ended.actor == "admin-1" and ended.detail["before"]["until"] is None

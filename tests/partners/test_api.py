@@ -328,3 +328,42 @@ def test_initiative_lists_are_paged_with_a_total(api: dict[str, Any]) -> None:
     spec = c.get("/api/v1/openapi.json").json()
     headers = spec["paths"]["/api/v1/initiatives"]["get"]["responses"]["200"]["headers"]
     assert "X-Total-Count" in headers
+
+
+def test_governance_seat_edit_and_end_of_term(api: dict[str, Any]) -> None:
+    c: TestClient = api["client"]
+    new = {"body": "steering-committee", "seat": "Vice-chair", "organization_id": "apc"}
+    sid = c.post("/api/v1/governance", json=new, headers=auth(api, "root")).json()["id"]
+    cur = c.get(f"/api/v1/governance/{sid}")
+    assert cur.status_code == 200 and cur.headers["ETag"] == '"v1"'
+    edit = {**new, "holder": "B. Person", "since": "2022-01-01"}
+    tag = {"If-Match": cur.headers["ETag"]}
+    # the permission rows of the new writes: anonymous 401, partner-editor 403, admin ok
+    writes = [
+        (c.put, f"/api/v1/governance/{sid}", edit),
+        (c.post, f"/api/v1/governance/{sid}/end", {"until": "2024-06-30"}),
+    ]
+    for method, url, body in writes:
+        assert method(url, json=body, headers=tag).status_code == 401
+        assert method(url, json=body, headers=auth(api, "gsma-ed", **tag)).status_code == 403
+    assert c.get(f"/api/v1/governance/{sid}").headers["ETag"] == '"v1"'  # nothing written
+    assert c.put(f"/api/v1/governance/{sid}", json=edit, headers=auth(api, "root")).status_code == (
+        428
+    )
+    r = c.put(f"/api/v1/governance/{sid}", json=edit, headers=auth(api, "root", **tag))
+    assert (
+        r.status_code == 200 and r.headers["ETag"] == '"v2"' and r.json()["holder"] == ("B. Person")
+    )
+    stale = c.put(f"/api/v1/governance/{sid}", json=edit, headers=auth(api, "root", **tag))
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "edit-conflict"
+    v2 = {"If-Match": '"v2"'}
+    end = f"/api/v1/governance/{sid}/end"
+    bad = c.post(end, json={"until": "2021-12-31"}, headers=auth(api, "root", **v2))
+    assert bad.status_code == 422 and "until" in bad.json()["error"]["message"]
+    assert c.get(f"/api/v1/governance/{sid}").json()["until"] is None  # nothing written
+    r = c.post(end, json={"until": "2024-06-30"}, headers=auth(api, "root", **v2))
+    assert r.status_code == 200 and r.json()["until"] == "2024-06-30"
+    assert r.headers["ETag"] == '"v3"'
+    held = [s for s in c.get("/api/v1/governance").json() if s["id"] == sid]
+    assert held[0]["until"] == "2024-06-30" and held[0]["holder"] == "B. Person"  # history kept
+    assert c.get("/api/v1/governance/99999").status_code == 404

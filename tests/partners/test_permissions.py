@@ -1,6 +1,7 @@
 """The permission matrix of the registry, role × action × own/other organisation, as one table,
 checked through the real services on a real (SQLite) store: an allowed write succeeds, a denied
-one raises PermissionDeniedError and writes nothing (the audit log does not grow)."""
+one raises PermissionDeniedError and writes nothing (the audit log does not grow). An action
+with several writes (governance: add a seat, edit it, end its term) has a row for each."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from equals.partners import (
     create_coalition,
     create_initiative,
     create_partner,
+    end_term,
     update_initiative,
     update_partner,
+    update_seat,
 )
 from equals.partners.links import decide_link
 from equals.partners.organizations import ensure_org, merge
@@ -52,7 +55,19 @@ MATRIX: dict[Role | None, dict[Action, tuple[bool, bool]]] = {
 }
 
 
-def _do(action: Action, reg: Registry, u: User, own: bool) -> None:
+OPERATIONS: dict[Action, tuple[str, ...]] = {Action.WRITE_GOVERNANCE: ("add", "edit", "end")}
+"""The writes an action covers, when more than one (each gets its own rows of cases)."""
+
+
+def _seat(reg: Registry) -> int:
+    """A steering-committee seat held by the other organisation, added by the operator."""
+    body = {"body": "steering-committee", "organization_id": reg.other, "since": "2020-01-01"}
+    return add_seat(reg.store, body, actor=OPERATOR).id
+
+
+def _do(
+    action: Action, reg: Registry, u: User, own: bool, op: str = "", seat: int | None = None
+) -> None:
     store = reg.store
     org = reg.own if own else reg.other
     ini = reg.own_initiative if own else reg.other_initiative
@@ -80,6 +95,13 @@ def _do(action: Action, reg: Registry, u: User, own: bool) -> None:
             "lead_organization_id": org,
         }
         create_coalition(store, body, actor=OPERATOR, user=u)
+    elif action is Action.WRITE_GOVERNANCE and op in ("edit", "end"):
+        assert seat is not None
+        if op == "edit":
+            body = {"body": "steering-committee", "organization_id": org, "holder": "A. Chair"}
+            update_seat(store, seat, body, based_on=1, actor=OPERATOR, user=u)
+        else:
+            end_term(store, seat, {"until": "2024-12-31"}, based_on=1, actor=OPERATOR, user=u)
     elif action is Action.WRITE_GOVERNANCE:
         add_seat(store, {"body": "secretariat", "organization_id": org}, actor=OPERATOR, user=u)
     elif action is Action.CREATE_INITIATIVE:
@@ -111,12 +133,14 @@ CASES = [
     pytest.param(
         role,
         action,
+        op,
         own,
         expected,
-        id=f"{role or 'no-role'}-{action.value}-{'own' if own else 'other'}",
+        id=f"{role or 'no-role'}-{action.value}{op and '-' + op}-{'own' if own else 'other'}",
     )
     for role, row in MATRIX.items()
     for action, (on_own, on_other) in row.items()
+    for op in OPERATIONS.get(action, ("",))
     for own, expected in ((True, on_own), (False, on_other))
 ]
 
@@ -126,14 +150,15 @@ def test_matrix_covers_every_role_and_action() -> None:
     assert all(set(row) == set(Action) for row in MATRIX.values())
 
 
-@pytest.mark.parametrize(("role", "action", "own", "expected"), CASES)
+@pytest.mark.parametrize(("role", "action", "op", "own", "expected"), CASES)
 def test_permission(
-    store: Store, role: Role | None, action: Action, own: bool, expected: bool
+    store: Store, role: Role | None, action: Action, op: str, own: bool, expected: bool
 ) -> None:
     reg = seed(store)
     u = user(role, reg.own)
+    seat = _seat(reg) if op in ("edit", "end") else None
     before = _writes(store)
-    run: Callable[[], None] = lambda: _do(action, reg, u, own)  # noqa: E731
+    run: Callable[[], None] = lambda: _do(action, reg, u, own, op, seat)  # noqa: E731
     if expected:
         run()
         assert _writes(store) > before

@@ -17,10 +17,13 @@ from __future__ import annotations
 from equals.partners.coalitions import (
     add_seat,
     create_coalition,
+    end_term,
     get_coalition,
+    get_seat,
     governance,
     list_coalitions,
     update_coalition,
+    update_seat,
 )
 from equals.partners.freshness import FreshnessRule, freshness
 from equals.partners.initiative_read import InitiativeFilter, get_initiative, list_initiatives
@@ -44,10 +47,12 @@ __all__ = [
     "create_coalition",
     "create_initiative",
     "create_partner",
+    "end_term",
     "freshness",
     "get_coalition",
     "get_initiative",
     "get_partner",
+    "get_seat",
     "governance",
     "list_coalitions",
     "list_initiatives",
@@ -57,4 +62,5 @@ __all__ = [
     "update_coalition",
     "update_initiative",
     "update_partner",
+    "update_seat",
 ]

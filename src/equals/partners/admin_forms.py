@@ -1,7 +1,7 @@
 """The web forms of the registry's administration: a coalition (add, edit), a governance seat
-(add) and an organisation merge. Field guidance (shown beside each field), reading the posted
-fields into the services' input, filling a form from a record, and pointing an error's
-location at the field it concerns."""
+(add, edit, end a term) and an organisation merge. Field guidance (shown beside each field),
+reading the posted fields into the services' input, filling a form from a record, and pointing
+an error's location at the field it concerns."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from equals.core.i18n import N_
 from equals.core.vocabulary import Pillar
-from equals.partners.model import Coalition
+from equals.partners.model import Coalition, Seat
 
 COALITION_AREAS = (*(p.value for p in Pillar), "research")
 
@@ -40,6 +40,14 @@ SEAT_GUIDANCE: dict[str, str] = {
     "holder": N_("The person who sits for the organisation, if public."),
     "dates": N_(
         "Since when the seat is held and when the term ends; the end is not before the start."
+    ),
+    "edit": N_(
+        "Editing corrects this term's record. When the seat changes hands, end this term and "
+        "add the next holder instead, so that the seat's history stays."
+    ),
+    "end": N_(
+        "The last day of this term (YYYY-MM-DD), not before it started. The record stays on the "
+        "governance page among the past terms; add the next holder afterwards."
     ),
 }
 
@@ -98,6 +106,18 @@ def seat_fields(form: Mapping[str, str]) -> dict[str, Any]:
         "holder": form.get("holder", ""),
         "since": form.get("since", "").strip() or None,
         "until": form.get("until", "").strip() or None,
+    }
+
+
+def seat_values(s: Seat) -> dict[str, Any]:
+    """A seat as the form's values (for editing)."""
+    return {
+        "body": s.body.code,
+        "seat": s.seat,
+        "organization_id": s.organization.id,
+        "holder": s.holder,
+        "since": s.since or "",
+        "until": s.until or "",
     }
 
 

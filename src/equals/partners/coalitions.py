@@ -1,8 +1,15 @@
 """Coalitions (by action area, with a lead and member partners) and governance seats
-(co-founders, steering committee with terms, secretariat): who holds what, and since when."""
+(co-founders, steering committee with terms, secretariat): who holds what, since when and until
+when.
+
+A seat row is one term: an organisation (and the person sitting for it) holding a seat from
+``since`` to ``until``. Ending a term sets its ``until`` and keeps the row, so the history of who
+held a seat stays; the next holder is a new row. Editing corrects a term (versioned: a stale edit
+gets :class:`EditConflictError`); every write is audited with before and after."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -11,8 +18,17 @@ from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import NotFoundError, ValidationError
 from equals.partners.codes import GOVERNANCE_BODIES
-from equals.partners.common import bump_version, iso, parse, touch
-from equals.partners.model import Coalition, CoalitionIn, CodeLabel, Member, OrgRef, Seat, SeatIn
+from equals.partners.common import bump_version, iso, parse, today, touch
+from equals.partners.model import (
+    Coalition,
+    CoalitionIn,
+    CodeLabel,
+    Member,
+    OrgRef,
+    Seat,
+    SeatEndIn,
+    SeatIn,
+)
 from equals.partners.organizations import canonical_id, get_org
 from equals.partners.permissions import Action, require
 from equals.store import Store
@@ -25,6 +41,13 @@ class UnknownCoalitionError(NotFoundError):
 
     def __init__(self, value: str) -> None:
         super().__init__("coalition", value)
+
+
+class UnknownSeatError(NotFoundError):
+    code = "unknown-governance-seat"
+
+    def __init__(self, value: int) -> None:
+        super().__init__("governance seat", str(value))
 
 
 def _ref(conn: Connection, oid: str) -> OrgRef:
@@ -189,19 +212,12 @@ def add_seat(
 ) -> Seat:
     data = parse(SeatIn, data)
     require(user, Action.WRITE_GOVERNANCE, None)
-    if data.since and data.until and data.until < data.since:
-        raise ValidationError("the term ends before it starts", location="until")
+    _check_term(data.since, data.until)
     with store.transaction() as conn:
-        oid = str(get_org(conn, data.organization_id)["id"])
         sid = int(
             conn.execute(
                 t.governance_seats.insert().values(
-                    body=data.body,
-                    seat=data.seat,
-                    organization_id=oid,
-                    holder=data.holder,
-                    since=iso(data.since),
-                    until=iso(data.until),
+                    **_seat_row(conn, data),
                     example=example,
                     source_note=source_note,
                     version=1,
@@ -221,6 +237,110 @@ def add_seat(
     return seat
 
 
+def _check_term(since: dt.date | None, until: dt.date | None) -> None:
+    if since and until and until < since:
+        raise ValidationError(
+            f"the term ends ({until}) before it starts ({since})", location="until"
+        )
+
+
+def _seat_row(conn: Connection, data: SeatIn) -> dict[str, Any]:
+    return {
+        "body": data.body,
+        "seat": data.seat,
+        "organization_id": str(get_org(conn, data.organization_id)["id"]),
+        "holder": data.holder,
+        "since": iso(data.since),
+        "until": iso(data.until),
+    }
+
+
+def _seat(conn: Connection, seat_id: int) -> Seat:
+    found = _seats(conn, seat_id)
+    if not found:
+        raise UnknownSeatError(seat_id)
+    return found[0]
+
+
+def get_seat(store: Store, seat_id: int) -> Seat:
+    """One governance seat (one term of one holder)."""
+    with store.connect() as conn:
+        return _seat(conn, seat_id)
+
+
+def update_seat(
+    store: Store,
+    seat_id: int,
+    data: SeatIn | dict[str, Any],
+    *,
+    based_on: int,
+    actor: Actor,
+    user: User | None = None,
+) -> Seat:
+    """Correct a seat's record (body, seat, organisation, holder, term dates) from version
+    ``based_on``; :class:`EditConflictError` when someone saved it meanwhile, nothing written.
+    To record a new holder, end this term (:func:`end_term`) and add the next one."""
+    data = parse(SeatIn, data)
+    require(user, Action.WRITE_GOVERNANCE, None)
+    _check_term(data.since, data.until)
+    with store.transaction() as conn:
+        before = _seat(conn, seat_id)
+        row = _seat_row(conn, data)
+        g = t.governance_seats
+        bump_version(conn, g, "id", seat_id, based_on, f"governance seat {seat_id}")
+        conn.execute(g.update().where(g.c.id == seat_id).values(row))
+        after = _seat(conn, seat_id)
+        touch(conn)
+        record_audit(
+            conn,
+            actor,
+            "governance.update",
+            "governance_seat",
+            seat_id,
+            {"before": before.model_dump(mode="json"), "after": after.model_dump(mode="json")},
+        )
+    return after
+
+
+def end_term(
+    store: Store,
+    seat_id: int,
+    data: SeatEndIn | dict[str, Any],
+    *,
+    based_on: int,
+    actor: Actor,
+    user: User | None = None,
+) -> Seat:
+    """End a holder's term on ``data.until`` (the row stays, as the seat's history). The end is
+    not before the start; a term that has already ended is corrected with :func:`update_seat`
+    instead. Versioned and audited like every registry write."""
+    data = parse(SeatEndIn, data)
+    require(user, Action.WRITE_GOVERNANCE, None)
+    with store.transaction() as conn:
+        before = _seat(conn, seat_id)
+        since = dt.date.fromisoformat(before.since) if before.since else None
+        _check_term(since, data.until)
+        if before.until is not None and before.until < today().isoformat():
+            raise ValidationError(
+                f"this term already ended on {before.until}; edit the seat to correct the date",
+                location="until",
+            )
+        g = t.governance_seats
+        bump_version(conn, g, "id", seat_id, based_on, f"governance seat {seat_id}")
+        conn.execute(g.update().where(g.c.id == seat_id).values(until=iso(data.until)))
+        after = _seat(conn, seat_id)
+        touch(conn)
+        record_audit(
+            conn,
+            actor,
+            "governance.end",
+            "governance_seat",
+            seat_id,
+            {"before": before.model_dump(mode="json"), "after": after.model_dump(mode="json")},
+        )
+    return after
+
+
 def _seats(conn: Connection, only: int | None = None) -> list[Seat]:
     g = t.governance_seats
     q = select(g).order_by(g.c.body, g.c.since, g.c.id)
@@ -237,6 +357,7 @@ def _seats(conn: Connection, only: int | None = None) -> list[Seat]:
             until=r["until"],
             example=bool(r["example"]),
             source_note=r["source_note"],
+            version=int(r["version"]),
         )
         for r in conn.execute(q).mappings()
     ]

@@ -195,6 +195,11 @@ class SeatIn(BaseModel):
     until: dt.date | None = None
 
 
+class SeatEndIn(BaseModel):
+    model_config = _IN
+    until: dt.date = Field(description="The last day of the term.")
+
+
 # -- what readers get -------------------------------------------------------------------------
 class Contact(BaseModel):
     name: str
@@ -338,3 +343,4 @@ class Seat(BaseModel):
     until: str | None
     example: bool
     source_note: str
+    version: int

@@ -1,11 +1,12 @@
 """Administration forms of the partnership registry (admins only): add and edit a coalition,
-add a governance seat, merge two organisations. As the other registry forms: a signed-in user
-and a CSRF token; what was typed is shown again with the error beside its field (422), a stale
-coalition edit keeps the input and shows the current version (409); every write is audited by
-the service. Routes are thin: they call :mod:`equals.partners`."""
+add and edit a governance seat and end its term, merge two organisations. As the other registry
+forms: a signed-in user and a CSRF token; what was typed is shown again with the error beside
+its field (422), a stale coalition or seat edit keeps the input and shows the current version
+(409); every write is audited by the service. Routes are thin: they call :mod:`equals.partners`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -19,9 +20,12 @@ from equals.partners import (
     add_seat,
     codes,
     create_coalition,
+    end_term,
     get_coalition,
+    get_seat,
     list_partners,
     update_coalition,
+    update_seat,
 )
 from equals.partners.admin_forms import (
     COALITION_AREAS,
@@ -32,7 +36,9 @@ from equals.partners.admin_forms import (
     coalition_fields,
     coalition_values,
     seat_fields,
+    seat_values,
 )
+from equals.partners.model import Seat
 from equals.partners.organizations import list_organizations, merge
 from equals.partners.permissions import Action, allowed
 from equals.web import auth_deps as auth
@@ -41,6 +47,7 @@ from equals.web.partners_forms import missing, posted, render, save, signed_in
 router = APIRouter(include_in_schema=False)
 
 CoalitionId = Annotated[str, Path(max_length=64, pattern="^[a-z0-9][a-z0-9-]*$")]
+SeatId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _admin(request: Request, back: str, action: Action) -> User | Response:
@@ -161,18 +168,31 @@ async def coalition_save(request: Request, coalition_id: CoalitionId) -> Respons
 
 # -- governance -------------------------------------------------------------------------------
 def _seat_form(
-    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+    request: Request,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+    seat_id: int | None = None,
+    version: int | None = None,
+    conflict: str = "",
 ) -> HTMLResponse:
     return render(
         request,
         "partners/seat_form.html",
         status_code,
+        seat_id=seat_id,
         values=values,
         errors=errors,
         guidance=SEAT_GUIDANCE,
         bodies=codes.GOVERNANCE_BODIES,
         organizations=list_organizations(auth.store_of(request)),
+        record_version=version,
+        conflict=conflict,
     )
+
+
+def _version(form: dict[str, str]) -> int:
+    return int(form["version"]) if form.get("version", "").isdigit() else 0
 
 
 @router.get("/governance/new", response_class=HTMLResponse, response_model=None)
@@ -180,8 +200,23 @@ def seat_new(request: Request) -> Response:
     user = _admin(request, "/governance/new", Action.WRITE_GOVERNANCE)
     if not isinstance(user, User):
         return user
-    body = request.query_params.get("body", "")
-    return _seat_form(request, {"body": body if body in codes.GOVERNANCE_BODIES else ""}, {})
+    q = request.query_params
+    body = q.get("body", "")
+    since = q.get("since", "")
+    values = {
+        "body": body if body in codes.GOVERNANCE_BODIES else "",
+        "seat": q.get("seat", "")[:300],  # the next holder of an ended term's seat
+        "since": since if _is_date(since) else "",
+    }
+    return _seat_form(request, values, {})
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 @router.post("/governance/new", response_class=HTMLResponse, response_model=None)
@@ -192,13 +227,121 @@ async def seat_create(request: Request) -> Response:
     form, _multi = await posted(request)
 
     def write() -> str:
-        add_seat(auth.store_of(request), seat_fields(form), actor=Actor.of(user), user=user)
-        return "/coalitions#gov-title"
+        s = add_seat(auth.store_of(request), seat_fields(form), actor=Actor.of(user), user=user)
+        return f"/coalitions#seat-{s.id}"
 
     def fail(
         errors: dict[str, str], status: int, version: int | None, conflict: str
     ) -> HTMLResponse:
         return _seat_form(request, form, errors, status)
+
+    return await run_in_threadpool(save, request, write, fail, admin_field)
+
+
+@router.get("/governance/{seat_id}/edit", response_class=HTMLResponse, response_model=None)
+def seat_edit(request: Request, seat_id: SeatId) -> Response:
+    user = _admin(request, f"/governance/{seat_id}/edit", Action.WRITE_GOVERNANCE)
+    if not isinstance(user, User):
+        return user
+    try:
+        s = get_seat(auth.store_of(request), seat_id)
+    except NotFoundError as exc:
+        return missing(request, exc)
+    return _seat_form(request, seat_values(s), {}, seat_id=s.id, version=s.version)
+
+
+@router.post("/governance/{seat_id}/edit", response_class=HTMLResponse, response_model=None)
+async def seat_save(request: Request, seat_id: SeatId) -> Response:
+    back = f"/governance/{seat_id}/edit"
+    user = await run_in_threadpool(_admin, request, back, Action.WRITE_GOVERNANCE)
+    if not isinstance(user, User):
+        return user
+    form, _multi = await posted(request)
+    version = _version(form)
+
+    def write() -> str:
+        s = update_seat(
+            auth.store_of(request),
+            seat_id,
+            seat_fields(form),
+            based_on=version,
+            actor=Actor.of(user),
+            user=user,
+        )
+        return f"/coalitions#seat-{s.id}"
+
+    def fail(
+        errors: dict[str, str], status: int, current: int | None, conflict: str
+    ) -> HTMLResponse:
+        return _seat_form(request, form, errors, status, seat_id, current or version, conflict)
+
+    return await run_in_threadpool(save, request, write, fail, admin_field)
+
+
+def _end_form(
+    request: Request,
+    seat: Seat,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+    version: int | None = None,
+    conflict: str = "",
+) -> HTMLResponse:
+    return render(
+        request,
+        "partners/seat_end.html",
+        status_code,
+        seat=seat,
+        values=values,
+        errors=errors,
+        guidance=SEAT_GUIDANCE,
+        record_version=version,
+        conflict=conflict,
+    )
+
+
+@router.get("/governance/{seat_id}/end", response_class=HTMLResponse, response_model=None)
+def seat_end(request: Request, seat_id: SeatId) -> Response:
+    user = _admin(request, f"/governance/{seat_id}/end", Action.WRITE_GOVERNANCE)
+    if not isinstance(user, User):
+        return user
+    try:
+        s = get_seat(auth.store_of(request), seat_id)
+    except NotFoundError as exc:
+        return missing(request, exc)
+    until = dt.datetime.now(dt.UTC).date().isoformat()
+    return _end_form(request, s, {"until": until}, {}, version=s.version)
+
+
+@router.post("/governance/{seat_id}/end", response_class=HTMLResponse, response_model=None)
+async def seat_end_save(request: Request, seat_id: SeatId) -> Response:
+    back = f"/governance/{seat_id}/end"
+    user = await run_in_threadpool(_admin, request, back, Action.WRITE_GOVERNANCE)
+    if not isinstance(user, User):
+        return user
+    form, _multi = await posted(request)
+    version = _version(form)
+    store = auth.store_of(request)
+    try:
+        seat = await run_in_threadpool(get_seat, store, seat_id)
+    except NotFoundError as exc:
+        return missing(request, exc)
+
+    def write() -> str:
+        s = end_term(
+            store,
+            seat_id,
+            {"until": form.get("until", "").strip() or None},
+            based_on=version,
+            actor=Actor.of(user),
+            user=user,
+        )
+        return f"/coalitions#seat-{s.id}"
+
+    def fail(
+        errors: dict[str, str], status: int, current: int | None, conflict: str
+    ) -> HTMLResponse:
+        return _end_form(request, seat, form, errors, status, current or version, conflict)
 
     return await run_in_threadpool(save, request, write, fail, admin_field)
 

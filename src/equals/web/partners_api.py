@@ -24,8 +24,10 @@ from equals.partners import (
     create_coalition,
     create_initiative,
     create_partner,
+    end_term,
     get_coalition,
     get_partner,
+    get_seat,
     governance,
     list_coalitions,
     list_partners,
@@ -33,6 +35,7 @@ from equals.partners import (
     update_coalition,
     update_initiative,
     update_partner,
+    update_seat,
     views,
 )
 from equals.partners.exchange import initiatives_csv, partners_csv
@@ -46,6 +49,7 @@ from equals.partners.model import (
     ProgressIn,
     ProgressReport,
     Seat,
+    SeatEndIn,
     SeatIn,
 )
 from equals.partners.organizations import merge
@@ -207,8 +211,48 @@ def governance_add(request: Request, body: SeatIn, user: Writer) -> Seat:
 
 @router.get("/governance", response_model=list[Seat])
 def governance_list(request: Request) -> list[Seat]:
-    """Co-founders, steering-committee seats (with terms) and the secretariat."""
+    """Co-founders, steering-committee seats (with terms) and the secretariat: one record per
+    term, past terms included (``until`` before today)."""
     return governance(store_of(request))
+
+
+SeatId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("/governance/{seat_id}", response_model=Seat)
+def governance_get(request: Request, response: Response, seat_id: SeatId) -> Seat:
+    """One seat's term, with its version as the ETag."""
+    s = get_seat(store_of(request), seat_id)
+    set_etag(response, s.version)
+    return s
+
+
+@router.put("/governance/{seat_id}", response_model=Seat)
+def governance_update(
+    request: Request, response: Response, seat_id: SeatId, body: SeatIn, user: Writer
+) -> Seat:
+    """Correct a seat's record (admins; needs If-Match; audited with before and after). To
+    record a new holder, end the term and add the next one."""
+    based_on = if_match_version(request)
+    s = update_seat(
+        store_of(request), seat_id, body, based_on=based_on, actor=Actor.of(user), user=user
+    )
+    set_etag(response, s.version)
+    return s
+
+
+@router.post("/governance/{seat_id}/end", response_model=Seat)
+def governance_end(
+    request: Request, response: Response, seat_id: SeatId, body: SeatEndIn, user: Writer
+) -> Seat:
+    """End a term on ``until`` (admins; needs If-Match); the record stays as the seat's
+    history."""
+    based_on = if_match_version(request)
+    s = end_term(
+        store_of(request), seat_id, body, based_on=based_on, actor=Actor.of(user), user=user
+    )
+    set_etag(response, s.version)
+    return s
 
 
 # -- initiatives ------------------------------------------------------------------------------
