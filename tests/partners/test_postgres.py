@@ -11,7 +11,15 @@ import pytest
 
 from equals.auth import Role, audit_entries
 from equals.core.errors import EditConflictError, PermissionDeniedError, ValidationError
-from equals.partners import get_initiative, get_partner, update_initiative
+from equals.partners import (
+    add_seat,
+    end_term,
+    get_initiative,
+    get_partner,
+    get_seat,
+    update_initiative,
+    update_seat,
+)
 from equals.partners.permissions import Action
 from equals.store import Store
 from tests.partners.conftest import OPERATOR, Registry, initiative_body, seed, user
@@ -191,3 +199,53 @@ def test_cached_views_page_and_follow_writes_on_postgres(pg_registry: Registry) 
     merge(store, dup, "apc", actor=OPERATOR)  # a write the counter sees on PostgreSQL too
     assert int(views.registry_key(ev)[0]) == counter + 1
     assert views.initiative(ev, pg_registry.other_initiative).lead.id == "apc"
+
+
+def test_concurrent_seat_writes_one_wins_one_conflicts(pg_registry: Registry) -> None:
+    """Two admins based on one version of a seat, one editing it and one ending its term: exactly
+    one write lands, the other gets EditConflictError (409) and changes nothing."""
+    store = pg_registry.store
+    seat = add_seat(
+        store,
+        {"body": "steering-committee", "organization_id": pg_registry.own, "since": "2020-01-01"},
+        actor=OPERATOR,
+    )
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def write(name: str) -> None:
+        barrier.wait()
+        try:
+            if name == "edit":
+                body = {
+                    "body": "steering-committee",
+                    "organization_id": pg_registry.own,
+                    "holder": "Edited holder",
+                    "since": "2020-01-01",
+                }
+                update_seat(store, seat.id, body, based_on=1, actor=OPERATOR)
+            else:
+                end_term(store, seat.id, {"until": "2024-12-31"}, based_on=1, actor=OPERATOR)
+            outcomes[name] = "ok"
+        except EditConflictError as exc:
+            outcomes[name] = exc
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in ("edit", "end")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    winners = [n for n, o in outcomes.items() if o == "ok"]
+    losers = [o for o in outcomes.values() if isinstance(o, EditConflictError)]
+    assert len(winners) == 1 and len(losers) == 1, outcomes
+    assert losers[0].current == 2
+    now = get_seat(store, seat.id)
+    assert now.version == 2
+    assert (now.holder, now.until) == (
+        ("Edited holder", None) if winners == ["edit"] else ("", "2024-12-31")
+    )
+    entries = audit_entries(store, entity="governance_seat", entity_id=str(seat.id))
+    assert [e.action for e in entries] == [
+        "governance.update" if winners == ["edit"] else "governance.end",
+        "governance.create",
+    ]
