@@ -305,13 +305,6 @@ def _without(rows: list[tuple[str, ...]], column: str) -> list[tuple[str, ...]]:
 
 @pytest.mark.postgres
 @pytest.mark.xdist_group("postgres")
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Evidence.gaps takes a country-year's note from the first of its female/male rows "
-    "in database order (no ORDER BY in queries._compute_candidates), so SQLite and PostgreSQL "
-    "can pick different notes (ict_skill_copy_paste, LVA 2015). When fixed, drop this mark.",
-)
 def test_gap_notes_are_the_same_on_both_databases(
     built: tuple[Store, Path, Path], pg_url: str, tmp_path: Path
 ) -> None:

@@ -32,7 +32,8 @@ def test_api_and_page_name_the_release(store: Store, tmp_path: Path) -> None:
         )
         assert gap["release"] == "female: WDI July 2025 (2025-07-01); male: bundled; total: bundled"
         page = client.get("/indicator/internet_use").text
-        assert "<dt>Release</dt><dd>female: WDI July 2025 (2025-07-01); male: bundled data" in page
+        # The page labels the sexes as readers say them (translated), the API keeps its codes.
+        assert "<dt>Release</dt><dd>Women: WDI July 2025 (2025-07-01); Men: bundled data" in page
         other = client.get("/indicator/account_ownership").text
         assert "<dt>Release</dt><dd>bundled data</dd>" in other
 

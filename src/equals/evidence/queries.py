@@ -372,8 +372,12 @@ class Evidence(EvidenceBase):
 
     def _compute_candidates(self, ind: Indicator, src: Source, breakdown: str) -> list[GapRow]:
         o = schema.observations
-        q = select(o.c.area_code, o.c.year, o.c.sex, o.c.value, o.c.note, o.c.se).where(
-            o.c.indicator_id == ind.id, o.c.source_id == src.id, o.c.breakdown == breakdown
+        # Ordered so that a country-year's note is the same on every database: the first
+        # non-empty one of its female, male, total rows (in that order).
+        q = (
+            select(o.c.area_code, o.c.year, o.c.sex, o.c.value, o.c.note, o.c.se)
+            .where(o.c.indicator_id == ind.id, o.c.source_id == src.id, o.c.breakdown == breakdown)
+            .order_by(o.c.area_code, o.c.year, o.c.sex)
         )
         values: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
         ses: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
