@@ -64,6 +64,44 @@ def test_initiatives(db: str) -> None:
     assert run(db, "initiatives", "show", "999999")[0] == 2
 
 
+def test_initiatives_list_pages_with_the_api_total(db: str) -> None:
+    """--limit/--offset page the list; the table says "Showing first–last of total", JSON stays
+    an array unless --with-total, CSV has only the rows; the total and the page are the API's."""
+    from fastapi.testclient import TestClient
+
+    from equals.settings import Settings
+    from equals.web.app import create_app
+
+    with TestClient(create_app(Settings(db_url=db, init_on_start=False))) as c:
+        api = c.get("/api/v1/initiatives", params={"limit": 2, "offset": 1})
+        total = int(api.headers["X-Total-Count"])
+        api_ids = [i["id"] for i in api.json()]
+    assert total >= 3 and len(api_ids) == 2
+    code, out, _ = run(
+        db, "initiatives", "list", "--format", "json", "--limit", "2", "--offset", "1"
+    )
+    rows = json.loads(out)
+    assert code == 0 and isinstance(rows, list) and [int(r["id"]) for r in rows] == api_ids
+    code, out, _ = run(
+        db, "initiatives", "list", "-f", "json", "--limit", "2", "--offset", "1", "--with-total"
+    )
+    page = json.loads(out)
+    assert (page["total"], page["offset"], page["limit"]) == (total, 1, 2)
+    assert [int(r["id"]) for r in page["items"]] == api_ids
+    code, out, _ = run(db, "initiatives", "list", "--limit", "2", "--offset", "1")
+    assert code == 0 and f"Showing 2–3 of {total}" in out
+    code, out, _ = run(db, "initiatives", "list")
+    assert f"Showing 1–{total} of {total}" in out
+    code, out, _ = run(db, "initiatives", "list", "--offset", str(total + 5))
+    assert code == 0 and f"Showing none of {total} (offset {total + 5})" in out
+    code, out, _ = run(db, "initiatives", "list", "-f", "csv", "--limit", "2", "--offset", "1")
+    csv_rows = list(csv.DictReader(io.StringIO(out)))
+    assert [int(r["id"]) for r in csv_rows] == api_ids and "Showing" not in out
+    fr = runner.invoke(app, ["--lang", "fr", "initiatives", "list", "--offset", "1", "--db", db])
+    assert fr.exit_code == 0 and f"Affichage de 2 à {total} sur {total}" in fr.stdout, fr.stdout
+    assert run(db, "initiatives", "list", "--offset", "-1")[0] == 2
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_action_gaps_formats(db: str, fmt: str) -> None:
     code, out, _ = run(db, "action-gaps", "--pillar", "skills", "--format", fmt, "--limit", "5")

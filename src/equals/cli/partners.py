@@ -27,6 +27,7 @@ from equals.cli.common import (
     open_store,
     say,
 )
+from equals.core.i18n import _
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.partners import (
     InitiativeFilter,
@@ -42,6 +43,7 @@ from equals.partners.examples import remove_examples
 from equals.partners.exchange import initiative_row, partner_row
 from equals.partners.iati import export_iati
 from equals.partners.iati_import import import_iati
+from equals.partners.initiative_read import count_initiatives, initiative_ids, read_initiatives
 from equals.partners.organizations import merge
 
 partners_app = typer.Typer(help="Partners of the EQUALS partnership: list, show, IATI in/out.")
@@ -185,13 +187,49 @@ def initiatives_list(
     area: Annotated[Pillar | None, typer.Option(help="Action area.")] = None,
     target_group: Annotated[str | None, typer.Option("--target-group")] = None,
     search: Annotated[str | None, typer.Option("--search", "-q")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
+    limit: Annotated[
+        int, typer.Option(min=1, max=100_000, help="How many initiatives to show (one page).")
+    ] = 1000,
+    offset: Annotated[
+        int, typer.Option(min=0, max=10_000_000, help="How many matching initiatives to skip.")
+    ] = 0,
+    with_total: Annotated[
+        bool,
+        typer.Option(
+            "--with-total",
+            help="JSON: an object with total, offset, limit and items instead of the array.",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Initiatives by title."""
+    """Initiatives by title, one page (--limit, --offset) of all that match.
+
+    The table ends with "Showing first–last of total" (the total is the API's X-Total-Count);
+    JSON stays an array unless --with-total; CSV has the rows only."""
     f = InitiativeFilter(organization, country, area, target_group, None, search)
-    rows = list_initiatives(open_store(db), f, limit=limit)
-    emit([initiative_row(i) for i in rows], fmt, INITIATIVE_COLUMNS, "Initiatives")
+    with open_store(db).connect() as conn:  # the page and its total from one snapshot
+        total = count_initiatives(conn, f)
+        rows = read_initiatives(conn, initiative_ids(conn, f, limit, offset))
+    records = [initiative_row(i) for i in rows]
+    if fmt is OutputFormat.json and with_total:
+        page = {"total": total, "offset": offset, "limit": limit, "items": records}
+        sys.stdout.write(json.dumps(page, ensure_ascii=False, indent=2) + "\n")
+        return
+    emit(records, fmt, INITIATIVE_COLUMNS, "Initiatives")
+    if fmt is OutputFormat.table:
+        say(showing(offset, len(records), total))
+
+
+def showing(offset: int, shown: int, total: int) -> str:
+    """The table's paging line: "Showing 101–200 of 345" (or that none are on this page)."""
+    if shown == 0:
+        return _("Showing none of %(total)s (offset %(offset)s)", total=total, offset=offset)
+    return _(
+        "Showing %(first)s–%(last)s of %(total)s",
+        first=offset + 1,
+        last=offset + shown,
+        total=total,
+    )
 
 
 @initiatives_app.command("show")
