@@ -97,6 +97,7 @@ AREAS: dict[str, Area] = {
             "src/equals/web/analysis_pages.py",
             "src/equals/web/language.py",
             "src/equals/web/app.py",  # the 500 page
+            "src/equals/web/chart_data.py",  # chart titles (toolbar, embed iframe title)
         ),
         yaml_fields=(
             (
@@ -105,6 +106,9 @@ AREAS: dict[str, Area] = {
             ),
             ("src/equals/analysis/index_method.yaml", ("title", "summary", "excluded")),
             ("src/equals/analysis/quality.yaml", ("note",)),
+            # The sources' coverage, notes and provenance are our own sentences (titles stay
+            # as published); the about page shows them through ``msg``.
+            ("src/equals/data/sources.yaml", ("coverage", "notes", "retrieved_from")),
         ),
         collect=("equals.web.analysis_pages:page_data_messages",),
         javascript=(

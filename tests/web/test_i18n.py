@@ -362,3 +362,25 @@ def test_partnership_pages_name_countries_in_the_pages_language(web: TestClient)
     for code, name in rows:
         assert html.unescape(name) == i18n.territory_name(code, "?", "fr"), code
     web.cookies.clear()
+
+
+def test_source_metadata_chart_titles_and_embeds_in_the_pages_language(web: TestClient) -> None:
+    """Our own sentences about the sources, chart titles, the trend's unit and the embeds'
+    browser-script messages follow the page's language; source titles stay as published."""
+    about = web.get("/fr/about").text
+    assert "Utilisation d’Internet (IT.NET.USER.FE.ZS/MA.ZS/ZS) : par sexe 136 économies" in about
+    assert "(conversion DDF des WDI par Gapminder)" in about  # "retrieved from"
+    assert "World Development Indicators: Individuals using the Internet" in about  # title
+    assert "Internet use (IT.NET.USER.FE.ZS" in web.get("/en/about").text
+
+    country = web.get("/fr/country/KEN").text
+    assert 'data-title="Kenya : ' in country  # the chart toolbar's (and iframe's) title
+    assert 'data-unit="% de la population"' in country
+    embed = web.get("/fr/country/KEN?indicator=internet_use&embed=1").text
+    assert 'id="equals-i18n"' in embed and 'id="equals-countries"' in embed
+    assert 'data-unit="% de la population"' in embed
+    assert "<title>Kenya : " in embed
+    english = web.get("/en/country/KEN?indicator=internet_use&embed=1").text
+    assert 'id="equals-i18n"' not in english and "<title>Kenya: " in english
+    assert "Score de sous-desserte : " in web.get("/fr/action").text
+    web.cookies.clear()

@@ -29,6 +29,8 @@ from fastapi.responses import HTMLResponse, Response
 from equals.archive.participation import GroupBy, participation
 from equals.archive.repository import SessionFilter
 from equals.archive.rules import YEAR_MAX, YEAR_MIN
+from equals.core import i18n
+from equals.core.i18n import _
 from equals.core.vocabulary import Pillar
 from equals.evidence.queries import Evidence
 from equals.evidence.records import to_csv
@@ -67,6 +69,12 @@ class ChartLinks:
     share_url: str
     embed_url: str
     height: int = 520
+
+
+def _msg(text: object) -> str:
+    """Our own catalogue text (indicator labels, area names) in the current language, as the
+    templates' ``msg`` filter; text without a translation stays as it is."""
+    return i18n.translations(i18n.current_language()).gettext(str(text))
 
 
 def _query(params: Mapping[str, object]) -> str:
@@ -120,7 +128,7 @@ def map_links(ind: Indicator, page: str, state: Mapping[str, object]) -> ChartLi
     params = {"indicator": ind.id, **{k: v for k, v in state.items() if k != "indicator"}}
     return chart_links(
         "map",
-        ind.label,
+        _msg(ind.label),
         page,
         state,
         url_with("/api/v1/gaps", **params, format="csv"),
@@ -133,7 +141,11 @@ def trend_links(code: str, ind: Indicator, area_name: str) -> ChartLinks:
     params = {"country": code, "indicator": ind.id}
     return chart_links(
         f"trend-{ind.id}",
-        f"{area_name}: {ind.label}",
+        _(
+            "%(country)s: %(indicator)s",
+            country=i18n.territory_name(code, area_name),
+            indicator=_msg(ind.label),
+        ),
         f"/country/{code}",
         {"indicator": ind.id},
         url_with("/api/v1/observations", **params, format="csv"),
@@ -239,7 +251,7 @@ def action_links(pillar: Pillar, target_group: str | None) -> ChartLinks:
     state = {"pillar": pillar.value, "group": target_group}
     return ChartLinks(
         "action-map",
-        f"Under-served score: {pillar.label}",
+        _("Under-served score: %(area)s", area=_msg(pillar.label)),
         url_with("/api/v1/chart-data/action-gaps.csv", **params),
         url_with("/api/v1/chart-data/action-gaps.zip", **params),
         url_with(localised("/action"), **state) + "#action-map",
@@ -267,7 +279,8 @@ def action_gaps_zip(
     request: Request, ev: Ev, pillar: Pillar, target_group: TargetGroup = None
 ) -> Response:
     text = _action_csv(ev, pillar, target_group)
-    links = action_links(pillar, target_group)
+    with i18n.use_language(i18n.DEFAULT_LANGUAGE):  # a download's sheet is English, as the API
+        links = action_links(pillar, target_group)
     meta = ChartMetadata(
         title=links.title,
         description=(
@@ -297,7 +310,7 @@ def participation_links(by: str, event: str, year: str) -> ChartLinks:
     params = {"by": by, "event": event, "year": year}
     return chart_links(
         "participation-chart",
-        "Women's participation in sessions",
+        _("Women's participation in sessions"),
         "/sessions/participation",
         params,
         url_with("/api/v1/sessions/participation", **params, format="csv"),
@@ -320,7 +333,8 @@ def participation_zip(
     result = participation(store, by, SessionFilter(event=event, year=year))
     events = [e for e in list_events(store) if e.sessions and (not event or e.name == event)]
     years = tuple(sorted({e.year for e in events if e.year and (not year or e.year == year)}))
-    links = participation_links(by.value, event or "", str(year or ""))
+    with i18n.use_language(i18n.DEFAULT_LANGUAGE):  # a download's sheet is English, as the API
+        links = participation_links(by.value, event or "", str(year or ""))
     meta = ChartMetadata(
         title=links.title,
         description=(
@@ -432,7 +446,8 @@ def target_embed(request: Request, ev: Ev, initiative_id: Id, target_id: Id) -> 
     from equals.web.pages import templates
 
     s = target_series(ev, initiative_id, target_id)
-    links = target_links(initiative_id, target_id, f"{s.indicator_title}, {s.country_name}")
+    country = i18n.territory_name(s.country, s.country_name)
+    links = target_links(initiative_id, target_id, f"{_msg(s.indicator_title)}, {country}")
     known = ev.sources()
     used = sorted({p.source for p in s.points if p.series == "published" and p.source})
     ctx = {
