@@ -295,9 +295,12 @@ def test_edit_a_seat_and_end_its_term(site: dict[str, Any]) -> None:
     page = c.get("/coalitions").text
     past = page[page.index("Past terms") :]
     assert f'id="seat-{seat.id}"' in past and "C. Person-Jones" in past
-    assert "/governance/new?body=steering-committee&amp;seat=Treasurer&amp;since=2023-12-31" in past
-    prefilled = c.get("/governance/new?body=steering-committee&seat=Treasurer&since=2023-12-31")
-    assert 'value="Treasurer"' in prefilled.text and 'value="2023-12-31"' in prefilled.text
+    assert "/governance/new?body=steering-committee&amp;seat=Treasurer&amp;after=2023-12-31" in past
+    prefilled = c.get("/governance/new?body=steering-committee&seat=Treasurer&after=2023-12-31")
+    assert 'value="Treasurer"' in prefilled.text and 'value="2024-01-01"' in prefilled.text
+    for odd in ("9999-12-31", "not-a-date", "2023-02-30"):
+        r = c.get(f"/governance/new?after={odd}")
+        assert r.status_code == 200 and 'id="since" name="since" type="date" value=""' in r.text
     entries = audit_entries(store, entity="governance_seat", entity_id=str(seat.id))
     assert [e.action for e in entries] == [
         "governance.end",

@@ -202,21 +202,19 @@ def seat_new(request: Request) -> Response:
         return user
     q = request.query_params
     body = q.get("body", "")
-    since = q.get("since", "")
     values = {
         "body": body if body in codes.GOVERNANCE_BODIES else "",
-        "seat": q.get("seat", "")[:300],  # the next holder of an ended term's seat
-        "since": since if _is_date(since) else "",
+        "seat": q.get("seat", "")[:300],  # the next holder of an ended term's seat …
+        "since": _day_after(q.get("after", "")),  # … from the day after that term ended
     }
     return _seat_form(request, values, {})
 
 
-def _is_date(value: str) -> bool:
+def _day_after(value: str) -> str:
     try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+        return (dt.date.fromisoformat(value[:10]) + dt.timedelta(days=1)).isoformat()
+    except (ValueError, OverflowError):
+        return ""
 
 
 @router.post("/governance/new", response_class=HTMLResponse, response_model=None)
