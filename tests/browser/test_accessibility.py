@@ -97,6 +97,12 @@ def _coalition_edit(get: Callable[[str], str]) -> str:
     return f"/coalitions/{found.group(1)}/edit"
 
 
+def _seat(get: Callable[[str], str], action: str) -> str:
+    found = re.search(r'id="seat-(\d+)"', get("/coalitions"))
+    assert found, "no governance seat listed on /coalitions"
+    return f"/governance/{found.group(1)}/{action}"
+
+
 SAMPLES: dict[str, Sample] = {
     "/": Sample("/"),
     "/indicators": Sample("/indicators"),
@@ -128,6 +134,8 @@ SAMPLES: dict[str, Sample] = {
     "/coalitions/new": Sample("/coalitions/new"),
     "/coalitions/{coalition_id}/edit": Sample(find=_coalition_edit),
     "/governance/new": Sample("/governance/new"),
+    "/governance/{seat_id}/edit": Sample(find=lambda get: _seat(get, "edit")),
+    "/governance/{seat_id}/end": Sample(find=lambda get: _seat(get, "end")),
     "/organizations/merge": Sample("/organizations/merge"),
     "/initiatives": Sample("/initiatives"),
     "/initiatives/new": Sample("/initiatives/new"),
