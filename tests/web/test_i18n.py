@@ -384,3 +384,52 @@ def test_source_metadata_chart_titles_and_embeds_in_the_pages_language(web: Test
     assert 'id="equals-i18n"' not in english and "<title>Kenya: " in english
     assert "Score de sous-desserte : " in web.get("/fr/action").text
     web.cookies.clear()
+
+
+def test_initiative_page_names_target_countries_and_indicators_in_the_pages_language(
+    loaded_db_url: str, tmp_path: Path
+) -> None:
+    """A target's chart title (and its country) on an initiative page follow the page's
+    language: a registry of its own (a copy of the loaded database) with one target in CIV."""
+    import shutil
+
+    from equals.auth import Actor
+    from equals.partners import create_initiative, create_partner
+    from equals.store import Store
+
+    copy = tmp_path / "registry.db"
+    shutil.copy(loaded_db_url.removeprefix("sqlite:///"), copy)
+    store = Store(f"sqlite:///{copy}")
+    actor = Actor("cli:test")
+    lead = create_partner(
+        store, {"name": "GSMA", "stakeholder_group": "private_sector"}, actor=actor
+    )
+    target = {
+        "indicator": "internet_use",
+        "country": "CIV",
+        "sex": "female",
+        "baseline_value": 24.0,
+        "baseline_year": 2019,
+        "target_value": 40.0,
+        "target_year": 2026,
+    }
+    body = {
+        "title": "Internet for women",
+        "description": "Clubs.",
+        "lead_organization_id": lead.organization_id,
+        "action_areas": ["access"],
+        "countries": ["CIV"],
+        "status": "2",
+        "targets": [target],
+    }
+    made = create_initiative(store, body, actor=actor)
+    store.dispose()
+    with TestClient(create_app(Settings(db_url=f"sqlite:///{copy}"))) as c:
+        en = c.get(f"/en/initiatives/{made.id}").text
+        fr = c.get(f"/fr/initiatives/{made.id}").text
+    english_title = re.search(r'data-title="([^"]+), C[^"]*Ivoire"', en)
+    assert english_title, "the target chart has a title"
+    with i18n.use_language("fr"):
+        french_title = i18n.gettext(html.unescape(english_title.group(1)))
+    assert french_title != html.unescape(english_title.group(1))
+    assert f'data-title="{html.escape(french_title)}, Côte d’Ivoire"' in fr

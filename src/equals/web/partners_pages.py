@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from equals.core.errors import NotFoundError, ValidationError
-from equals.core.i18n import _, territory_name
+from equals.core.i18n import _, current_language, territory_name, translations
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.evidence.queries import Evidence
 from equals.partners import (
@@ -169,12 +169,17 @@ def _country(code: str, published: str) -> str:
 
 
 def _named_countries(ini: Initiative) -> Initiative:
-    """The initiative with its countries' and targets' country names in the page's language."""
+    """The initiative with its countries' names and its targets' countries and indicator
+    titles in the page's language (the target chart's title is built from them)."""
+    catalogue = translations(current_language())
 
     def named(c: CodeLabel) -> CodeLabel:
         return c.model_copy(update={"label": _country(c.code, c.label)})
 
-    targets = [t.model_copy(update={"country": named(t.country)}) for t in ini.targets]
+    targets = []
+    for t in ini.targets:
+        title = catalogue.gettext(t.indicator_title)
+        targets.append(t.model_copy(update={"country": named(t.country), "indicator_title": title}))
     countries = [named(c) for c in ini.countries]
     return ini.model_copy(update={"countries": countries, "targets": targets})
 
