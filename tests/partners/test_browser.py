@@ -1,6 +1,7 @@
 """In a real browser (Chromium): a partner-editor signs in, adds an initiative with a target on
 a country, and sees it on the initiative page (chart drawn), on the evidence-to-action map and
-ranking, and on the partner's page; inline validation; the phone layout does not overflow."""
+ranking, and on the partner's page; inline validation; the phone layout does not overflow; an
+admin ends a governance term with the keyboard and finds it among the past terms."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.conftest import serve
 pytestmark = pytest.mark.browser
 
 USER, PASSWORD = "browser-gsma", "a long enough passphrase 42"
+ADMIN = "browser-admin"
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +32,7 @@ def site(loaded_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     store = Store(url)
     initialise(store)  # the example content, as on a new install
     create_user(store, USER, PASSWORD, roles=[Grant(Role.PARTNER_EDITOR, "gsma")])
+    create_user(store, ADMIN, PASSWORD, roles=[Role.ADMIN])
     store.dispose()
     with serve(Settings(db_url=url)) as live:
         yield live
@@ -124,3 +127,31 @@ def test_keyboard_reaches_the_filters(page: Any) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/partners?*")
     assert "APC" in page.locator("[data-testid=partner-list]").inner_text()
+
+
+def test_admin_ends_a_term_with_the_keyboard(page: Any) -> None:
+    page.goto("/login")
+    page.fill("input[name=name]", ADMIN)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto("/coalitions")
+    link = page.locator("a[href$='/end']").first
+    row = link.locator("xpath=ancestor::tr")
+    organisation = row.locator("td").first.inner_text()
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/governance/*/end")
+    page.locator("#until").focus()
+    page.fill("#until", "2024-12-31")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/coalitions#seat-*")
+    seat = page.url.rsplit("#", 1)[1]
+    folded = page.locator(f"details:has(#{seat})")  # among the past terms, folded away …
+    if not folded.evaluate("d => d.open"):  # … unless the browser opened it for the #fragment
+        folded.locator("summary").focus()
+        page.keyboard.press("Enter")
+    past = page.locator(f"#{seat}")
+    assert past.is_visible() and "2024-12-31" in past.inner_text()
+    assert organisation.split()[0] in past.inner_text()
+    assert page.console_errors == []
