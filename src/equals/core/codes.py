@@ -65,10 +65,16 @@ _FALLBACKS: dict[str, tuple[str, str]] = {
         "A backup package that cannot be restored (wrong format, damaged or from an "
         "incompatible version); nothing was written.",
     ),
+    # evidence exports
+    "datapackage-invalid": (
+        "evidence",
+        "The evidence Data Package did not validate (frictionless); nothing was kept.",
+    ),
     # partners
     "unknown-partner": ("partners", "No partner has this id."),
     "unknown-organization": ("partners", "No organization has this id."),
     "unknown-coalition": ("partners", "No coalition has this id."),
+    "unknown-governance-seat": ("partners", "No governance seat (term) has this id."),
     "unknown-initiative": ("partners", "No initiative has this id."),
     "already-a-partner": (
         "partners",
