@@ -13,9 +13,10 @@ keeps the bytes of such answers, keyed by
   middleware sets: this middleware runs *inside* it, so the key holds the right language), and
 - the **data version**: the evidence store's version (``Store.local_version`` at once for loads
   in this process; ``data_version`` in ``meta``), the partnership registry's change counter
-  (``partners_version``) and a fingerprint of the session archive (count and summed versions of
-  the sessions, number of people). The database part is read again after any transaction
-  committed in this process (any engine: the site, the API, a notebook or test with its own
+  (``partners_version``), a fingerprint of the session archive (count and summed versions of
+  the sessions, number of people) and the newest audit entry (every audited write, e.g. a person
+  merged or split). The database part is read again after any transaction committed in this
+  process (any engine: the site, the API, a notebook or test with its own
   ``Store``), after any write request (``POST``/``PUT``/``PATCH``/``DELETE``) through this app,
   and at least every ``check_seconds`` (1 s, as :class:`~equals.evidence.base.EvidenceBase`
   does), so an edit is seen by the next page; a change by another process within a second.
@@ -53,6 +54,7 @@ from starlette.concurrency import run_in_threadpool
 
 from equals.core.i18n import current_language
 from equals.store import Store
+from equals.store.tables.auth import audit_log
 from equals.store.tables.evidence import meta
 from equals.store.tables.sessions import people, sessions
 
@@ -200,11 +202,18 @@ class DataVersion:
             stamps = dict(
                 conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all()
             )
+            # The session archive's fingerprint, the number of people, and the newest audit
+            # entry: every audited write (a person merged or split, a record edited, by any
+            # process) adds one, which catches what the counters do not.
             archive = conn.execute(
-                select(func.count(), func.coalesce(func.sum(sessions.c.version), 0))
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(sessions.c.version), 0),
+                    select(func.count()).select_from(people).scalar_subquery(),
+                    select(func.max(audit_log.c.id)).scalar_subquery(),
+                ).select_from(sessions)
             ).one()
-            persons = conn.execute(select(func.count()).select_from(people)).scalar_one()
-        self._stamps = (*(stamps.get(k) for k in keys), *archive, persons)
+        self._stamps = (*(stamps.get(k) for k in keys), *archive)
         self._checked, self._commits = started, commits
 
     def current(self) -> tuple[Any, ...]:
