@@ -360,10 +360,12 @@ def test_cli_parse_reports_the_layout() -> None:
     assert ("moderator", "Online Moderator") in roles and ("organizer", "Organizer") in roles
 
 
-def test_a_1mb_report_parses_well_under_a_second() -> None:
-    # Issue 10: "a parse of a normal 1 MB report stays well under a second". CPU time of this
-    # process (the machine is shared, so wall time also measures the neighbours); the full
-    # benchmark is benchmarks/sessions.py (docs/benchmarks.md).
+def test_a_1mb_report_parses_and_parsing_grows_linearly() -> None:
+    # Issue 10: "a parse of a normal 1 MB report stays well under a second". How fast is a
+    # benchmark's question (benchmarks/sessions.py, docs/benchmarks.md: speed is not asserted
+    # in tests on a shared machine); this test checks that a 1 MB report parses whole and that
+    # the time grows linearly with the size (a quadratic step — a backtracking pattern, a list
+    # rebuilt per line — would make 4x the text take ~16x the time). CPU time, best of three.
     import time
 
     para = (
@@ -372,13 +374,24 @@ def test_a_1mb_report_parses_well_under_a_second() -> None:
     ) * 4
     wrapped = "\n".join(para[i : i + 90] for i in range(0, len(para), 90)) + "\n\n"
     head = "IGF 2019 WS #312 Big report\n\n2. Summary of Issues Discussed\n"
-    data = (head + wrapped * (1_000_000 // len(wrapped) + 1)).encode()
-    assert len(data) >= 1_000_000
-    parse_report(data)  # warm caches
-    started = time.process_time()
-    report = parse_report(data)
-    assert time.process_time() - started < 1.0
+
+    def report_of(size: int) -> bytes:
+        return (head + wrapped * (size // len(wrapped) + 1)).encode()
+
+    def best_time(data: bytes) -> float:
+        times = []
+        for _ in range(3):
+            started = time.process_time()
+            parse_report(data)
+            times.append(time.process_time() - started)
+        return min(times)
+
+    big = report_of(1_000_000)
+    assert len(big) >= 1_000_000
+    report = parse_report(big)  # also warms caches
     assert report.template == "igf-2019-report" and len(report.discussions) > 1000
+    small_time, big_time = best_time(report_of(250_000)), best_time(big)
+    assert big_time < 8 * max(small_time, 0.005), (small_time, big_time)
 
 
 def test_short_report_2023_with_deadline_labels_and_onsite_online_counts() -> None:
