@@ -307,9 +307,7 @@ def get_data_gap_summary(
     response_model=list[m.CountryCoverageOut],
     summary="Where the partnership knows least (fewest indicators with recent data by sex)",
 )
-def get_data_gap_countries(
-    ev: Ev, recent_years: Annotated[int, Query(ge=0, le=100)] = 5
-) -> Any:
+def get_data_gap_countries(ev: Ev, recent_years: Annotated[int, Query(ge=0, le=100)] = 5) -> Any:
     return records.coverage_records(data_gap_audit(ev, recent_years=recent_years).coverage())
 
 
