@@ -35,6 +35,15 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI speaks the language of ``LC_ALL``/``LC_MESSAGES``/``LANG``: tests that pin
+    English output must not follow the developer's locale. Tests of other languages set
+    these themselves (or pass ``--lang``)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def loaded_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("db") / "equals.db"
