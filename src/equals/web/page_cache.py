@@ -26,11 +26,12 @@ keeps the bytes of such answers, keyed by
 What is never cached: anything but ``GET`` (``HEAD`` arrives here as ``GET``); static files
 (their own route); requests with an ``Authorization`` header or the sign-in cookie; responses
 that are not ``200``, that set a cookie or say ``no-store``/``private``; pages that are not HTML
-or whose body holds a CSRF token or a ``POST`` form; API answers that are not JSON or CSV, or
-that carry their own ``ETag`` (an editable record's version, checked by ``If-Match``). Memory is
-bounded: least recently used entries go first once the stored bodies pass ``max_bytes``.
+or whose body holds a CSRF token or a ``POST`` form; API answers that are not JSON or CSV.
+Memory is bounded: least recently used entries go first once the stored bodies pass
+``max_bytes``.
 
-Hits carry an ``ETag`` (a hash of the body); ``If-None-Match`` with it answers ``304 Not
+Hits carry an ``ETag``: an editable record's own (its version, which ``If-Match`` checks on a
+write), else a hash of the body; ``If-None-Match`` with it answers ``304 Not
 Modified`` without a body. ``Vary: Cookie, Authorization`` tells shared caches that signed-in
 visitors and token holders get other answers (the language middleware adds
 ``Vary: Accept-Language``).
@@ -255,14 +256,17 @@ def cacheable_response(
     status: int, headers: list[tuple[bytes, bytes]], body: bytes, *, api: bool = False
 ) -> bool:
     """A ``200`` for anyone, with no cookie set: an HTML page without a CSRF token or a ``POST``
-    form; or (``api``) JSON or CSV without an ``ETag`` of its own (an editable record's
-    version, which ``If-Match`` checks: those stay with their route)."""
+    form; or (``api``) JSON or CSV. An editable record keeps its own ``ETag`` (its version,
+    which ``If-Match`` checks on a write): the cached answer is dropped with the data version
+    that any write moves, so a client never sends an older version than a fresh read would
+    give it, except for a write by another process within ``check_seconds`` — and then the
+    write it bases on that answer gets the 409 of any stale edit, and loses nothing."""
     if status != 200:
         return False
     lowered = {k.lower(): v.lower() for k, v in headers}
     kind = lowered.get(b"content-type", b"")
     if api:
-        if not kind.startswith(DATA_TYPES) or b"etag" in lowered:
+        if not kind.startswith(DATA_TYPES):
             return False
     elif not kind.startswith(b"text/html"):
         return False
@@ -403,5 +407,6 @@ class PageCacheMiddleware:
         if not cacheable_response(status, headers, body, api=api):
             return
         kept = tuple((k, v) for k, v in _vary(headers) if k not in _HOP_HEADERS)
-        etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+        own = dict(headers).get(b"etag")  # a record's version ("v3"), kept for If-Match
+        etag = own or b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
         self.cache.put(key, Entry(kept, body, etag, time.monotonic()))
