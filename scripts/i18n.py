@@ -45,6 +45,10 @@ PY_KEYWORDS: dict[str, Any] = {
     "lazy_gettext": None,
     "ngettext": (1, 2),
 }
+#: Error and finding messages (``Msg("…", name=value)``): English in ``str``, translated where
+#: a person reads them. Extracted only by the ``*-errors`` areas.
+ERROR_KEYWORDS: dict[str, Any] = {"Msg": None}
+
 JINJA_KEYWORDS: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2)}
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "false"}
 #: Browser scripts mark their messages ``EQUALS.t("…")`` (static/js/equals.js); the page embeds
@@ -68,6 +72,9 @@ class Area:
     #: "module:function" returning the messages of text that is not a literal ``_()``
     #: argument: the command line's help texts, the problem registry's meanings.
     collect: tuple[str, ...] = ()
+    #: The Python keywords to extract; the ``*-errors`` areas take only ``Msg`` (error and
+    #: finding messages, ``equals.core.i18n.Msg``), every other area everything but ``Msg``.
+    keywords: tuple[str, ...] = ()
 
 
 T = "src/equals/web/templates/"
@@ -143,11 +150,48 @@ AREAS: dict[str, Area] = {
     ),
     # Command-line help and messages (H2).
     "cli": Area(
-        python=("src/equals/cli/*.py",),
+        # The messages every error can carry ("did you mean …?") are shown by the CLI too.
+        python=("src/equals/cli/*.py", "src/equals/core/errors.py", "src/equals/core/problems.py"),
         collect=("equals.cli.localise:help_messages",),
     ),
     # The meaning of every problem code (`equals problems`), from the registry (H2).
     "problems": Area(collect=("equals.cli.problems:meanings",)),
+    # Error and finding messages (``Msg``), one catalogue per part of the library.
+    "data-errors": Area(
+        python=(
+            "src/equals/core/*.py",
+            "src/equals/store/*.py",
+            "src/equals/settings.py",
+            "src/equals/logs.py",
+            "src/equals/indicators/**/*.py",
+            "src/equals/survey/*.py",
+        ),
+        keywords=("Msg",),
+    ),
+    "evidence-errors": Area(
+        python=(
+            "src/equals/evidence/*.py",
+            "src/equals/releases/*.py",
+            "src/equals/analysis/*.py",
+            "src/equals/backup/*.py",
+            "src/equals/bootstrap.py",
+            "src/equals/frames.py",
+        ),
+        keywords=("Msg",),
+    ),
+    "partners-errors": Area(
+        python=(
+            "src/equals/partners/*.py",
+            "src/equals/auth/*.py",
+            "src/equals/web/*.py",
+            "src/equals/cli/*.py",
+        ),
+        keywords=("Msg",),
+    ),
+    "sessions-errors": Area(
+        python=("src/equals/sessions/*.py", "src/equals/archive/*.py"),
+        keywords=("Msg",),
+    ),
 }
 
 
@@ -214,7 +258,8 @@ def extract_area(name: str) -> Catalog:
     for path in _files(area.python):
         rel = path.relative_to(ROOT).as_posix()
         with path.open("rb") as fh:
-            for lineno, message, _comments, _context in extract("python", fh, keywords=PY_KEYWORDS):
+            keywords = ERROR_KEYWORDS if area.keywords == ("Msg",) else PY_KEYWORDS
+            for lineno, message, _comments, _context in extract("python", fh, keywords=keywords):
                 _add(catalog, message, rel, lineno)
     for path in _files(area.javascript):
         rel = path.relative_to(ROOT).as_posix()
@@ -346,6 +391,19 @@ def check_area(name: str) -> list[str]:
     return problems
 
 
+def unmarked_files() -> list[str]:
+    """Modules that raise ``Msg`` messages but belong to no ``*-errors`` area (their messages
+    would never be extracted, so never translated)."""
+    covered = {
+        path for area in AREAS.values() if area.keywords == ("Msg",) for path in _files(area.python)
+    }
+    return [
+        f"{path.relative_to(ROOT).as_posix()}: uses Msg but is in no *-errors area of AREAS"
+        for path in sorted((ROOT / "src" / "equals").rglob("*.py"))
+        if path not in covered and "Msg(" in path.read_text("utf-8")
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["extract", "update", "check"])
@@ -356,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown area {unknown[0]!r} (areas: {', '.join(AREAS)})")
     areas = args.areas or list(AREAS)
     if args.command == "check":
-        problems = [p for name in areas for p in check_area(name)]
+        problems = [p for name in areas for p in check_area(name)] + unmarked_files()
         for line in problems:
             print(line)
         print(f"{len(problems)} problems in {', '.join(areas)}" if problems else "complete")

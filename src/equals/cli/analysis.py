@@ -20,7 +20,7 @@ from equals.analysis.pace import group_pace
 from equals.analysis.trends import country_trend
 from equals.cli.app import app
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, open_evidence
-from equals.core.errors import EqualsError
+from equals.core.errors import EqualsError, message_of
 
 
 @app.command("index")
@@ -60,7 +60,7 @@ def index_command(
         method = method.with_choices(weights=weights, window=window, aggregation=aggregation)
         result = compute_index(ev, method, draws=draws, seed=seed)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     if format is OutputFormat.json:
         emit(records.index_records(result), format, list(records.INDEX_KEYS))
         return
@@ -110,7 +110,7 @@ def data_gaps_command(
         code = ev.area(country).code if country else None
         audit = data_gap_audit(ev, recent_years=recent_years)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     title = f"Data-gap audit, reference year {audit.reference_year}"
     if summary is GapSummary.countries:
         rows = records.coverage_records(audit.coverage())
@@ -152,7 +152,7 @@ def parity_years_command(
     try:
         trend = country_trend(ev, country, indicator)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     summary = records.trend_summary(trend)
     if format is OutputFormat.json:
         summary["series"] = records.trend_rows(trend)
@@ -191,7 +191,7 @@ def headlines_command(
     try:
         h = headlines(ev, indicator)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     title = f"Women and men who {h.meaning} ({h.age_note}); population: {h.population_source}"
     if level is HeadlineLevel.countries:
         rows = [asdict(c) for c in h.countries]
@@ -229,7 +229,7 @@ def pace_command(
     try:
         pace = group_pace(ev, indicator)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     rows = [
         {**asdict(g), "statuses": ";".join(f"{k}:{n}" for k, n in g.statuses)} for g in pace.groups
     ]

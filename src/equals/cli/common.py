@@ -25,7 +25,7 @@ from equals.bootstrap import SetupReport, initialise
 from equals.cli.context import requested_language
 from equals.cli.localise import localise
 from equals.core.errors import DatabaseUnavailableError, EqualsError
-from equals.core.i18n import _, use_language
+from equals.core.i18n import _, localised, use_language
 from equals.evidence.database import DatabaseState, database_state
 from equals.evidence.queries import Evidence
 from equals.evidence.records import to_csv
@@ -86,9 +86,9 @@ def fail(message: str | EqualsError, code: int | None = None) -> typer.Exit:
 
     Given a library error, its exit code follows its type (:data:`EXIT_CODES`)."""
     if isinstance(message, EqualsError):
-        text, default = str(message), exit_code(message)
+        text, default = message.localised(), exit_code(message)
     else:
-        text, default = message, EXIT_BAD_INPUT
+        text, default = localised(message), EXIT_BAD_INPUT
     line = Text(_("error:"), style="bold red")
     line.append(" " + text)
     err.print(line, highlight=False, soft_wrap=True)

@@ -17,7 +17,7 @@ import yaml
 
 from equals.cli.app import app
 from equals.cli.common import OutputFormat, emit, fail, out
-from equals.core.errors import EqualsError
+from equals.core.errors import EqualsError, message_of
 from equals.core.i18n import _
 from equals.sessions import (
     ParsedReport,
@@ -66,7 +66,7 @@ def _parse(path: Path, template: str | None) -> ParsedReport:
             load_template(template)
         return parse_report(path, template=template)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
 
 
 def _json(data: Any) -> None:
@@ -134,7 +134,7 @@ def _check_template(template: str) -> None:
     try:
         load_template(template)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
 
 
 @sessions_app.command("validate")
@@ -268,5 +268,5 @@ def templates_cmd(
     try:
         t = load_template(template_id)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     sys.stdout.write(yaml.safe_dump(t.to_descriptor(), sort_keys=False, allow_unicode=True))

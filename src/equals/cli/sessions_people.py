@@ -25,7 +25,7 @@ from equals.archive.people import (
 from equals.auth import Actor, User, get_user
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, out
 from equals.cli.sessions import sessions_app
-from equals.core.errors import EqualsError
+from equals.core.errors import EqualsError, message_of
 from equals.core.i18n import _
 from equals.settings import default_db_url
 from equals.store import Store
@@ -48,7 +48,7 @@ def _who(store: Store, user: str | None) -> tuple[Actor, User | None]:
     try:
         u = get_user(store, user)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     return Actor.of(u), u
 
 
@@ -66,7 +66,7 @@ def people_cmd(
     try:
         found = [get_person(store, person)] if person else list_people(store, query)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     rows = [p.to_record() for p in found]
     for r in rows:
         r["sessions"] = len(r["sessions"])
@@ -108,7 +108,7 @@ def merge_cmd(
     try:
         merged = merge_people(store, person, into, actor=actor, by=as_user)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     out.print(
         _(
             "person %(person)s merged into %(into)s (%(name)s)",
@@ -128,7 +128,7 @@ def split_cmd(person: PersonArg, user: AsUser = None, db: DbOption = None) -> No
     try:
         split_person(store, person, actor=actor, by=as_user)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     out.print(
         _("person %(person)s is an identity of its own again", person=person), highlight=False
     )
@@ -147,7 +147,7 @@ def distinct_cmd(
     try:
         added = mark_distinct(store, person, other, actor=actor, by=as_user)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     out.print(_("recorded") if added else _("already recorded"), highlight=False)
 
 
@@ -164,7 +164,7 @@ def grant_cmd(session: SessionArg, name: UserArg, user: AsUser = None, db: DbOpt
         added = grant_editor(store, session, name, actor=actor, by=as_user)
         who = ", ".join(e.user for e in editors(store, session))
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     if added:
         line = _("session %(session)s: granted; editors: %(who)s", session=session, who=who)
     else:
@@ -182,7 +182,7 @@ def revoke_cmd(
     try:
         removed = revoke_editor(store, session, name, actor=actor, by=as_user)
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     if removed:
         line = _("session %(session)s: revoked", session=session)
     else:

@@ -24,7 +24,7 @@ from equals.archive.search import search_sessions
 from equals.auth import Actor, User, get_user
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, fail, out
 from equals.cli.sessions import sessions_app
-from equals.core.errors import EqualsError
+from equals.core.errors import EqualsError, message_of
 from equals.core.i18n import _
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions import parse_report
@@ -51,7 +51,7 @@ def _actor(store: Store, user: str | None) -> tuple[Actor, User | None]:
     try:
         u = get_user(store, user)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     if not u.can_file_sessions:
         raise fail(_("user %(user)r may not file reports (needs admin or rapporteur)", user=user))
     return Actor.of(u), u
@@ -61,7 +61,7 @@ def _year(year: int | None) -> None:
     try:
         check_year(year, "--year")
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
 
 
 def _json(data: Any) -> None:
@@ -106,7 +106,7 @@ def file_cmd(
             user=as_user,
         )
     except EqualsError as exc:
-        raise fail(str(exc), 1 if exc.code == "report-not-filed" else 2) from exc
+        raise fail(message_of(exc), 1 if exc.code == "report-not-filed" else 2) from exc
     if filed.unchanged:
         what = "unchanged (identical to the current revision)"
     else:
@@ -195,7 +195,7 @@ def import_cmd(
             progress=show,
         )
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     record = summary.to_record()
     if format is OutputFormat.json:
         _json(record)
@@ -232,7 +232,7 @@ def _filters(
             else None,
         )
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     except ValueError as exc:
         raise fail(
             f"{exc}; areas: {', '.join(Pillar)}; stakeholder groups: {', '.join(StakeholderGroup)}"
@@ -284,7 +284,7 @@ def search_cmd(
             _store(db), query, _filters(event, year, area, stakeholder), limit=limit
         )
     except EqualsError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(message_of(exc), 2) from exc
     if format is not OutputFormat.table:
         emit(
             [h.to_record() for h in hits],
@@ -318,7 +318,7 @@ def show_cmd(
     try:
         detail = get_session(_store(db), session_id)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     rec = detail.to_record()
     if format is not OutputFormat.table:
         _json(rec)

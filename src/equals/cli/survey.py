@@ -14,7 +14,7 @@ import typer
 from equals.cli.app import app
 from equals.cli.common import FormatOption, OutputFormat, cell, emit, fail
 from equals.cli.context import engine_options
-from equals.core.errors import EqualsError
+from equals.core.errors import EqualsError, message_of
 from equals.core.i18n import _
 from equals.survey import (
     CIMethod,
@@ -210,7 +210,7 @@ def estimate_cmd(
     except EqualsError as exc:
         raise fail(exc) from exc
     except ValueError as exc:  # an option out of range (e.g. --level 1.5)
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     records = [r.to_record() for r in results]
     if format is not OutputFormat.json:
         records = [_flat(r) for r in records]
@@ -258,7 +258,7 @@ def gap_cmd(
     except EqualsError as exc:
         raise fail(exc) from exc
     except ValueError as exc:  # an option out of range (e.g. --level 1.5)
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     records = [r.to_record() for r in results]
     if format is OutputFormat.json:
         emit(records, format, [])

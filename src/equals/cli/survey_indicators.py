@@ -26,7 +26,8 @@ from equals.cli.common import (
 )
 from equals.cli.context import engine_options
 from equals.cli.survey import DfOpt, EngineOpt, FileArg, LevelOpt, survey_app
-from equals.core.errors import EqualsError
+from equals.core.errors import EqualsError, message_of
+from equals.core.i18n import _
 from equals.evidence.records import to_csv
 from equals.evidence.survey_indicators import (
     PublishRequest,
@@ -152,7 +153,7 @@ def indicators_cmd(
         try:
             published = publish_survey_indicators(plan, run, store)
         except EqualsError as exc:
-            raise fail(f"nothing was published: {exc}", 2) from exc
+            raise fail(_("nothing was published: %(reason)s", reason=message_of(exc)), 2) from exc
         finally:
             store.dispose()
         result = SurveyIndicatorsResult(run, published)

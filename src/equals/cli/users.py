@@ -27,7 +27,7 @@ from equals.auth import (
 )
 from equals.cli.app import app
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, out
-from equals.core.errors import EqualsError
+from equals.core.errors import EqualsError, message_of
 from equals.core.i18n import _
 from equals.settings import default_db_url
 from equals.store import Store
@@ -75,7 +75,7 @@ def users_add(
     try:
         user = create_user(store, name, _password(password_stdin), roles=grants)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     out.print(
         _("user %(name)s created (%(roles)s)", name=user.name, roles=", ".join(user.roles)),
         highlight=False,
@@ -92,7 +92,7 @@ def users_token(
     try:
         token = issue_token(_store(db), name, label=label)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     sys.stdout.write(token + "\n")
 
 
@@ -104,7 +104,7 @@ def users_revoke(name: NameArg, db: DbOption = None) -> None:
         live = len(user_sessions(store, get_user(store, name).id))
         n = revoke_tokens(store, name)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     out.print(
         _(
             "%(tokens)s token(s) revoked, %(sessions)s browser session(s) ended",
@@ -121,7 +121,7 @@ def users_disable(name: NameArg, db: DbOption = None) -> None:
     try:
         ended, revoked = set_disabled(_store(db), name, True)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     out.print(
         f"user {name} disabled: {ended} browser session(s) ended, {revoked} token(s) revoked",
         highlight=False,
@@ -135,7 +135,7 @@ def users_enable(name: NameArg, db: DbOption = None) -> None:
     try:
         set_disabled(_store(db), name, False)
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     out.print(_("user %(name)s enabled", name=name), highlight=False, markup=False)
 
 
@@ -149,7 +149,7 @@ def users_password(
         get_user(store, name)
         ended = set_password(store, name, _password(password_stdin))
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     out.print(
         f"password of {name} changed; {ended} browser session(s) ended",
         highlight=False,
@@ -174,7 +174,7 @@ def users_sessions(
             for s in user_sessions(store, get_user(store, name).id)
         ]
     except EqualsError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(message_of(exc)) from exc
     emit(rows, format, ["started", "last_seen", "address", "user_agent"], title="Sessions")
 
 

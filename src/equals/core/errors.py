@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from equals.core.i18n import Msg, _, localised
 from equals.core.problems import (
     NOWHERE,
     Location,
@@ -64,11 +65,31 @@ class EqualsError(Exception):
         self.suggestions = tuple(suggestions)
         self.where: Location = location or NOWHERE
         self.detail = message  # the message without its location prefix
+        self._prefix = ""  # the location prefix of ``message`` (see ValidationError)
 
     def __str__(self) -> str:
         if self.suggestions:
             return f"{self.message} (did you mean: {', '.join(self.suggestions)}?)"
         return self.message
+
+    def localised(self) -> str:
+        """``str(self)`` in the current language, for a person reading it (CLI, HTML pages).
+
+        The message is translated when it was raised as a :class:`~equals.core.i18n.Msg`;
+        ``str()`` stays English (logs, the API's JSON, anything stored)."""
+        if self._prefix:
+            text = f"{self._prefix}: {localised(self.detail)}"
+        elif self.detail == self.message:
+            text = localised(self.detail)
+        else:
+            text = localised(self.message)
+        if self.suggestions:
+            return _(
+                "%(text)s (did you mean: %(names)s?)",
+                text=text,
+                names=", ".join(self.suggestions),
+            )
+        return text
 
     @property
     def problem(self) -> Problem:
@@ -79,13 +100,58 @@ class EqualsError(Exception):
 register_class(EqualsError.code, "EqualsError", EqualsError.__doc__, "general")
 
 
+def message_of(exc: BaseException) -> str:
+    """What a person reads of an exception: a library error in the current language
+    (:meth:`EqualsError.localised`), any other exception as its ``str``."""
+    return exc.localised() if isinstance(exc, EqualsError) else str(exc)
+
+
+def unknown(kind: str, value: str) -> Msg:
+    """"unknown <kind> '<value>'", one message per kind of thing so that each language can
+    agree its words (``kind`` is the English name the code uses)."""
+    v = shown(value)
+    match kind:
+        case "indicator":
+            return Msg("unknown indicator %(value)s", value=v)
+        case "country":
+            return Msg("unknown country %(value)s", value=v)
+        case "source":
+            return Msg("unknown source %(value)s", value=v)
+        case "ITU indicator":
+            return Msg("unknown ITU indicator %(value)s", value=v)
+        case "release":
+            return Msg("unknown release %(value)s", value=v)
+        case "template":
+            return Msg("unknown template %(value)s", value=v)
+        case "target":
+            return Msg("unknown target %(value)s", value=v)
+        case "session":
+            return Msg("unknown session %(value)s", value=v)
+        case "user":
+            return Msg("unknown user %(value)s", value=v)
+        case "organization":
+            return Msg("unknown organization %(value)s", value=v)
+        case "initiative":
+            return Msg("unknown initiative %(value)s", value=v)
+        case "partner":
+            return Msg("unknown partner %(value)s", value=v)
+        case "coalition":
+            return Msg("unknown coalition %(value)s", value=v)
+        case "governance seat":
+            return Msg("unknown governance seat %(value)s", value=v)
+        case "person":
+            return Msg("unknown person %(value)s", value=v)
+        case _:
+            return Msg("unknown %(kind)s %(value)s", kind=kind, value=v)
+
+
 class NotFoundError(EqualsError):
     """A named thing (indicator, country, source, record) does not exist."""
 
     code = "not-found"
 
     def __init__(self, kind: str, value: str, *, suggestions: Sequence[str] = ()) -> None:
-        super().__init__(f"unknown {kind} {shown(value)}", suggestions=suggestions)
+        super().__init__(unknown(kind, value), suggestions=suggestions)
         self.kind = kind
         self.value = value
 
@@ -146,6 +212,7 @@ class ValidationError(EqualsError):
         )
         self.location = text
         self.detail = message
+        self._prefix = text
         if code is not None:
             self.code = code
 

@@ -148,6 +148,57 @@ _ = gettext
 N_ = lazy_gettext
 
 
+class Msg(str):
+    """A message that people may read in any language: the string *is* the English text.
+
+    ``Msg("unknown country %(code)s", code=shown(value))`` is the English sentence wherever a
+    ``str`` goes (exception text, logs, the API's JSON, storage), and keeps its message id and
+    named values so that :meth:`localised` renders it in the current language where a person
+    reads it (the CLI, the HTML pages). A value that is itself a :class:`Msg` is rendered in
+    the same language. A literal ``%`` in the message id is written ``%%`` (gettext's rule).
+
+    Marks error and finding messages for extraction (``scripts/i18n.py``, the ``*-errors``
+    areas); ``_`` translates at call time instead, for text built for one reader.
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **params: Any) -> Msg:
+        obj = super().__new__(cls, _fill(msgid, params, translate=False))
+        obj.msgid = msgid
+        obj.params = params
+        return obj
+
+    def localised(self) -> str:
+        """The message in the current language (English when it has no translation)."""
+        if _current.get() == DEFAULT_LANGUAGE:
+            return str(self)
+        return _fill(translations(_current.get()).gettext(self.msgid), self.params, translate=True)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles (multiprocessing) keep the message id
+        return (_rebuild, (self.msgid, self.params))
+
+
+def _rebuild(msgid: str, params: dict[str, Any]) -> Msg:
+    return Msg(msgid, **params)
+
+
+def _fill(text: str, params: dict[str, Any], *, translate: bool) -> str:
+    if not params:
+        return text.replace("%%", "%")
+    values = {
+        key: (value.localised() if translate else str(value)) if isinstance(value, Msg) else value
+        for key, value in params.items()
+    }
+    return text % values
+
+
+def localised(text: str) -> str:
+    """``text`` in the current language when it is a :class:`Msg`; as it is otherwise."""
+    return text.localised() if isinstance(text, Msg) else text
+
+
 # -- locale formatting (Babel, CLDR) ----------------------------------------------------------
 MINUS = "\N{MINUS SIGN}"
 

@@ -30,6 +30,8 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
+from equals.core.i18n import _, localised
+
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -134,6 +136,19 @@ class Problem:
         if self.suggestions:
             text += f" (did you mean: {', '.join(self.suggestions)}?)"
         return f"{text} [{self.code}]"
+
+    def localised(self) -> str:
+        """Location, message and suggestions in the current language (no code), for people."""
+        text = localised(self.message)
+        if self.location:
+            text = f"{self.location}: {text}"
+        if self.suggestions:
+            text = _(
+                "%(text)s (did you mean: %(names)s?)",
+                text=text,
+                names=", ".join(self.suggestions),
+            )
+        return text
 
     def to_record(self) -> dict[str, Any]:
         return {

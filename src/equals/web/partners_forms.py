@@ -15,8 +15,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from equals.auth import Actor, User
-from equals.core.errors import EditConflictError, EqualsError, NotFoundError, ValidationError
-from equals.core.i18n import _
+from equals.core.errors import (
+    EditConflictError,
+    EqualsError,
+    NotFoundError,
+    ValidationError,
+    message_of,
+)
+from equals.core.i18n import _, localised
 from equals.evidence.queries import Evidence
 from equals.partners import (
     add_progress,
@@ -64,7 +70,9 @@ def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> H
 
 
 def missing(request: Request, exc: NotFoundError) -> HTMLResponse:
-    return render(request, "partners/message.html", 404, title=_("Not found"), message=str(exc))
+    return render(
+        request, "partners/message.html", 404, title=_("Not found"), message=message_of(exc)
+    )
 
 
 def signed_in(request: Request, back: str) -> User | Response:
@@ -237,7 +245,7 @@ async def posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]]
 
 def _errors(exc: EqualsError, field: Callable[[str], str] = field_of) -> dict[str, str]:
     location = getattr(exc, "location", "") or "form"
-    message = exc.message
+    message = localised(exc.detail) if exc.detail != exc.message else exc.localised()
     if message.startswith(f"{location}: "):
         message = message[len(location) + 2 :]
     return {field(location): message}
@@ -258,13 +266,13 @@ def save(
     try:
         url = write()
     except EditConflictError as exc:
-        return fail({}, 409, exc.current, str(exc))
+        return fail({}, 409, exc.current, message_of(exc))
     except ValidationError as exc:
         return fail(_errors(exc, field), 422, None, "")
     except NotFoundError as exc:
         return missing(request, exc)
     except EqualsError as exc:  # PermissionDeniedError and the like
-        return fail({"form": str(exc)}, 403, None, "")
+        return fail({"form": message_of(exc)}, 403, None, "")
     return RedirectResponse(url, status_code=303)
 
 
@@ -381,5 +389,5 @@ async def link_submit(request: Request, initiative_id: IniId, session_id: IniId)
 def _back(initiative_id: int, exc: EqualsError, anchor: str) -> Response:
     """Back to the initiative page, with the error shown at the top."""
     return RedirectResponse(
-        f"/initiatives/{initiative_id}?error={quote(str(exc)[:300])}{anchor}", 303
+        f"/initiatives/{initiative_id}?error={quote(message_of(exc)[:300])}{anchor}", 303
     )

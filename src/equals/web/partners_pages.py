@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from equals.core.errors import NotFoundError, ValidationError
+from equals.core.errors import NotFoundError, ValidationError, message_of
 from equals.core.i18n import _, current_language, territory_name, translations
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.evidence.queries import Evidence
@@ -235,7 +235,9 @@ def country_page(request: Request, country: str) -> HTMLResponse:
     try:
         code = codes.check_country(country[:3], "country")
     except ValidationError as exc:
-        return render(request, "partners/message.html", 404, title=_("Not found"), message=str(exc))
+        return render(
+            request, "partners/message.html", 404, title=_("Not found"), message=message_of(exc)
+        )
     view = views.country_view(evidence, code)
     return render(
         request,

@@ -29,6 +29,7 @@ from equals.core.errors import (
     EqualsError,
     PermissionDeniedError,
     ValidationError,
+    message_of,
 )
 from equals.core.i18n import _
 from equals.core.vocabulary import Pillar, StakeholderGroup
@@ -102,7 +103,7 @@ def sessions_page(
         hits = search_sessions(store, q[:500], f) if q.strip() else None
         rows = list_sessions(store, f) if hits is None else [h.session for h in hits]
     except ValidationError as exc:
-        error, status = str(exc), 422
+        error, status = message_of(exc), 422
     return _render(
         request,
         "sessions/list.html",
@@ -209,9 +210,9 @@ def _new_session_submit(request: Request, form: FormData) -> Response:
         )
         return RedirectResponse(f"/sessions/{filed.session_id}", status_code=303)
     except PermissionDeniedError as exc:
-        error, status = str(exc), 403
+        error, status = message_of(exc), 403
     except EqualsError as exc:
-        error = str(exc)
+        error = message_of(exc)
     return _form(
         request,
         status,
@@ -322,11 +323,11 @@ def _edit_session_submit(request: Request, session_id: str, form: FormData) -> R
         ]
         ctx["edit_version"] = now.summary.version  # submitting again replaces their revision
         ctx["latest"] = now.revisions[-1] if now.revisions else None
-        return _form(request, 409, error=str(exc), **ctx)
+        return _form(request, 409, error=message_of(exc), **ctx)
     except PermissionDeniedError as exc:
-        return _message(request, 403, str(exc))
+        return _message(request, 403, message_of(exc))
     except EqualsError as exc:
-        return _form(request, 422, error=str(exc), **ctx)
+        return _form(request, 422, error=message_of(exc), **ctx)
 
 
 # Fixed paths before "/sessions/{session_id}".

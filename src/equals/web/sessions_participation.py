@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from equals.archive.participation import GroupBy, participation
 from equals.archive.repository import SessionFilter, list_events
 from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_texts, parse_year
-from equals.core.errors import ValidationError
+from equals.core.errors import ValidationError, message_of
 from equals.web.auth_deps import store_of
 from equals.web.chart_data import frameable, is_embed, participation_links
 
@@ -84,7 +84,7 @@ def participation_page(request: Request, by: str = "year", event: str = "", year
         result = participation(store, group, SessionFilter(event=event[:200] or None,
                                                            year=parse_year(year)))  # fmt: skip
     except ValidationError as exc:
-        error, status = str(exc), 422
+        error, status = message_of(exc), 422
     query = {"by": group.value, "event": event, "year": year}
     chart = participation_links(group.value, event, year)
     if is_embed(request) and result is not None:

@@ -20,7 +20,7 @@ from equals.archive.people import (
     split_person,
 )
 from equals.auth import Actor
-from equals.core.errors import EqualsError, PermissionDeniedError
+from equals.core.errors import EqualsError, PermissionDeniedError, message_of
 from equals.web import auth_deps as auth
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +45,7 @@ def people_page(request: Request, q: str = "") -> HTMLResponse:
     try:
         found = list_people(store, q[:200], limit=500)
     except EqualsError as exc:
-        error, status = str(exc), 422
+        error, status = message_of(exc), 422
     candidates = merge_candidates(store, limit=50) if user is not None and user.is_admin else []
     return _render(
         request, "sessions/people.html", status, q=q, people=found, candidates=candidates,
@@ -97,11 +97,13 @@ def _person_action(request: Request, person_id: str, form: FormData) -> Response
         else:
             raise EqualsError("choose merge, split or distinct, with the other person's id")
     except PermissionDeniedError as exc:
-        return _render(request, "sessions/message.html", 403, message=str(exc))
+        return _render(request, "sessions/message.html", 403, message=message_of(exc))
     except EqualsError as exc:
         try:
             identity = get_person(store, pid)
         except EqualsError:
             return _render(request, "not_found.html", 404, kind="person", value=person_id[:40])
-        return _render(request, "sessions/person.html", 422, p=identity, asked=pid, error=str(exc))
+        return _render(
+            request, "sessions/person.html", 422, p=identity, asked=pid, error=message_of(exc)
+        )
     return RedirectResponse(f"/sessions/people/{target}", status_code=303)
