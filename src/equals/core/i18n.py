@@ -174,7 +174,11 @@ class Msg(str):
         """The message in the current language (English when it has no translation)."""
         if _current.get() == DEFAULT_LANGUAGE:
             return str(self)
-        return _fill(translations(_current.get()).gettext(self.msgid), self.params, translate=True)
+        text = translations(_current.get()).gettext(self.msgid)
+        try:
+            return _fill(text, self.params, translate=True)
+        except (KeyError, ValueError, TypeError):  # a broken translation never hides the error
+            return str(self)
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickles (multiprocessing) keep the message id
         return (_rebuild, (self.msgid, self.params))
