@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 
 ENV_DB = "EQUALS_DB"
 ENV_SECRET = "EQUALS_SECRET_KEY"
@@ -103,8 +104,7 @@ SETTINGS: tuple[SettingDoc, ...] = (
         "max_request_bytes",
         ENV_MAX_REQUEST,
         "`2097152` (2 MiB)",
-        "The largest request body any endpoint accepts; a larger one gets 413 before it is "
-        "read.",
+        "The largest request body any endpoint accepts; a larger one gets 413 before it is read.",
     ),
     SettingDoc(
         "duckdb_memory",
@@ -147,7 +147,11 @@ class Settings:
     def __post_init__(self) -> None:
         if self.log_level.lower() not in LOG_LEVELS:
             raise ValidationError(
-                f"log level {self.log_level!r} is not one of: {', '.join(LOG_LEVELS)}",
+                Msg(
+                    "log level %(level)s is not one of: %(levels)s",
+                    level=repr(self.log_level),
+                    levels=", ".join(LOG_LEVELS),
+                ),
                 location=ENV_LOG_LEVEL,
                 code="invalid-setting",
             )

@@ -102,12 +102,18 @@ register_class(EqualsError.code, "EqualsError", EqualsError.__doc__, "general")
 
 def message_of(exc: BaseException) -> str:
     """What a person reads of an exception: a library error in the current language
-    (:meth:`EqualsError.localised`), any other exception as its ``str``."""
-    return exc.localised() if isinstance(exc, EqualsError) else str(exc)
+    (:meth:`EqualsError.localised`), another exception raised with one :class:`Msg`
+    (e.g. ``ValueError(Msg(...))`` for an option out of range) in the current language too,
+    any other exception as its ``str``."""
+    if isinstance(exc, EqualsError):
+        return exc.localised()
+    if len(exc.args) == 1 and isinstance(exc.args[0], Msg):
+        return exc.args[0].localised()
+    return str(exc)
 
 
 def unknown(kind: str, value: str) -> Msg:
-    """"unknown <kind> '<value>'", one message per kind of thing so that each language can
+    """ "unknown <kind> '<value>'", one message per kind of thing so that each language can
     agree its words (``kind`` is the English name the code uses)."""
     v = shown(value)
     match kind:
@@ -245,8 +251,13 @@ class EditConflictError(EqualsError):
 
     def __init__(self, what: str, *, based_on: int, current: int) -> None:
         super().__init__(
-            f"{what} changed since version {based_on} (it is at version {current} now); "
-            "nothing was written: reload it, merge your changes and try again"
+            Msg(
+                "%(what)s changed since version %(based_on)s (it is at version %(current)s "
+                "now); nothing was written: reload it, merge your changes and try again",
+                what=what,
+                based_on=based_on,
+                current=current,
+            )
         )
         self.based_on = based_on
         self.current = current

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from equals.core.areas import Area, AreaKind, closest_codes
 from equals.core.errors import EqualsError, UnknownCountryError, UnknownIndicatorError
+from equals.core.i18n import Msg
 from equals.indicators.catalogue import Catalogue, load_catalogue
 from equals.indicators.model import Observation, Source
 from equals.store import schema
@@ -279,19 +280,23 @@ class Store:
         indicators (load the bundle first). ``Store.load`` keeps non-bundled sources.
         """
         if origin == "bundled":
-            raise StoreError("publish is for non-bundled sources; use load for the bundle")
+            raise StoreError(Msg("publish is for non-bundled sources; use load for the bundle"))
         other = sorted({x.source for x in observations} - {source.id})
         if other:
-            raise StoreError(f"observations name source(s) {', '.join(other)}, not {source.id}")
+            raise StoreError(
+                Msg(
+                    "observations name source(s) %(sources)s, not %(source)s",
+                    sources=", ".join(other),
+                    source=source.id,
+                )
+            )
         s, o = schema.sources, schema.observations
         with self.transaction() as conn:
             existing = conn.execute(
                 select(s.c.origin).where(s.c.id == source.id)
             ).scalar_one_or_none()
             if existing is not None and existing != origin:
-                raise StoreError(
-                    f"source id {source.id!r} belongs to {existing} data; choose another id"
-                )
+                raise StoreError(_belongs_to(source.id, existing))
             rows = conn.execute(select(schema.areas)).mappings().all()
             areas = {r["code"]: Area(**{**r, "kind": AreaKind(r["kind"])}) for r in rows}
             for code in sorted({x.area for x in observations} - set(areas)):
@@ -338,6 +343,23 @@ def _upsert(conn: Connection, table: Any, key: str, rows: Iterable[dict[str, Any
             conn.execute(table.update().where(table.c[key] == r[key]).values(**r))
     if new:
         conn.execute(table.insert(), new)
+
+
+def _belongs_to(source: str, origin: str) -> Msg:
+    """Why a source id cannot be published: another kind of data (``origin``) has it."""
+    if origin == "bundled":
+        return Msg(
+            "source id %(source)s belongs to bundled data; choose another id", source=repr(source)
+        )
+    if origin == "survey":
+        return Msg(
+            "source id %(source)s belongs to survey data; choose another id", source=repr(source)
+        )
+    return Msg(
+        "source id %(source)s belongs to %(origin)s data; choose another id",
+        source=repr(source),
+        origin=origin,
+    )
 
 
 def _source_row(s: Source, origin: str = "bundled") -> dict[str, Any]:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from equals.core.i18n import Msg
 from equals.survey.cells import Cells, build_cells, by_key, regroup
 from equals.survey.design import Design, EstimationOptions
 from equals.survey.domains import domain_groups
@@ -62,7 +63,8 @@ class Batch:
         unknown = [b for b in by if b not in self.by]
         if unknown:
             raise SurveyError(
-                f"domain variable(s) {unknown} were not part of this batch", location=self.location
+                Msg("domain variable(s) %(names)s were not part of this batch", names=str(unknown)),
+                location=self.location,
             )
         return {b: by_key(self.by.index(b)) for b in dict.fromkeys(by)}
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from equals.core.i18n import Msg
 from equals.survey.quality import QualityThresholds
 
 
@@ -101,4 +102,6 @@ class EstimationOptions:
 
     def __post_init__(self) -> None:
         if not 0 < self.level < 1:
-            raise ValueError(f"confidence level must be in (0, 1), got {self.level}")
+            raise ValueError(
+                Msg("confidence level must be in (0, 1), got %(level)s", level=str(self.level))
+            )

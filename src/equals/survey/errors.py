@@ -9,6 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
+
+
+def kind_name(kind: str) -> Msg:
+    """The name of a column kind (:class:`~equals.survey.engine.ColumnKind` value) in a
+    message: ``numeric``, ``boolean``, ``string`` or ``other`` in English."""
+    match kind:
+        case "numeric":
+            return Msg("numeric")
+        case "boolean":
+            return Msg("boolean")
+        case "string":
+            return Msg("string")
+        case "other":
+            return Msg("other")
+        case _:
+            return Msg("%(kind)s", kind=kind)
 
 
 class SurveyError(ValidationError):
@@ -31,7 +48,12 @@ class MissingColumnError(SurveyError):
 
     def __init__(self, column: str, available: Sequence[str], *, location: str = "") -> None:
         shown = ", ".join(available[:40]) + (", …" if len(available) > 40 else "")
-        super().__init__(f"no column {column!r} (available: {shown})", location=location)
+        super().__init__(
+            Msg(
+                "no column %(column)s (available: %(columns)s)", column=repr(column), columns=shown
+            ),
+            location=location,
+        )
         self.column = column
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from equals.core.i18n import Msg
 from equals.survey.cells import Cells, build_cells, by_key
 from equals.survey.design import Design, EstimationOptions
 from equals.survey.domains import domain_groups, native
@@ -81,9 +82,17 @@ def require_means(quantities: Sequence[Quantity], location: str) -> None:
     """Gaps compare female and male means or proportions: refuse totals and ratios."""
     for q in quantities:
         if q.statistic not in (Statistic.MEAN, Statistic.PROPORTION):
-            raise SurveyError(
-                f"gaps are for means and proportions, not a {q.statistic}", location=location
+            message = (
+                Msg("gaps are for means and proportions, not a total")
+                if q.statistic is Statistic.TOTAL
+                else Msg("gaps are for means and proportions, not a ratio")
+                if q.statistic is Statistic.RATIO
+                else Msg(
+                    "gaps are for means and proportions, not a %(statistic)s",
+                    statistic=str(q.statistic),
+                )
             )
+            raise SurveyError(message, location=location)
 
 
 def gaps_from_cells(
@@ -114,7 +123,13 @@ def gaps_from_cells(
         if not hits.any():
             seen = sorted({str(native(v)) for v in uniques})[:20]
             raise DomainValueError(
-                f"no row has {sex} = {value!r} (--{label}); values seen: {', '.join(seen)}",
+                Msg(
+                    "no row has %(column)s = %(value)s (--%(option)s); values seen: %(seen)s",
+                    column=sex,
+                    value=repr(value),
+                    option=label,
+                    seen=", ".join(seen),
+                ),
                 location=location,
             )
     units = Units(cells, groups, {"female": is_f, "male": is_m})

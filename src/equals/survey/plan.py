@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from equals.core.i18n import Msg
 from equals.survey.cells import PSU, STRATUM, by_key
 from equals.survey.design import Design
 from equals.survey.engine import ColumnKind, Engine
@@ -23,6 +24,7 @@ from equals.survey.errors import (
     NonNumericWeightError,
     SurveyError,
     TooManyLevelsError,
+    kind_name,
 )
 from equals.survey.finite import check_rows, finite_roles, finite_sums, flagged, raise_nonfinite
 from equals.survey.quantities import Quantity, Scalar, Statistic
@@ -31,6 +33,7 @@ from equals.survey.sql import (
     Measure,
     aggregate_sql,
     column_value,
+    is_binary,
     level_indicator,
     levels_sql,
     not_null,
@@ -70,6 +73,39 @@ def coerce_level(value: Scalar, kind: ColumnKind) -> Scalar:
     return value
 
 
+def _needs_numbers(statistic: Statistic, column: str, kind: ColumnKind) -> Msg:
+    """Why a mean, total or ratio cannot use a column that is not numeric."""
+    c, k = repr(column), kind_name(kind)
+    if statistic is Statistic.MEAN:
+        return Msg(
+            "column %(column)s is %(kind)s, not numeric: a mean needs numbers (use --proportion "
+            "for categories)",
+            column=c,
+            kind=k,
+        )
+    if statistic is Statistic.TOTAL:
+        return Msg(
+            "column %(column)s is %(kind)s, not numeric: a total needs numbers (use "
+            "--proportion for categories)",
+            column=c,
+            kind=k,
+        )
+    if statistic is Statistic.RATIO:
+        return Msg(
+            "column %(column)s is %(kind)s, not numeric: a ratio needs numbers (use "
+            "--proportion for categories)",
+            column=c,
+            kind=k,
+        )
+    return Msg(
+        "column %(column)s is %(kind)s, not numeric: a %(statistic)s needs numbers (use "
+        "--proportion for categories)",
+        column=c,
+        kind=k,
+        statistic=str(statistic),
+    )
+
+
 def _check_columns(engine: Engine, design: Design, columns: Sequence[str]) -> dict[str, ColumnKind]:
     schema = engine.schema()
     for col in dict.fromkeys([*design.columns, *columns]):
@@ -78,12 +114,17 @@ def _check_columns(engine: Engine, design: Design, columns: Sequence[str]) -> di
     if schema[design.weight] is not ColumnKind.NUMERIC:
         check_rows(engine)  # a header-only CSV reads as text columns: say it has no rows
         raise NonNumericWeightError(
-            f"weight column {design.weight!r} is not numeric ({schema[design.weight].value})",
+            Msg(
+                "weight column %(column)s is not numeric (%(kind)s)",
+                column=repr(design.weight),
+                kind=kind_name(schema[design.weight]),
+            ),
             location=engine.location,
         )
     if design.fpc and schema[design.fpc] is not ColumnKind.NUMERIC:
         raise NonNumericVariableError(
-            f"fpc column {design.fpc!r} is not numeric", location=engine.location
+            Msg("fpc column %(column)s is not numeric", column=repr(design.fpc)),
+            location=engine.location,
         )
     return schema
 
@@ -100,9 +141,13 @@ def prepare(
     ]
     binary_checks = list(dict.fromkeys(c for c in auto if schema[c] in NUMERIC))
     design_cols = list(design.columns)
-    valids = list(dict.fromkeys(not_null(q.columns, d) for q in quantities))
-    # One pass validates everything, the non-finite check included (a sum per numeric column).
+    valid_of = {not_null(q.columns, d): q.columns for q in quantities}
+    valids = list(valid_of)
+    integers = integer_columns(engine)
+    # One pass validates everything, the non-finite check included (a sum per numeric column
+    # that could hold NaN or ±inf: integer columns cannot).
     finite = finite_roles(design, [c for q in quantities for c in q.columns], schema)
+    finite = {c: role for c, role in finite.items() if c not in integers}
     prof = engine.query(
         profile_sql(
             weight=design.weight,
@@ -111,6 +156,8 @@ def prepare(
             dialect=d,
             validity=valids,
             extra=finite_sums(list(finite), d),
+            integers=integers,
+            validity_columns=[valid_of[v] for v in valids],
         )
     ).iloc[0]
     values = {str(k): v for k, v in prof.items()}
@@ -122,27 +169,35 @@ def prepare(
             for col in q.columns:
                 if schema[col] not in NUMERIC:
                     raise NonNumericVariableError(
-                        f"column {col!r} is {schema[col].value}, not numeric: a {q.statistic} "
-                        "needs numbers (use --proportion for categories)",
+                        _needs_numbers(q.statistic, col, schema[col]),
                         location=engine.location,
                     )
     n_rows = int(prof["n_rows"])
     if n_rows == 0:
-        raise SurveyError("the file has no rows", location=engine.location)
+        raise SurveyError(Msg("the file has no rows"), location=engine.location)
     for i, col in enumerate(design_cols):
         missing = int(prof[f"null_{i}"] or 0)
         if missing:
             raise MissingDesignValueError(
-                f"column {col!r} has {missing} missing value(s); design variables must be complete",
+                Msg(
+                    "column %(column)s has %(count)s missing value(s); design variables must "
+                    "be complete",
+                    column=repr(col),
+                    count=missing,
+                ),
                 location=engine.location,
             )
     if int(prof["weight_negative"] or 0):
         raise NegativeWeightError(
-            f"weight column {design.weight!r} has {int(prof['weight_negative'])} negative "
-            f"value(s) (smallest {float(prof['weight_min']):g})",
+            Msg(
+                "weight column %(column)s has %(count)s negative value(s) (smallest %(min)s)",
+                column=repr(design.weight),
+                count=int(prof["weight_negative"]),
+                min=format(float(prof["weight_min"]), "g"),
+            ),
             location=engine.location,
         )
-    binary = {c for i, c in enumerate(binary_checks) if int(prof[f"nonbinary_{i}"] or 0) == 0}
+    binary = {c for i, c in enumerate(binary_checks) if is_binary(i, values)}
     classes = validity_classes(valids, values)
     items: list[Item] = []
     measures: dict[Measure, str] = {}
@@ -193,6 +248,13 @@ def prepare(
     return Plan(sql, tuple(items), by, second_order, n_rows, aliases)
 
 
+def integer_columns(engine: Engine) -> frozenset[str]:
+    """The source's integer and boolean columns, where the engine tells them apart (DuckDB):
+    they hold no NaN or ±inf, and a 0/1 check is their MIN and MAX. Empty otherwise."""
+    method = getattr(engine, "integer_columns", None)
+    return frozenset(method()) if callable(method) else frozenset()
+
+
 def validity_classes(valids: Sequence[str], prof: Mapping[str, object]) -> dict[str, str]:
     """Validity condition → its class: :data:`~equals.survey.sql.EVERY_ROW` when no row
     fails it, else shared with the condition before it when they hold on the same rows
@@ -217,8 +279,13 @@ def _levels(engine: Engine, column: str) -> list[Scalar]:
     values: list[Scalar] = [v.item() if hasattr(v, "item") else v for v in frame["v"].tolist()]
     if len(values) > MAX_LEVELS:
         raise TooManyLevelsError(
-            f"column {column!r} has more than {MAX_LEVELS} distinct values; give a level "
-            f"(--proportion {column}=VALUE) or a 0/1 column",
+            Msg(
+                "column %(column)s has more than %(max)s distinct values; give a level "
+                "(--proportion %(name)s=VALUE) or a 0/1 column",
+                column=repr(column),
+                max=MAX_LEVELS,
+                name=column,
+            ),
             location=engine.location,
         )
     return values

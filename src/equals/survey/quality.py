@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from equals.core.i18n import Msg
+
 
 @dataclass(frozen=True, slots=True)
 class QualityThresholds:
@@ -28,7 +30,7 @@ class QualityThresholds:
 
     def __post_init__(self) -> None:
         if not 0 <= self.cv_caution <= self.cv_unreliable:
-            raise ValueError("need 0 ≤ cv_caution ≤ cv_unreliable")
+            raise ValueError(Msg("need 0 ≤ cv_caution ≤ cv_unreliable"))
 
 
 def quality_flags(n: int, se: float, cv: float | None, t: QualityThresholds) -> tuple[str, ...]:

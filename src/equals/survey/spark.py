@@ -49,6 +49,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from equals.core.i18n import Msg
 from equals.survey.engine import READERS, CellTable, ColumnKind, read_statistical_file
 from equals.survey.errors import EngineUnavailableError, SurveyFileError
 from equals.survey.sql import SPARK, TABLE
@@ -109,7 +110,7 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
             _stop_locked()
         if not spark_available():
             raise EngineUnavailableError(
-                "the spark engine needs pyspark: pip install 'equals-hub[spark]' (and Java 17)"
+                Msg("the spark engine needs pyspark: pip install 'equals-hub[spark]' (and Java 17)")
             )
         from pyspark.sql import SparkSession
 
@@ -122,8 +123,13 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
                 warnings.simplefilter("ignore")  # pyspark vs pandas 3 notices
                 session = builder.getOrCreate()
         except Exception as exc:  # no Java, bad master URL, port in use …
+            detail = str(exc).splitlines()[0] if str(exc) else ""
             raise EngineUnavailableError(
-                f"cannot start Spark (master {wanted}): {exc}".splitlines()[0]
+                Msg(
+                    "cannot start Spark (master %(master)s): %(detail)s",
+                    master=wanted,
+                    detail=detail,
+                )
             ) from exc
         session.sparkContext.setLogLevel("ERROR")
         _session, _master = session, wanted
@@ -265,13 +271,16 @@ class SparkEngine:
         remote = _has_scheme(location)
         suffix = Path(location.rstrip("/")).suffix.lower()
         if not remote and not Path(location).exists():
-            raise SurveyFileError("file not found", location=location)
+            raise SurveyFileError(Msg("file not found"), location=location)
         kind = READERS.get(suffix)
         if kind is None and not remote and Path(location).is_dir():
             kind = "parquet"  # a directory of Parquet part files, as Spark writes them
         if kind is None:
             raise SurveyFileError(
-                f"unsupported file type {suffix!r} (use .csv, .parquet, .dta or .sav)",
+                Msg(
+                    "unsupported file type %(suffix)s (use .csv, .parquet, .dta or .sav)",
+                    suffix=repr(suffix),
+                ),
                 location=location,
             )
         try:
@@ -286,7 +295,9 @@ class SparkEngine:
             frame.schema  # noqa: B018  (resolve now: reader errors belong to the file)
         except Exception as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise SurveyFileError(f"cannot read file: {message}", location=location) from exc
+            raise SurveyFileError(
+                Msg("cannot read file: %(reason)s", reason=message), location=location
+            ) from exc
         return frame
 
     def schema(self) -> dict[str, ColumnKind]:
