@@ -30,6 +30,7 @@ from equals.backup.package import (
     to_cell,
     validate_package,
 )
+from equals.core.i18n import Msg
 from equals.core.version import __version__
 from equals.store import Store
 
@@ -58,7 +59,10 @@ def _write_table(conn: Connection, table: Any, path: Path) -> int:
             cells = [to_cell(v, k) for v, k in zip(row, kinds, strict=True)]
             if any(v == MISSING and row[i] is not None for i, v in enumerate(cells)):
                 raise BackupError(
-                    f"a value equals the missing-value marker {MISSING!r}; cannot export it",
+                    Msg(
+                        "a value equals the missing-value marker %(marker)s; cannot export it",
+                        marker=repr(MISSING),
+                    ),
                     location=f"{table.name} row {n + 1}",
                 )
             writer.writerow(cells)
@@ -72,7 +76,7 @@ def export_package(store: Store, directory: str | Path, *, overwrite: bool = Fal
     target = Path(directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())) and not overwrite:
         raise BackupError(
-            "the target exists and is not an empty directory; choose another or pass --force",
+            Msg("the target exists and is not an empty directory; choose another or pass --force"),
             location=str(target),
         )
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +130,10 @@ def export_package(store: Store, directory: str | Path, *, overwrite: bool = Fal
         problems = validate_package(work)
         if problems:
             raise BackupError(
-                "the package failed validation: " + "; ".join(problems[:5]),
+                Msg(
+                    "the package failed validation: %(problems)s",
+                    problems="; ".join(problems[:5]),
+                ),
                 location=str(target),
             )
         if target.exists():

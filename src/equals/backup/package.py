@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, Numeric, Table
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.store import schema
 
 PROFILE = "equals-hub-backup"
@@ -112,8 +113,20 @@ def from_cell(text: str, kind: str, where: str) -> Any:
         if kind == "number":
             return {"NaN": math.nan, "INF": math.inf, "-INF": -math.inf}.get(text) or float(text)
     except ValueError as exc:
-        raise BackupError(f"{text[:40]!r} is not a {kind}", location=where) from exc
+        raise BackupError(_not_a(kind, repr(text[:40])), location=where) from exc
     return text
+
+
+def _not_a(kind: str, value: str) -> Msg:
+    match kind:
+        case "boolean":
+            return Msg("%(value)s is not a boolean", value=value)
+        case "integer":
+            return Msg("%(value)s is not an integer", value=value)
+        case "number":
+            return Msg("%(value)s is not a number", value=value)
+        case _:
+            return Msg("%(value)s is not a %(kind)s", value=value, kind=kind)
 
 
 def validate_package(directory: str | Path) -> list[str]:

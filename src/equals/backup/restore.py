@@ -27,6 +27,7 @@ from equals.backup.package import (
     tables,
     validate_package,
 )
+from equals.core.i18n import Msg
 from equals.store import Store, schema
 
 _BATCH = 5000
@@ -48,15 +49,21 @@ def _descriptor(directory: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise BackupError("no datapackage.json here", location=str(directory)) from exc
+        raise BackupError(Msg("no datapackage.json here"), location=str(directory)) from exc
     except (OSError, ValueError) as exc:
-        raise BackupError(f"cannot read it: {exc}", location=str(path)) from exc
+        raise BackupError(
+            Msg("cannot read it: %(reason)s", reason=str(exc)), location=str(path)
+        ) from exc
     meta = data.get("equals") if isinstance(data, dict) else None
     if not isinstance(meta, dict) or meta.get("profile") != PROFILE:
-        raise BackupError("not an EQUALS Hub backup (no 'equals' section)", location=str(path))
+        raise BackupError(Msg("not an EQUALS Hub backup (no 'equals' section)"), location=str(path))
     if meta.get("format_version") != FORMAT_VERSION:
         raise BackupError(
-            f"backup format {meta.get('format_version')!r}; this software reads {FORMAT_VERSION}",
+            Msg(
+                "backup format %(found)s; this software reads %(expected)s",
+                found=repr(meta.get("format_version")),
+                expected=FORMAT_VERSION,
+            ),
             location=str(path),
         )
     out: dict[str, Any] = data
@@ -78,7 +85,11 @@ def _rows(path: Path, table: Any) -> Any:
         header = next(reader, None)
         if header != [c.name for c in cols]:
             raise BackupError(
-                f"columns {header} do not match the table's {[c.name for c in cols]}",
+                Msg(
+                    "columns %(found)s do not match the table's %(expected)s",
+                    found=str(header),
+                    expected=str([c.name for c in cols]),
+                ),
                 location=str(path),
             )
         for number, cells in enumerate(reader, start=2):
@@ -119,28 +130,39 @@ def restore_package(
         problems = validate_package(folder)
         if problems:
             raise BackupError(
-                "the package is not valid: " + "; ".join(problems[:5]), location=str(folder)
+                Msg("the package is not valid: %(problems)s", problems="; ".join(problems[:5])),
+                location=str(folder),
             )
     store.migrate()
     revision, head = data["equals"].get("schema_revision"), store.head_revision()
     if revision != head:
         raise BackupError(
-            f"the backup is of schema revision {revision}, this software's is {head}: restore "
-            "it with the EQUALS Hub version that made it",
+            Msg(
+                "the backup is of schema revision %(revision)s, this software's is %(head)s: "
+                "restore it with the EQUALS Hub version that made it",
+                revision=revision,
+                head=head,
+            ),
             location=str(folder),
         )
     resources = {r["name"]: r for r in data.get("resources", [])}
     missing = [t.name for t in tables() if t.name not in resources]
     if missing:
-        raise BackupError(f"no resource for table(s) {', '.join(missing)}", location=str(folder))
+        raise BackupError(
+            Msg("no resource for table(s) %(tables)s", tables=", ".join(missing)),
+            location=str(folder),
+        )
     rows: dict[str, int] = {}
     with store.transaction() as conn:
         held = {k: v for k, v in _row_counts(conn).items() if v}
         if held and not force:
             shown = ", ".join(f"{k} ({v})" for k, v in sorted(held.items())[:6])
             raise BackupError(
-                f"the database is not empty: {shown}; restore into an empty database, or pass "
-                "--force to replace everything in it",
+                Msg(
+                    "the database is not empty: %(tables)s; restore into an empty database, or "
+                    "pass --force to replace everything in it",
+                    tables=shown,
+                ),
                 location=store.safe_url,
             )
         previous = int(store.get_meta("data_version", conn) or 0) if held else 0
@@ -149,7 +171,7 @@ def restore_package(
         for table in tables():
             path = folder / resources[table.name]["path"]
             if not path.resolve().is_relative_to(folder.resolve()):
-                raise BackupError("resource path leaves the package", location=str(path))
+                raise BackupError(Msg("resource path leaves the package"), location=str(path))
             n = 0
             batch: list[dict[str, Any]] = []
             for row in _rows(path, table):

@@ -20,7 +20,7 @@ from equals.cli.common import (
     open_store,
     say,
 )
-from equals.core.i18n import _
+from equals.core.i18n import _, localised
 from equals.evidence.datapackage import write_datapackage
 from equals.releases import (
     ReleaseDiff,
@@ -74,7 +74,7 @@ def _summary(d: ReleaseDiff) -> list[str]:
     for ind, years in d.new_years:
         lines.append(f"new years for {ind}: {', '.join(map(str, years))}")
     lines.extend(_by_series(d))
-    lines.extend(f"warning: {w}" for w in d.warnings)
+    lines.extend(f"warning: {localised(w)}" for w in d.warnings)
     big = d.largest_revision
     if big is not None:
         rel = f" ({big.relative:+.1%})" if big.relative is not None else ""
@@ -210,7 +210,7 @@ def import_command(
         allow_removals=allow_removals,
     )
     for w in report.warnings:
-        say(w)
+        say(localised(w))
     if report.release is None:
         return
     r = report.release

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from equals.core.errors import DatabaseUnavailableError
+from equals.core.i18n import Msg
 from equals.evidence.database import require_schema
 from equals.indicators.catalogue import Catalogue, load_catalogue
 from equals.store.store import Store
@@ -50,8 +51,11 @@ class EvidenceBase:
                 yield conn
         except (OperationalError, InterfaceError) as exc:
             raise DatabaseUnavailableError(
-                f"{self.store.safe_url}: the database connection failed: "
-                f"{' '.join(str(exc.orig).split())[:300]}"
+                Msg(
+                    "%(url)s: the database connection failed: %(reason)s",
+                    url=self.store.safe_url,
+                    reason=" ".join(str(exc.orig).split())[:300],
+                )
             ) from exc
 
     def _check_schema(self) -> None:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from equals.core.errors import DatabaseUnavailableError, ValidationError
+from equals.core.i18n import Msg
 from equals.core.problems import define
 from equals.store.store import Store, StoreError
 
@@ -45,24 +46,35 @@ def database_state(store: Store) -> DatabaseState:
         current = store.schema_revision()
     except (ArgumentError, NoSuchModuleError) as exc:
         raise ValidationError(
-            f"not a usable database URL: {_reason(exc)}",
+            Msg("not a usable database URL: %(reason)s", reason=_reason(exc)),
             location=store.safe_url if "://" in store.url else "--db",
             code=INVALID_URL.code,
         ) from exc
     except ModuleNotFoundError as exc:
         raise DatabaseUnavailableError(
-            f"{store.safe_url}: the database driver is not installed ({exc.name}); for "
-            "PostgreSQL install equals-hub[postgres]"
+            Msg(
+                "%(url)s: the database driver is not installed (%(module)s); for PostgreSQL "
+                "install equals-hub[postgres]",
+                url=store.safe_url,
+                module=exc.name,
+            )
         ) from exc
     except (DBAPIError, OSError) as exc:
         hint = (
-            "check that the folder exists and the file is a writable SQLite database"
+            Msg("check that the folder exists and the file is a writable SQLite database")
             if store.url.startswith("sqlite")
-            else "check that the server is running and the host, port, user and password are right"
+            else Msg(
+                "check that the server is running and the host, port, user and password are right"
+            )
         )
         raise DatabaseUnavailableError(
-            f"{store.safe_url}: cannot connect to the database ({_reason(exc).rstrip('.')}); "
-            f"{hint}. Nothing was changed."
+            Msg(
+                "%(url)s: cannot connect to the database (%(reason)s); %(hint)s. Nothing was "
+                "changed.",
+                url=store.safe_url,
+                reason=_reason(exc).rstrip("."),
+                hint=hint,
+            )
         ) from exc
     head = store.head_revision()
     if current is None:
@@ -87,9 +99,18 @@ def require_schema(store: Store) -> None:
     head = store.head_revision()
     if current == head:
         return  # migrated; the bundled data is not loaded yet (queries return nothing)
-    where = f"at schema revision {current}" if current else "not initialised"
+    where = (
+        Msg("at schema revision %(revision)s", revision=current)
+        if current
+        else Msg("not initialised")
+    )
     raise StoreError(
-        f"{store.safe_url}: the database is {where}; this version of EQUALS Hub needs "
-        f"revision {head}. Run `equals init --db URL` (or Store(url).init()) to migrate it "
-        "and load the bundled data; nothing is lost."
+        Msg(
+            "%(url)s: the database is %(state)s; this version of EQUALS Hub needs revision "
+            "%(head)s. Run `equals init --db URL` (or Store(url).init()) to migrate it and "
+            "load the bundled data; nothing is lost.",
+            url=store.safe_url,
+            state=where,
+            head=head,
+        )
     )

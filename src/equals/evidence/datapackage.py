@@ -46,6 +46,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.core.version import __version__
 from equals.evidence.queries import Evidence
 from equals.indicators.bundle import default_data_dir
@@ -384,8 +385,12 @@ def _release_rows(
         r = imported.get((source, name))
         if r is None:
             raise DataPackageError(
-                f"values of {source} come from release {name!r}, which is not in the list of "
-                "releases given",
+                Msg(
+                    "values of %(source)s come from release %(release)s, which is not in the "
+                    "list of releases given",
+                    source=source,
+                    release=repr(name),
+                ),
                 location="releases",
             )
         rows.append({"source": source, "release": name, "kind": r.kind,
@@ -497,7 +502,7 @@ def write_datapackage(
         and (as_zip or not target.is_dir() or any(target.iterdir()))
     ):
         raise DataPackageError(
-            "the target exists; choose another or pass --force", location=str(target)
+            Msg("the target exists; choose another or pass --force"), location=str(target)
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".equals-datapackage-", dir=target.parent))
@@ -507,7 +512,10 @@ def write_datapackage(
             problems = validate_datapackage(work / "datapackage.json")
             if problems:
                 raise DataPackageError(
-                    "the package failed validation: " + "; ".join(problems[:5]),
+                    Msg(
+                        "the package failed validation: %(problems)s",
+                        problems="; ".join(problems[:5]),
+                    ),
                     location=str(target),
                 )
         if as_zip:

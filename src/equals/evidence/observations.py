@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from equals.core.areas import Area
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.evidence.rows import ObservationRow
 from equals.indicators.model import Source
@@ -109,7 +110,9 @@ def _order(o: Any) -> tuple[Any, ...]:
 def check_range(year_from: int | None, year_to: int | None) -> None:
     if year_from is not None and year_to is not None and year_from > year_to:
         raise ValidationError(
-            f"'from' ({year_from}) is after 'to' ({year_to})", location="from", code="bad-range"
+            Msg("'from' (%(first)s) is after 'to' (%(last)s)", first=year_from, last=year_to),
+            location="from",
+            code="bad-range",
         )
 
 
@@ -121,8 +124,11 @@ def check_breakdown(breakdown: str | None) -> None:
         ord(ch) < 32 or 0xD800 <= ord(ch) < 0xE000 for ch in breakdown
     ):
         raise ValidationError(
-            f"a breakdown is short printable text such as 'location=urban' (at most {TEXT_MAX} "
-            "characters, no control characters)",
+            Msg(
+                "a breakdown is short printable text such as 'location=urban' (at most "
+                "%(max)s characters, no control characters)",
+                max=TEXT_MAX,
+            ),
             location="breakdown",
             code="invalid-parameter",
         )
@@ -131,13 +137,17 @@ def check_breakdown(breakdown: str | None) -> None:
 def check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(
-            f"must be between 1 and {MAX_LIMIT:,}, got {limit}",
+            Msg(
+                "must be between 1 and %(max)s, got %(value)s",
+                max=format(MAX_LIMIT, ","),
+                value=limit,
+            ),
             location="limit",
             code="invalid-parameter",
         )
     if not 0 <= offset <= MAX_OFFSET:
         raise ValidationError(
-            f"must be between 0 and {MAX_OFFSET}, got {offset}",
+            Msg("must be between 0 and %(max)s, got %(value)s", max=MAX_OFFSET, value=offset),
             location="offset",
             code="invalid-parameter",
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from equals.core.areas import Area
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import IndicatorKind, Sex
 from equals.indicators.catalogue import Indicator
 from equals.indicators.gaps import Gap, GapMetric, gap_for
@@ -156,7 +157,11 @@ def gap_metric(value: GapMetric | str) -> GapMetric:
         names = [m.value for m in GapMetric]
         close = difflib.get_close_matches(str(value)[:40], names, n=1, cutoff=0.5)
         raise ValidationError(
-            f"unknown gap metric {str(value)[:40]!r}; use one of {', '.join(names)}",
+            Msg(
+                "unknown gap metric %(value)s; use one of %(names)s",
+                value=repr(str(value)[:40]),
+                names=", ".join(names),
+            ),
             location="metric",
             code="invalid-parameter",
             suggestions=close,

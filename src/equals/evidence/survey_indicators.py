@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.indicators.microdata import (
     IndicatorRun,
     SurveyMapping,
@@ -121,7 +122,11 @@ def source_info(mapping: SurveyMapping, overrides: dict[str, str]) -> SourceInfo
     unknown = sorted(set(overrides) - set(SOURCE_FIELDS))
     if unknown:
         raise ValidationError(
-            f"unknown source field(s) {', '.join(unknown)}; use {', '.join(SOURCE_FIELDS)}",
+            Msg(
+                "unknown source field(s) %(fields)s; use %(known)s",
+                fields=", ".join(unknown),
+                known=", ".join(SOURCE_FIELDS),
+            ),
             location="source",
             code="invalid-parameter",
         )
@@ -147,8 +152,16 @@ def plan_survey_indicators(
     missing = [n for n, v in (("country", country), ("year", year)) if not v]
     if missing:
         raise ValidationError(
-            f"publishing needs the survey's {' and '.join(missing)} (give them, or set them "
-            "in the mapping)",
+            Msg(
+                "publishing needs the survey's country and year (give them, or set them in "
+                "the mapping)"
+            )
+            if len(missing) == 2
+            else Msg(
+                "publishing needs the survey's country (give them, or set them in the mapping)"
+            )
+            if missing[0] == "country"
+            else Msg("publishing needs the survey's year (give them, or set them in the mapping)"),
             location=missing[0],
             code="missing-source-field",
         )
@@ -176,7 +189,7 @@ def publish_survey_indicators(plan: SurveyPlan, run: IndicatorRun, store: Store)
     """Step 3: the run's estimates as observations of the plan's survey source (one
     transaction; a re-publication replaces the source's earlier rows)."""
     if plan.publication is None:
-        raise ValidationError("this plan has no publication target", location="publish")
+        raise ValidationError(Msg("this plan has no publication target"), location="publish")
     target = plan.publication
     pub = to_observations(
         run,
@@ -210,7 +223,7 @@ def survey_indicators(
     ``publish`` (and a ``store``) their publication. Nothing is written unless every step
     succeeds."""
     if publish is not None and store is None:
-        raise ValidationError("publishing needs a store (a database)", location="store")
+        raise ValidationError(Msg("publishing needs a store (a database)"), location="store")
     plan = plan_survey_indicators(data, mapping, publish=publish)
     opts = options or EstimationOptions()
     run = run_survey_indicators(plan, engine=engine, indicators=indicators, options=opts)

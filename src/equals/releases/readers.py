@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from equals.core.errors import DataFileError, ValidationError
+from equals.core.i18n import Msg
 from equals.indicators.bundle import default_data_dir
 from equals.indicators.sources import ilostat, sdg_database, uis, unsd_gender, wdi
 from equals.indicators.sources.base import FileLoad, read_rows, require_columns
@@ -65,15 +66,21 @@ def read_release(path: Path, source: str, data_dir: Path | None = None) -> Parse
     """Read ``path`` as a release of ``source``; :class:`DataFileError` names file and line."""
     if source not in CSV_FORMATS:
         raise ValidationError(
-            f"source {source!r} cannot be refreshed from a file; "
-            f"importable sources: {', '.join(importable_sources())}",
+            Msg(
+                "source %(source)s cannot be refreshed from a file; importable sources: "
+                "%(sources)s",
+                source=repr(source),
+                sources=", ".join(importable_sources()),
+            ),
             location="--source",
             code="invalid-parameter",
         )
     if not path.is_file():
-        raise DataFileError("file not found", location=str(path))
+        raise DataFileError(Msg("file not found"), location=str(path))
     if path.stat().st_size > MAX_BYTES:
-        raise DataFileError(f"file larger than {MAX_BYTES >> 20} MB", location=str(path))
+        raise DataFileError(
+            Msg("file larger than %(size)s MB", size=MAX_BYTES >> 20), location=str(path)
+        )
     data_dir = data_dir or default_data_dir()
     countries = CountryIndex.from_data(data_dir)
     fmt = detect_format(path)
@@ -84,12 +91,18 @@ def read_release(path: Path, source: str, data_dir: Path | None = None) -> Parse
             load, rows_read, label = _read_csv(path, source, data_dir, countries)
         except UnicodeDecodeError as exc:
             raise DataFileError(
-                f"not UTF-8 text ({exc.reason} at byte {exc.start}): save the file as UTF-8 "
-                "(CSV UTF-8 in spreadsheet programs) and try again",
+                Msg(
+                    "not UTF-8 text (%(reason)s at byte %(byte)s): save the file as UTF-8 "
+                    "(CSV UTF-8 in spreadsheet programs) and try again",
+                    reason=exc.reason,
+                    byte=exc.start,
+                ),
                 location=str(path),
             ) from exc
         except csv.Error as exc:
-            raise DataFileError(f"not a readable CSV file: {exc}", location=str(path)) from exc
+            raise DataFileError(
+                Msg("not a readable CSV file: %(reason)s", reason=str(exc)), location=str(path)
+            ) from exc
     else:
         from equals.releases import sdmx_input
 
@@ -143,8 +156,11 @@ def _read_csv(
         series = [c for c in header if c not in ("economy", "year")]
         if len(series) != 1:
             raise DataFileError(
-                "expected the WDI datapoint layout economy,year,<series> with one series "
-                f"column, found {header}",
+                Msg(
+                    "expected the WDI datapoint layout economy,year,<series> with one series "
+                    "column, found %(header)s",
+                    header=str(header),
+                ),
                 location=rel,
             )
         load = wdi.read_series_file(data_dir, rel, series[0].strip(), countries)
@@ -159,8 +175,10 @@ def _read_csv(
         indicator = ilostat.indicator_for(r for _, r in rows)
         if indicator is None:
             raise DataFileError(
-                "cannot tell the indicator: classif1.label must be ISCO-08 group 25 (ICT "
-                "professionals) or ISIC Rev.4 division 61 (telecommunications), not both",
+                Msg(
+                    "cannot tell the indicator: classif1.label must be ISCO-08 group 25 (ICT "
+                    "professionals) or ISIC Rev.4 division 61 (telecommunications), not both"
+                ),
                 location=rel,
             )
         load = ilostat.build(rel, rows, countries, indicator)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -146,8 +147,11 @@ def read(path: Path, source: str, countries: CountryIndex, fmt: str) -> SdmxRead
     """Observations of ``source`` in an SDMX-ML or SDMX-CSV file (``fmt``)."""
     if source not in SERIES:
         raise DataFileError(
-            f"SDMX input is read for sources {', '.join(SERIES)}; for {source!r} use its "
-            "CSV layout",
+            Msg(
+                "SDMX input is read for sources %(sources)s; for %(source)s use its CSV layout",
+                sources=", ".join(SERIES),
+                source=repr(source),
+            ),
             location=str(path),
         )
     label = release_date = ""
@@ -178,7 +182,7 @@ def _add(
     series_text = next((rec[d] for d in SERIES_DIMS if rec.get(d)), "")
     series = _code(series_text).upper().replace(".", "_")
     if not series:
-        raise DataFileError("no SERIES or INDICATOR dimension", location=where)
+        raise DataFileError(Msg("no SERIES or INDICATOR dimension"), location=where)
     if series not in SERIES[source]:
         b.skip(SKIP_UNUSED)
         return
@@ -195,7 +199,8 @@ def _add(
         skill = skill.removeprefix("SKILL_")
         if skill not in ICT_SKILLS:
             raise DataFileError(
-                f"unknown TYPE_OF_SKILL {rec.get('TYPE_OF_SKILL')!r}", location=where
+                Msg("unknown TYPE_OF_SKILL %(value)s", value=repr(rec.get("TYPE_OF_SKILL"))),
+                location=where,
             )
         indicator = ICT_SKILLS[skill]
     raw_value = (rec.get("OBS_VALUE") or "").strip()
@@ -205,9 +210,14 @@ def _add(
     try:
         value = float(raw_value)
     except ValueError as exc:
-        raise DataFileError(f"OBS_VALUE is not a number: {raw_value!r}", location=where) from exc
+        raise DataFileError(
+            Msg("OBS_VALUE is not a number: %(value)s", value=repr(raw_value)), location=where
+        ) from exc
     if not math.isfinite(value):
-        raise DataFileError(f"OBS_VALUE is not a finite number: {raw_value!r}", location=where)
+        raise DataFileError(
+            Msg("OBS_VALUE is not a finite number: %(value)s", value=repr(raw_value)),
+            location=where,
+        )
     area_code = _code(rec.get("REF_AREA", ""))
     area = countries.from_m49(int(area_code)) if area_code.isdigit() else countries.code(area_code)
     if area is None:
@@ -219,13 +229,20 @@ def _add(
         sex_code = _code(rec.get("SEX", "")).upper()
         if sex_code not in SEXES:
             raise DataFileError(
-                f"unknown SEX code {rec.get('SEX', '')!r} (expected F, M or _T)", location=where
+                Msg(
+                    "unknown SEX code %(value)s (expected F, M or _T)",
+                    value=repr(rec.get("SEX", "")),
+                ),
+                location=where,
             )
         sex = SEXES[sex_code]
     period = _code(rec.get("TIME_PERIOD", ""))
     m = _YEAR.match(period)
     if m is None:
-        raise DataFileError(f"TIME_PERIOD {period!r} does not start with a year", location=where)
+        raise DataFileError(
+            Msg("TIME_PERIOD %(value)s does not start with a year", value=repr(period)),
+            location=where,
+        )
     year = int(m.group(1))
     age = _code(rec.get("AGE", ""))
     detail = rec.get("TIME_DETAIL", "").strip()
@@ -268,13 +285,19 @@ def _read_xml(path: Path) -> tuple[list[tuple[str, dict[str, str]]], str, str]:
         message = sdmx.read_sdmx(path)
     except Exception as exc:  # the library raises many types for malformed XML
         raise DataFileError(
-            f"not readable as SDMX-ML: {type(exc).__name__}: {str(exc)[:300]}", location=str(path)
+            Msg(
+                "not readable as SDMX-ML: %(reason)s",
+                reason=type(exc).__name__ + ": " + str(exc)[:300],
+            ),
+            location=str(path),
         ) from exc
     data = getattr(message, "data", None)
     if data is None:
         raise DataFileError(
-            "an SDMX-ML structure message, not data: export the data (generic or "
-            "structure-specific)",
+            Msg(
+                "an SDMX-ML structure message, not data: export the data (generic or "
+                "structure-specific)"
+            ),
             location=str(path),
         )
     header = message.header
@@ -310,11 +333,12 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, str]]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataFileError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})", location=str(path)
+            Msg("not UTF-8 text (%(reason)s at byte %(byte)s)", reason=exc.reason, byte=exc.start),
+            location=str(path),
         ) from exc
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
-        raise DataFileError("empty file", location=str(path))
+        raise DataFileError(Msg("empty file"), location=str(path))
     header = [h.strip() for h in rows[0]]
     if header[0] == "DATAFLOW":  # SDMX-CSV 1.0: one column naming the dataflow
         header = ["STRUCTURE", "STRUCTURE_ID", *header[1:]]
@@ -324,7 +348,7 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, str]]]:
         rows = [header] + [[*r[:2], "I", *r[2:]] if r else r for r in rows[1:]]
     ids = [h.split(": ", 1)[0].split("[", 1)[0] for h in header]
     if "OBS_VALUE" not in ids:
-        raise DataFileError("no OBS_VALUE column: not SDMX-CSV data", location=f"{path}:1")
+        raise DataFileError(Msg("no OBS_VALUE column: not SDMX-CSV data"), location=f"{path}:1")
     first_component = 3
     dsd = v30.DataStructureDefinition(
         id="RELEASE", maintainer=common.Agency(id="EQUALS"), version="1.0"
@@ -345,7 +369,12 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, str]]]:
             continue
         if len(row) != len(header):
             raise DataFileError(
-                f"{len(row)} fields where the header has {len(header)}", location=f"{path}:{line}"
+                Msg(
+                    "%(count)s fields where the header has %(expected)s",
+                    count=len(row),
+                    expected=len(header),
+                ),
+                location=f"{path}:{line}",
             )
         writer.writerow([*row, str(line)])
     try:
@@ -354,7 +383,10 @@ def _read_csv(path: Path) -> list[tuple[str, dict[str, str]]]:
         )
     except Exception as exc:
         raise DataFileError(
-            f"not readable as SDMX-CSV: {type(exc).__name__}: {str(exc)[:300]}",
+            Msg(
+                "not readable as SDMX-CSV: %(reason)s",
+                reason=type(exc).__name__ + ": " + str(exc)[:300],
+            ),
             location=str(path),
         ) from exc
     out: list[tuple[str, dict[str, str]]] = []

@@ -25,6 +25,7 @@ from equals.auth.audit import record_audit
 from equals.auth.model import Actor
 from equals.core.areas import Area, AreaKind
 from equals.core.errors import NotFoundError, UnknownSourceError, ValidationError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.catalogue import load_catalogue
 from equals.indicators.model import Observation
@@ -54,7 +55,7 @@ def _check_date(text: str) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError as exc:
         raise ValidationError(
-            f"release date {text[:40]!r} is not a date like 2024-07-01",
+            Msg("release date %(value)s is not a date like 2024-07-01", value=repr(text[:40])),
             location="--release-date",
             code="invalid-parameter",
         ) from exc
@@ -134,7 +135,7 @@ def import_release(
         ).scalars()
         same_ids = set(same)
         if same_ids and set(current_ids.values()) <= same_ids and len(current_ids) == len(scope):
-            return ImportReport(None, change, ("this file is already the current release",))
+            return ImportReport(None, change, (Msg("this file is already the current release"),))
         # Re-read the current rows inside the transaction: what is replaced is what we keep.
         current = _current_rows(conn, source, scope)
         change = replace(
@@ -207,10 +208,16 @@ def check_removals(change: ReleaseDiff) -> None:
     before = len(change.removed) + len(change.revised) + change.unchanged
     if len(change.removed) > 10 and len(change.removed) > REMOVAL_LIMIT * before:
         raise ValidationError(
-            f"this file would remove {len(change.removed)} of the {before} current rows of "
-            f"{change.source} for {', '.join(f'{i}/{s}' for i, s in change.scope)}: a release "
-            "must hold whole series (is it an extract for some countries?). Check with "
-            "`equals data diff`, then pass --allow-removals to import it anyway",
+            Msg(
+                "this file would remove %(removed)s of the %(before)s current rows of "
+                "%(source)s for %(series)s: a release must hold whole series (is it an extract "
+                "for some countries?). Check with `equals data diff`, then pass "
+                "--allow-removals to import it anyway",
+                removed=len(change.removed),
+                before=before,
+                source=change.source,
+                series=", ".join(f"{i}/{s}" for i, s in change.scope),
+            ),
             location="FILE",
             code="invalid-parameter",
         )

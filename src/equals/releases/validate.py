@@ -10,9 +10,11 @@ dedup rules) are counted in the release record, not refused.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg, localised
 from equals.indicators.catalogue import Catalogue, Indicator
 from equals.indicators.sources.base import SKIP_DUPLICATE, SKIP_UNMAPPED
 from equals.releases.model import ParsedRelease
@@ -21,6 +23,27 @@ from equals.releases.model import ParsedRelease
 GROSS_RATIOS = frozenset({"tertiary_enrolment", "tertiary_graduation_ratio"})
 YEARS = (1900, 2100)
 MAX_LISTED = 20
+
+
+class Joined(Msg):
+    """Messages joined by ``sep``: their English text as a ``str``; localised part by part
+    (a list of findings is no sentence of its own, so it has no message id)."""
+
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, parts: Iterable[str], sep: str) -> Joined:
+        items = tuple(parts)
+        obj = str.__new__(cls, sep.join(items))
+        obj.msgid, obj.params = "%(text)s", {"text": sep.join(items)}
+        obj.parts, obj.sep = items, sep
+        return obj
+
+    def localised(self) -> str:
+        return self.sep.join(localised(p) for p in self.parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.parts, self.sep))
 
 
 #: Above this a percentage is taken for a unit error (per mille, a count...), not a value.
@@ -54,7 +77,13 @@ def warnings(parsed: ParsedRelease, catalogue: Catalogue) -> list[str]:
             above.append(f"{o.indicator} {o.area} {o.year} {o.sex.value}: {o.value!r}")
     if not above:
         return []
-    return [f"{len(above)} share(s) above 100 %, kept as published: {_listed(above, len(above))}"]
+    return [
+        Msg(
+            "%(count)s share(s) above 100 %%, kept as published: %(listed)s",
+            count=len(above),
+            listed=_listed(above, len(above)),
+        )
+    ]
 
 
 def findings(
@@ -65,31 +94,44 @@ def findings(
     skip_unknown_areas: bool = False,
 ) -> list[str]:
     """Problems that stop the import, each naming file and line or key (empty: valid)."""
-    out: list[str] = []
+    out: list[Msg] = []
     name = parsed.path
     if not skip_unknown_areas:
         unmapped = dict(parsed.skipped).get(SKIP_UNMAPPED, 0)
         if unmapped:
             out.append(
-                f"{unmapped} row(s) with an area that is not a known country or aggregate "
-                "(fix the codes, or pass --skip-unknown-areas to leave them out): "
-                + _listed(parsed.examples(SKIP_UNMAPPED), unmapped)
+                Msg(
+                    "%(count)s row(s) with an area that is not a known country or aggregate "
+                    "(fix the codes, or pass --skip-unknown-areas to leave them out): "
+                    "%(listed)s",
+                    count=unmapped,
+                    listed=_listed(parsed.examples(SKIP_UNMAPPED), unmapped),
+                )
             )
     dupes = parsed.examples(SKIP_DUPLICATE)
     if dupes:
-        out.append(f"duplicate key(s) (indicator, area, year, sex): {_listed(dupes, len(dupes))}")
+        out.append(
+            Msg(
+                "duplicate key(s) (indicator, area, year, sex): %(listed)s",
+                listed=_listed(dupes, len(dupes)),
+            )
+        )
     seen: dict[tuple[str, str, int, str, str], int] = {}
     for o in parsed.observations:
         k = (o.indicator, o.area, o.year, o.sex.value, o.breakdown)
         seen[k] = seen.get(k, 0) + 1
-    repeated = [f"{' '.join(map(str, k)).strip()} ({n} rows)" for k, n in seen.items() if n > 1]
+    repeated = [
+        Msg("%(key)s (%(count)s rows)", key=" ".join(map(str, k)).strip(), count=n)
+        for k, n in seen.items()
+        if n > 1
+    ]
     if repeated:
-        out.append(f"duplicate key(s): {_listed(repeated, len(repeated))}")
+        out.append(Msg("duplicate key(s): %(listed)s", listed=_listed(repeated, len(repeated))))
     by_id = {ind.id: ind for ind in catalogue}
     bad_ind: dict[str, int] = {}
     bad_area: dict[str, int] = {}
     bad_year: list[str] = []
-    bad_value: list[str] = []
+    bad_value: list[Msg] = []
     aggregates = {a.code for a in parsed.aggregates}
     for o in parsed.observations:
         ind = by_id.get(o.indicator)
@@ -102,35 +144,63 @@ def findings(
             bad_year.append(f"{o.indicator} {o.area} {o.year} {o.sex.value}")
         low, high = value_range(ind)
         if not (math.isfinite(o.value) and low <= o.value <= high):
+            key = f"{o.indicator} {o.area} {o.year} {o.sex.value}"
+            allowed = (format(low, "g"), format(high, "g"))
             bad_value.append(
-                f"{o.indicator} {o.area} {o.year} {o.sex.value}: {o.value!r} "
-                f"(allowed {low:g} to {high:g} {ind.unit})"
+                Msg(
+                    "%(key)s: %(value)s (allowed %(low)s to %(high)s %(unit)s)",
+                    key=key,
+                    value=repr(o.value),
+                    low=allowed[0],
+                    high=allowed[1],
+                    unit=Msg(ind.unit),  # the catalogue's unit, translated with the pages
+                )
             )
     for ind_id, n in sorted(bad_ind.items()):
         out.append(
-            f"{n} value(s) of indicator {ind_id!r}, which source {parsed.source!r} does not "
-            "provide in the catalogue"
+            Msg(
+                "%(count)s value(s) of indicator %(indicator)s, which source %(source)s does "
+                "not provide in the catalogue",
+                count=n,
+                indicator=repr(ind_id),
+                source=repr(parsed.source),
+            )
         )
     if bad_area:
         listed = ", ".join(f"{a} ({n})" for a, n in sorted(bad_area.items())[:MAX_LISTED])
-        out.append(f"unknown area(s): {listed}")
+        out.append(Msg("unknown area(s): %(listed)s", listed=listed))
     if bad_year:
-        out.append(f"year(s) outside {YEARS[0]}-{YEARS[1]}: {_listed(bad_year, len(bad_year))}")
-    if bad_value:
-        out.append(f"value(s) out of range: {_listed(bad_value, len(bad_value))}")
-    if not parsed.observations and not out:
-        skipped = ", ".join(f"{r}: {n}" for r, n in parsed.skipped) or "no data rows"
         out.append(
-            f"no observation of source {parsed.source!r} in the file ({skipped}); is it the "
-            "right file for this source?"
+            Msg(
+                "year(s) outside %(first)s-%(last)s: %(listed)s",
+                first=YEARS[0],
+                last=YEARS[1],
+                listed=_listed(bad_year, len(bad_year)),
+            )
         )
-    return [f"{name}: {f}" for f in out]
+    if bad_value:
+        out.append(
+            Msg("value(s) out of range: %(listed)s", listed=_listed(bad_value, len(bad_value)))
+        )
+    if not parsed.observations and not out:
+        skipped = ", ".join(f"{r}: {n}" for r, n in parsed.skipped) or Msg("no data rows")
+        out.append(
+            Msg(
+                "no observation of source %(source)s in the file (%(skipped)s); is it the "
+                "right file for this source?",
+                source=repr(parsed.source),
+                skipped=skipped,
+            )
+        )
+    return [Joined((name, f), ": ") for f in out]
 
 
-def _listed(items: Sequence[str], total: int) -> str:
-    shown = "; ".join(items[:MAX_LISTED])
+def _listed(items: Sequence[str], total: int) -> Msg:
+    shown = Joined(items[:MAX_LISTED], "; ")
     more = total - min(len(items), MAX_LISTED)
-    return shown + (f"; and {more} more" if more > 0 else "")
+    if more > 0:
+        return Msg("%(listed)s; and %(count)s more", listed=shown, count=more)
+    return shown
 
 
 def check(
@@ -144,6 +214,10 @@ def check(
     found = findings(parsed, catalogue, known_areas, skip_unknown_areas=skip_unknown_areas)
     if found:
         raise DataFileError(
-            f"{len(found)} problem(s); nothing was imported:\n  " + "\n  ".join(found),
+            Msg(
+                "%(count)s problem(s); nothing was imported:\n  %(findings)s",
+                count=len(found),
+                findings=Joined(found, "\n  "),
+            ),
             location=parsed.path,
         )
