@@ -9,18 +9,25 @@ French or Spanish where a person reads them: the CLI with ``--lang``, ``message_
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import equals.cli.survey  # noqa: F401  (registers the survey commands)
+import equals.cli.survey_indicators  # noqa: F401  (registers the survey commands)
 from equals.cli import app
 from equals.core.errors import EditConflictError, ValidationError, message_of
-from equals.core.i18n import use_language
+from equals.core.i18n import Msg, use_language
+from equals.indicators.microdata import MappingError, SurveyMapping, load_mapping
+from equals.indicators.microdata.publish import SyntheticDataError
+from equals.indicators.microdata.validate import validate_mapping
 from equals.settings import Settings
-from equals.survey import Design, estimate, mean
+from equals.survey import Design, estimate, mean, open_engine
 from equals.survey.errors import NonNumericVariableError
+from tests.indicators.microdata.conftest import MAPPING
+from tests.indicators.microdata.synthetic import make_survey
 
 ENV = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "", "COLUMNS": "250"}
 NBSP = "\N{NO-BREAK SPACE}"
@@ -125,3 +132,129 @@ def test_an_edit_conflict_is_explained_in_every_language() -> None:
         assert message_of(exc).startswith("record 7 : une version plus récente existe (version 3")
     with use_language("es"):
         assert "no se guardó nada" in message_of(exc)
+
+
+# -- survey mappings (equals survey indicators) -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def survey_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("survey") / "survey.csv"
+    make_survey().to_csv(path, index=False)
+    return path
+
+
+def _mapping(tmp_path: Path, old: str, new: str) -> Path:
+    text = MAPPING.read_text("utf-8")
+    assert old in text
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_mapping_report_is_printed_in_the_requested_language(
+    tmp_path: Path, survey_csv: Path
+) -> None:
+    bad = _mapping(tmp_path, "column: b4,", "column: b44,")
+    args = ["survey", "indicators", str(survey_csv), "--mapping", str(bad)]
+    result = runner.invoke(app, ["--lang", "fr", *args], env=ENV)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"erreur{NBSP}: bad.yaml : 1 problème(s) avec survey.csv"
+    assert lines[1].startswith("  - bad.yaml:9:")
+    assert lines[1].endswith(
+        "sex.column: aucune colonne 'b44' dans survey.csv (les plus proches : b4) [unknown-column]"
+    )
+    result = runner.invoke(app, ["--lang", "es", *args], env=ENV)
+    assert result.stderr.splitlines()[0] == "error: bad.yaml: 1 problema(s) con survey.csv"
+    assert "no hay ninguna columna 'b44' en survey.csv (las más parecidas: b4)" in (result.stderr)
+    result = runner.invoke(app, args, env=ENV)
+    assert result.stderr.splitlines() == [
+        "error: bad.yaml: 1 problem(s) with survey.csv",
+        "  - bad.yaml:9:7: sex.column: no column 'b44' in survey.csv (closest: b4) "
+        "[unknown-column]",
+    ]
+
+
+def test_a_shape_problem_of_the_mapping_is_translated_with_its_hint(tmp_path: Path) -> None:
+    bad = _mapping(tmp_path, "survey: Synth", "surveys: Synth")
+    with pytest.raises(MappingError) as info:
+        load_mapping(bad)
+    exc = info.value
+    assert (
+        str(exc)
+        .splitlines()[1]
+        .endswith(
+            "surveys: unknown key 'surveys' (did you mean 'survey'?); allowed: survey, unit, "
+            "design, sex, age, age_group, location, education, labour_force, concepts, households, "
+            "scope, source, country, year [mapping-invalid]"
+        )
+    )
+    with use_language("fr"):
+        assert "clé inconnue 'surveys' (vouliez-vous dire 'survey' ?) ; clés autorisées : " in (
+            message_of(exc)
+        )
+        assert str(exc) == exc.report.render()  # English whatever the language
+    with use_language("es"):
+        assert "clave desconocida 'surveys' (¿quiso decir 'survey'?); claves permitidas: " in (
+            message_of(exc)
+        )
+
+
+def test_unmapped_codes_are_listed_with_their_rows_in_every_language() -> None:
+    # Values 1..15, value v on v rows: 1 and 2 are mapped, 13 values are not (15 rows first).
+    values = [v for v in range(1, 16) for _ in range(v)]
+    frame = pd.DataFrame({"wt": [1.0] * len(values), "q7": values})
+    mapping = SurveyMapping.from_descriptor(
+        {
+            "design": {"weight": "wt"},
+            "concepts": {"internet_use": {"column": "q7", "yes": [1], "no": [2]}},
+        }
+    )
+    (problem,) = validate_mapping(mapping, open_engine("duckdb", frame)).problems
+    assert problem.code == "unmapped-code"
+    shown = ", ".join(f"{v} ({v} rows)" for v in range(15, 5, -1))
+    assert problem.message == (
+        f"column 'q7' has values the mapping does not cover: {shown}, and 3 more value(s) (12 rows)"
+    )
+    with use_language("fr"):
+        text = problem.localised()
+        assert text.startswith(
+            "mapping.yaml: concepts.internet_use: la colonne 'q7' contient des valeurs que la "
+            "correspondance ne couvre pas : 15 (15 lignes), 14 (14 lignes), 13 (13 lignes), "
+        )
+        assert text.endswith("6 (6 lignes), et 3 autre(s) valeur(s) (12 lignes)")
+    with use_language("es"):
+        assert problem.localised().endswith("6 (6 filas) y 3 valor(es) más (12 filas)")
+
+
+def test_skipped_indicators_are_reported_in_the_requested_language(survey_csv: Path) -> None:
+    args = ["survey", "indicators", str(survey_csv), "--mapping", str(MAPPING), "--format", "csv"]
+    result = runner.invoke(app, ["--lang", "es", *args], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "HH4 omitido: la correspondencia no tiene el concepto 'household_computer'" in (
+        result.stderr.splitlines()
+    )
+    result = runner.invoke(app, ["--lang", "fr", *args, "--format", "json"], env=ENV)
+    assert "HH4 ignoré : la correspondance n'a pas de concept 'household_computer'" in (
+        result.stderr.splitlines()
+    )
+    document = json.loads(result.stdout)  # the JSON stays English
+    skipped = {s["itu_code"]: s["reason"] for s in document["skipped"]}
+    assert skipped["HH4"] == "the mapping has no concept 'household_computer'"
+
+
+def test_synthetic_data_is_refused_in_every_language(tmp_path: Path) -> None:
+    exc = SyntheticDataError(
+        Msg(
+            "synthetic data (written by `equals survey simulate`); publishing it would put "
+            "invented figures among the evidence. Nothing was published. For a demo "
+            "database, add --allow-synthetic (the source is then labelled SYNTHETIC)."
+        ),
+        location="sim.parquet",
+    )
+    assert str(exc).startswith("sim.parquet: synthetic data (written by `equals survey simulate`)")
+    with use_language("fr"):
+        assert message_of(exc).startswith("sim.parquet: données synthétiques (écrites par")
+    with use_language("es"):
+        assert "No se publicó nada." in message_of(exc)

@@ -27,7 +27,7 @@ from equals.cli.common import (
 from equals.cli.context import engine_options
 from equals.cli.survey import DfOpt, EngineOpt, FileArg, LevelOpt, survey_app
 from equals.core.errors import EqualsError, message_of
-from equals.core.i18n import _
+from equals.core.i18n import _, localised
 from equals.evidence.records import to_csv
 from equals.evidence.survey_indicators import (
     PublishRequest,
@@ -144,7 +144,7 @@ def indicators_cmd(
         engine_ = open_engine(engine, file, **engine_options(engine, spark_master))
         run = run_survey_indicators(plan, engine=engine_, indicators=indicator, options=options)
     except MappingError as exc:
-        raise fail(exc.report.render()) from exc
+        raise fail(exc.report.localised()) from exc
     except EqualsError as exc:
         raise fail(exc) from exc
     result = SurveyIndicatorsResult(run)
@@ -160,7 +160,7 @@ def indicators_cmd(
     if out is not None:
         _write(result, out)
     for s in run.skipped:
-        say(f"skipped {s.indicator.itu_code}: {s.reason}", console=err)
+        say(localised(s.message), console=err)
     if result.published is not None:
         p = result.published
         say(
@@ -170,7 +170,7 @@ def indicators_cmd(
             console=err,
         )
         for n in p.not_published:
-            say(f"not published {n.itu_code}: {n.reason}", console=err)
+            say(localised(n.message), console=err)
     if format is OutputFormat.json:
         sys.stdout.write(json.dumps(result.to_record(), ensure_ascii=False, indent=2) + "\n")
         return

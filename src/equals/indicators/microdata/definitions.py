@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from equals.core.errors import DataFileError, UnknownItuIndicatorError
+from equals.core.i18n import Msg
 
 FILE = "itu_indicators.yaml"
 BREAKDOWNS = ("sex", "age_group", "location", "education", "labour_force")
@@ -75,16 +76,26 @@ class ItuIndicator:
         required = ("id", "itu_code", "title", "unit", "statistic", "concept", "definition")
         missing = [k for k in required if not d.get(k)]
         if missing:
-            raise DataFileError(f"missing field(s) {', '.join(missing)}", location=where)
+            raise DataFileError(
+                Msg("missing field(s) %(fields)s", fields=", ".join(missing)), location=where
+            )
         unknown = sorted(set(d) - set(cls.__dataclass_fields__))
         if unknown:
-            raise DataFileError(f"unknown field(s) {', '.join(unknown)}", location=where)
+            raise DataFileError(
+                Msg("unknown field(s) %(fields)s", fields=", ".join(unknown)), location=where
+            )
         if d["statistic"] != "proportion":
-            raise DataFileError(f"unsupported statistic {d['statistic']!r}", location=where)
+            raise DataFileError(
+                Msg("unsupported statistic %(statistic)s", statistic=repr(d["statistic"])),
+                location=where,
+            )
         breakdowns = tuple(str(b) for b in d.get("breakdowns", ()))
         bad = [b for b in breakdowns if b not in BREAKDOWNS]
         if bad:
-            raise DataFileError(f"unknown breakdown(s) {', '.join(bad)}", location=where)
+            raise DataFileError(
+                Msg("unknown breakdown(s) %(breakdowns)s", breakdowns=", ".join(bad)),
+                location=where,
+            )
         s = d.get("scope") or {}
         try:
             unit = Unit(d["unit"])
@@ -137,7 +148,7 @@ class ItuIndicators:
         ids = [i.id for i in self.indicators]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise DataFileError(f"duplicate id(s) {', '.join(dupes)}", location=FILE)
+            raise DataFileError(Msg("duplicate id(s) %(ids)s", ids=", ".join(dupes)), location=FILE)
 
     def __iter__(self) -> Iterator[ItuIndicator]:
         return iter(self.indicators)
@@ -182,5 +193,5 @@ def load_itu_indicators() -> ItuIndicators:
     pkg = resources.files("equals.indicators.microdata")
     data = yaml.safe_load(pkg.joinpath(FILE).read_text("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
-        raise DataFileError("expected a mapping with an 'indicators' list", location=FILE)
+        raise DataFileError(Msg("expected a mapping with an 'indicators' list"), location=FILE)
     return ItuIndicators.from_descriptor(data["indicators"])

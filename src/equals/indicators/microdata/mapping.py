@@ -37,6 +37,7 @@ from typing import Any
 
 import yaml
 
+from equals.core.i18n import Msg
 from equals.indicators.microdata.definitions import Unit, load_itu_indicators
 from equals.indicators.microdata.positions import locate_all, yaml_positions
 from equals.indicators.microdata.problems import MappingError, Problem, problem
@@ -317,25 +318,39 @@ class _Reader:
 
     def block(self, d: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any] | None:
         if not isinstance(d, Mapping):
-            self.bad(path, f"expected a mapping of keys, got {type(d).__name__}")
+            self.bad(path, Msg("expected a mapping of keys, got %(type)s", type=type(d).__name__))
             return None
         out = {_key(k): v for k, v in d.items()}
         for k in out:
             if k not in allowed:
                 close = difflib.get_close_matches(k, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
                 where = k if path == "(top)" else f"{path}.{k}"
-                self.bad(where, f"unknown key {k!r}{hint}; allowed: {', '.join(allowed)}")
+                names = ", ".join(allowed)
+                self.bad(
+                    where,
+                    Msg(
+                        "unknown key %(key)s (did you mean %(close)s?); allowed: %(allowed)s",
+                        key=repr(k),
+                        close=repr(close[0]),
+                        allowed=names,
+                    )
+                    if close
+                    else Msg(
+                        "unknown key %(key)s; allowed: %(allowed)s", key=repr(k), allowed=names
+                    ),
+                )
         return out
 
     def column(self, d: Mapping[str, Any], key: str, path: str, required: bool = True) -> str:
         v = d.get(key)
         if v is None or v == "":
             if required:
-                self.bad(f"{path}.{key}", "missing: name the survey column")
+                self.bad(f"{path}.{key}", Msg("missing: name the survey column"))
             return ""
         if not isinstance(v, str | int) or isinstance(v, bool):
-            self.bad(f"{path}.{key}", f"a column name must be text, got {v!r}")
+            self.bad(
+                f"{path}.{key}", Msg("a column name must be text, got %(value)s", value=repr(v))
+            )
             return ""
         return str(v)
 
@@ -343,7 +358,7 @@ class _Reader:
         v = d.get(key)
         if v is None:
             if required:
-                self.bad(f"{path}.{key}", "missing: list the survey's codes")
+                self.bad(f"{path}.{key}", Msg("missing: list the survey's codes"))
             return ()
         items = v if isinstance(v, list) else [v]
         out: list[Code] = []
@@ -351,9 +366,12 @@ class _Reader:
             if isinstance(item, bool | int | float | str):
                 out.append(item)
             else:
-                self.bad(f"{path}.{key}", f"a code must be a number or text, got {item!r}")
+                self.bad(
+                    f"{path}.{key}",
+                    Msg("a code must be a number or text, got %(value)s", value=repr(item)),
+                )
         if required and not out:
-            self.bad(f"{path}.{key}", "empty: list at least one code")
+            self.bad(f"{path}.{key}", Msg("empty: list at least one code"))
         return tuple(out)
 
     def optional_int(self, d: Mapping[str, Any], key: str, path: str) -> int | None:
@@ -361,7 +379,10 @@ class _Reader:
         if v is None:
             return None
         if isinstance(v, bool) or not isinstance(v, int):
-            self.bad(f"{path}.{key}" if path else key, f"expected a whole number, got {v!r}")
+            self.bad(
+                f"{path}.{key}" if path else key,
+                Msg("expected a whole number, got %(value)s", value=repr(v)),
+            )
             return None
         return v
 
@@ -388,13 +409,16 @@ def parse_mapping(
         try:
             unit = Unit(top["unit"])
         except ValueError:
-            r.bad("unit", f"expected individuals or households, got {top['unit']!r}")
+            r.bad(
+                "unit",
+                Msg("expected individuals or households, got %(value)s", value=repr(top["unit"])),
+            )
     sex = _fixed(r, top.get("sex"), "sex", ("female", "male"))
     location = _fixed(r, top.get("location"), "location", ("urban", "rural"))
     age = _age(r, top.get("age"))
     age_group = _free(r, top.get("age_group"), "age_group", out_of_scope=True)
     if age and age_group:
-        r.bad("age_group", "give either age (a numeric column) or age_group (codes), not both")
+        r.bad("age_group", Msg("give either age (a numeric column) or age_group (codes), not both"))
     education = _free(r, top.get("education"), "education")
     labour = _free(r, top.get("labour_force"), "labour_force")
     concepts = _concepts(r, top.get("concepts"))
@@ -438,7 +462,7 @@ def parse_mapping(
 
 def _design(r: _Reader, d: Any) -> DesignMap | None:
     if d is None:
-        r.bad("design", "missing: give at least design.weight")
+        r.bad("design", Msg("missing: give at least design.weight"))
         return None
     b = r.block(d, "design", ("weight", "strata", "psu", "fpc", "lonely_psu"))
     if b is None:
@@ -450,7 +474,14 @@ def _design(r: _Reader, d: Any) -> DesignMap | None:
             lonely = LonelyPSU(b["lonely_psu"])
         except ValueError:
             choices = ", ".join(x.value for x in LonelyPSU)
-            r.bad("design.lonely_psu", f"expected one of {choices}, got {b['lonely_psu']!r}")
+            r.bad(
+                "design.lonely_psu",
+                Msg(
+                    "expected one of %(choices)s, got %(value)s",
+                    choices=choices,
+                    value=repr(b["lonely_psu"]),
+                ),
+            )
     return DesignMap(
         weight=weight,
         strata=r.column(b, "strata", "design", required=False) or None,
@@ -480,7 +511,7 @@ def _free(r: _Reader, d: Any, path: str, *, out_of_scope: bool = False) -> Categ
     raw = b.get("codes")
     codes: list[tuple[str, Codes]] = []
     if not isinstance(raw, Mapping) or not raw:
-        r.bad(f"{path}.codes", "missing: map each category label to the survey's codes")
+        r.bad(f"{path}.codes", Msg("missing: map each category label to the survey's codes"))
     else:
         for label in raw:
             codes.append((str(label), r.codes(raw, label, f"{path}.codes", required=True)))
@@ -502,18 +533,24 @@ def _age(r: _Reader, d: Any) -> AgeMap | None:
     for key, default in (("min", 0.0), ("max", 120.0)):
         v = b.get(key, default)
         if isinstance(v, bool) or not isinstance(v, int | float):
-            r.bad(f"age.{key}", f"expected a number, got {v!r}")
+            r.bad(f"age.{key}", Msg("expected a number, got %(value)s", value=repr(v)))
             v = default
         bounds[key] = float(v)
     groups: list[AgeGroup] = []
     for g in b.get("groups", ITU_AGE_GROUPS):
         m = _GROUP.match(str(g))
         if not m:
-            r.bad("age.groups", f"an age group is LOW-HIGH or LOW+ (e.g. 15-24, 75+), got {g!r}")
+            r.bad(
+                "age.groups",
+                Msg(
+                    "an age group is LOW-HIGH or LOW+ (e.g. 15-24, 75+), got %(value)s",
+                    value=repr(g),
+                ),
+            )
             continue
         low, high = int(m.group(1)), (int(m.group(2)) if m.group(2) else None)
         if high is not None and high < low:
-            r.bad("age.groups", f"age group {g!r} ends before it starts")
+            r.bad("age.groups", Msg("age group %(group)s ends before it starts", group=repr(g)))
             continue
         groups.append(AgeGroup(low, high))
     return AgeMap(r.column(b, "column", "age"), bounds["min"], bounds["max"], tuple(groups))
@@ -522,7 +559,10 @@ def _age(r: _Reader, d: Any) -> AgeMap | None:
 def _concepts(r: _Reader, d: Any) -> tuple[tuple[str, Binary], ...]:
     known = load_itu_indicators().concepts
     if d is None:
-        r.bad("concepts", f"missing: map at least one concept ({', '.join(known)})")
+        r.bad(
+            "concepts",
+            Msg("missing: map at least one concept (%(concepts)s)", concepts=", ".join(known)),
+        )
         return ()
     b = r.block(d, "concepts", known)
     if b is None:
@@ -568,7 +608,15 @@ def load_mapping(path: str | Path) -> SurveyMapping:
         data = yaml.safe_load(text)
     except OSError as exc:
         raise MappingError.of(
-            p.name, "", [problem("mapping-invalid", f"cannot read: {exc.strerror}", p.name)]
+            p.name,
+            "",
+            [
+                problem(
+                    "mapping-invalid",
+                    Msg("cannot read: %(reason)s", reason=str(exc.strerror)),
+                    p.name,
+                )
+            ],
         ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -578,7 +626,15 @@ def load_mapping(path: str | Path) -> SurveyMapping:
         raise MappingError.of(
             p.name,
             "",
-            [problem("mapping-invalid", f"not valid YAML: {what}", p.name, line=line, column=col)],
+            [
+                problem(
+                    "mapping-invalid",
+                    Msg("not valid YAML: %(reason)s", reason=what),
+                    p.name,
+                    line=line,
+                    column=col,
+                )
+            ],
         ) from exc
     mapping, problems = parse_mapping(data, name=p.name)
     positions = yaml_positions(text)

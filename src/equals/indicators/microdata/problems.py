@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg, localised
 from equals.core.problems import Location, Problem, define, make
 
 AREA = "survey mapping"
@@ -74,11 +75,29 @@ class MappingReport:
     def codes(self) -> list[str]:
         return [p.code for p in self.problems]
 
-    def render(self) -> str:
+    def _head(self) -> Msg:
         if self.valid:
-            return f"{self.mapping}: valid for {self.data}"
-        head = f"{self.mapping}: {len(self.problems)} problem(s) with {self.data}"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+            return Msg("%(mapping)s: valid for %(data)s", mapping=self.mapping, data=self.data)
+        return Msg(
+            "%(mapping)s: %(count)s problem(s) with %(data)s",
+            mapping=self.mapping,
+            count=len(self.problems),
+            data=self.data,
+        )
+
+    def render(self) -> str:
+        """The report in English: a head line, then each problem with its code."""
+        if self.valid:
+            return str(self._head())
+        return "\n".join([self._head(), *(f"  - {p}" for p in self.problems)])
+
+    def localised(self) -> str:
+        """:meth:`render` in the current language, for the person reading it (the codes and
+        locations stay as they are)."""
+        if self.valid:
+            return localised(self._head())
+        lines = [f"  - {p.localised()} [{p.code}]" for p in self.problems]
+        return "\n".join([localised(self._head()), *lines])
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -97,6 +116,10 @@ class MappingError(ValidationError):
     def __init__(self, report: MappingReport) -> None:
         super().__init__(report.render(), location="")
         self.report = report
+
+    def localised(self) -> str:
+        """The full report in the current language (``str()`` stays English)."""
+        return self.report.localised()
 
     @classmethod
     def of(cls, mapping: str, data: str, problems: Sequence[Problem]) -> MappingError:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.core.problems import define
 from equals.core.vocabulary import Sex
 from equals.indicators.catalogue import Catalogue, load_catalogue
@@ -57,9 +58,11 @@ def check_publishable(data: str | Path, *, allow_synthetic: bool = False) -> boo
         return False
     if not allow_synthetic:
         raise SyntheticDataError(
-            "synthetic data (written by `equals survey simulate`); publishing it would put "
-            "invented figures among the evidence. Nothing was published. For a demo database, "
-            "add --allow-synthetic (the source is then labelled SYNTHETIC).",
+            Msg(
+                "synthetic data (written by `equals survey simulate`); publishing it would put "
+                "invented figures among the evidence. Nothing was published. For a demo "
+                "database, add --allow-synthetic (the source is then labelled SYNTHETIC)."
+            ),
             location=str(data),
         )
     return True
@@ -70,6 +73,12 @@ class NotPublished:
     indicator: str
     itu_code: str
     reason: str
+
+    @property
+    def message(self) -> Msg:
+        """ "not published <ITU code>: <reason>", for the person who published (English as a
+        str)."""
+        return Msg("not published %(code)s: %(reason)s", code=self.itu_code, reason=self.reason)
 
 
 @dataclass(frozen=True)
@@ -87,8 +96,12 @@ def survey_source(info: SourceInfo, *, data: str, country: str, year: int) -> So
     if missing:
         flags = ", ".join(f"--source-{k}" if k != "licence" else "--licence" for k in missing)
         raise ValidationError(
-            f"publishing needs the survey's {', '.join(missing)} ({flags}, or the mapping's "
-            "source: block)",
+            Msg(
+                "publishing needs the survey's %(fields)s (%(options)s, or the mapping's source: "
+                "block)",
+                fields=", ".join(missing),
+                options=flags,
+            ),
             location="source",
             code=MISSING_SOURCE_FIELD.code,
         )
@@ -130,15 +143,22 @@ def to_observations(
     skipped: list[NotPublished] = []
     for s in run.skipped:
         skipped.append(
-            NotPublished(s.indicator.id, s.indicator.itu_code, f"not computed: {s.reason}")
+            NotPublished(
+                s.indicator.id,
+                s.indicator.itu_code,
+                Msg("not computed: %(reason)s", reason=s.reason),
+            )
         )
     for r in run.results:
         ind = r.indicator
         if ind.catalogue_id is None or ind.catalogue_id not in catalogue:
             why = (
-                "no platform catalogue indicator for this ITU indicator"
+                Msg("no platform catalogue indicator for this ITU indicator")
                 if ind.catalogue_id is None
-                else f"catalogue indicator {ind.catalogue_id!r} does not exist"
+                else Msg(
+                    "catalogue indicator %(indicator)s does not exist",
+                    indicator=repr(ind.catalogue_id),
+                )
             )
             skipped.append(NotPublished(ind.id, ind.itu_code, why))
             continue

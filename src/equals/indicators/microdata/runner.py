@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from equals.core.errors import EqualsError, NotFoundError, UnknownItuIndicatorError
+from equals.core.i18n import Msg
 from equals.indicators.microdata.definitions import (
     ItuIndicator,
     Unit,
@@ -89,6 +90,11 @@ class Skipped:
             "reason": self.reason,
         }
 
+    @property
+    def message(self) -> Msg:
+        """ "skipped <ITU code>: <reason>", for the person who ran it (English as a str)."""
+        return Msg("skipped %(code)s: %(reason)s", code=self.indicator.itu_code, reason=self.reason)
+
 
 def breakdown_of(domain: dict[str, Any] | Any) -> tuple[str, str]:
     """(sex, breakdown) of a result domain: sex 'total' when absent, 'key=value' or ''."""
@@ -105,7 +111,12 @@ class SkippedIndicatorError(NotFoundError):
 
     def __init__(self, skipped: Skipped) -> None:
         EqualsError.__init__(
-            self, f"{skipped.indicator.itu_code} was not computed in this run: {skipped.reason}"
+            self,
+            Msg(
+                "%(code)s was not computed in this run: %(reason)s",
+                code=skipped.indicator.itu_code,
+                reason=skipped.reason,
+            ),
         )
         self.kind = "ITU indicator"
         self.value = skipped.indicator.itu_code
@@ -219,7 +230,11 @@ def _plan(
     scopes: dict[str, str] = {}
     for ind in indicators:
         if mapping.concept(ind.concept) is None:
-            skipped.append(Skipped(ind, f"the mapping has no concept {ind.concept!r}"))
+            skipped.append(
+                Skipped(
+                    ind, Msg("the mapping has no concept %(concept)s", concept=repr(ind.concept))
+                )
+            )
             continue
         notes: list[str] = []
         scope_col: str | None = None
@@ -230,8 +245,10 @@ def _plan(
                 skipped.append(
                     Skipped(
                         ind,
-                        "household indicator, but the file's rows are individuals and the "
-                        "mapping has no 'households' block (household weight and rows)",
+                        Msg(
+                            "household indicator, but the file's rows are individuals and the "
+                            "mapping has no 'households' block (household weight and rows)"
+                        ),
                     )
                 )
                 continue
@@ -246,7 +263,9 @@ def _plan(
             tasks.append(_Task(ind, scope_col, label, True, breakdowns, tuple(notes)))
             continue
         if mapping.unit is Unit.HOUSEHOLDS:
-            skipped.append(Skipped(ind, "individual indicator, but the file's rows are households"))
+            skipped.append(
+                Skipped(ind, Msg("individual indicator, but the file's rows are households"))
+            )
             continue
         lo, hi = ind.scope.min_age, ind.scope.max_age
         if mapping.scope is not None:
@@ -267,11 +286,14 @@ def _plan(
             label = "all rows"
             if lo is not None or hi is not None:
                 notes.append(
-                    f"age scope ({ind.scope.label}) not applied: the mapping has no age "
-                    "column; every row is taken as in scope"
+                    Msg(
+                        "age scope (%(scope)s) not applied: the mapping has no age column; every "
+                        "row is taken as in scope",
+                        scope=ind.scope.label,
+                    )
                 )
         if mapping.sex is None:
-            notes.append("no sex column in the mapping: no estimates by sex and no gaps")
+            notes.append(Msg("no sex column in the mapping: no estimates by sex and no gaps"))
         breakdowns = tuple(b for b in ind.breakdowns if b != "sex" and mapping.has_breakdown(b))
         tasks.append(_Task(ind, scope_col, label, False, breakdowns, tuple(notes)))
     return tasks, skipped, scopes

@@ -17,12 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from equals.core.i18n import Msg
 from equals.indicators.microdata.harmonise import normalise, value_key
 from equals.indicators.microdata.mapping import Categorical, Code, SurveyMapping
 from equals.indicators.microdata.positions import locate
 from equals.indicators.microdata.problems import MappingReport, Problem, problem
 from equals.survey.domains import native
 from equals.survey.engine import ColumnKind, Engine
+from equals.survey.errors import kind_name
 from equals.survey.sql import TABLE
 
 MAX_SHOWN = 10
@@ -87,6 +89,62 @@ def _shown(value: object) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def _listed(items: Sequence[str]) -> str:
+    """``items`` joined by ", ", each rendered in the reader's language where one is a Msg."""
+    out = items[0]
+    for item in items[1:]:
+        out = Msg("%(list)s, %(item)s", list=out, item=item)
+    return out
+
+
+def _unmapped(column: str, unmapped: Sequence[tuple[object, int]], seen: int) -> Msg:
+    """The ``unmapped-code`` message: the values (with their row counts) the mapping misses."""
+    shown: list[str] = [
+        Msg("%(value)s (%(count)s rows)", value=_shown(v), count=n) for v, n in unmapped[:MAX_SHOWN]
+    ]
+    more = unmapped[MAX_SHOWN:]
+    values = _listed(shown)
+    if more:
+        values = Msg(
+            "%(values)s, and %(count)s more value(s) (%(rows)s rows)",
+            values=values,
+            count=len(more),
+            rows=sum(n for _, n in more),
+        )
+    if seen > MAX_VALUES:
+        values = Msg(
+            "%(values)s (first %(max)s distinct values checked)", values=values, max=MAX_VALUES
+        )
+    return Msg(
+        "column %(column)s has values the mapping does not cover: %(values)s",
+        column=repr(column),
+        values=values,
+    )
+
+
+def _absent(label: str, codes: Sequence[object], column: str) -> Msg:
+    """The ``absent-code`` message: no row has the codes of ``label`` (female, male …)."""
+    listed, col = ", ".join(_shown(c) for c in codes), repr(column)
+    if label == "female":
+        return Msg(
+            "no row has a female code (%(codes)s) in column %(column)s", codes=listed, column=col
+        )
+    if label == "male":
+        return Msg(
+            "no row has a male code (%(codes)s) in column %(column)s", codes=listed, column=col
+        )
+    if label == "codes":
+        return Msg(
+            "no row has a codes code (%(codes)s) in column %(column)s", codes=listed, column=col
+        )
+    return Msg(
+        "no row has a %(label)s code (%(codes)s) in column %(column)s",
+        label=label,
+        codes=listed,
+        column=col,
+    )
+
+
 def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
     """Every problem of ``mapping`` against the data behind ``engine`` (empty: valid)."""
     name = mapping.name
@@ -95,7 +153,7 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
     schema = engine.schema()
     problems: list[Problem] = []
 
-    def add(code: str, path: str, message: str) -> None:
+    def add(code: str, path: str, message: Msg) -> None:
         problems.append(locate(problem(code, message, name, path), mapping.positions))
 
     present: set[str] = set()
@@ -104,12 +162,22 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
             present.add(column)
             continue
         close = _closest(column, list(schema))
-        hint = (
-            f"closest: {', '.join(close)}"
+        message = (
+            Msg(
+                "no column %(column)s in %(data)s (closest: %(close)s)",
+                column=repr(column),
+                data=data,
+                close=", ".join(close),
+            )
             if close
-            else f"columns: {', '.join(list(schema)[:20])}{', …' if len(schema) > 20 else ''}"
+            else Msg(
+                "no column %(column)s in %(data)s (columns: %(columns)s)",
+                column=repr(column),
+                data=data,
+                columns=", ".join(list(schema)[:20]) + (", …" if len(schema) > 20 else ""),
+            )
         )
-        add("unknown-column", path, f"no column {column!r} in {data} ({hint})")
+        add("unknown-column", path, message)
 
     # types of numeric columns
     numeric: list[tuple[str, str | None]] = [
@@ -122,7 +190,15 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
         numeric.append(("age.column", mapping.age.column))
     for path, col in numeric:
         if col and col in present and schema[col] is not ColumnKind.NUMERIC:
-            add("wrong-type", path, f"column {col!r} is {schema[col].value}, not numeric")
+            add(
+                "wrong-type",
+                path,
+                Msg(
+                    "column %(column)s is %(kind)s, not numeric",
+                    column=repr(col),
+                    kind=kind_name(schema[col]),
+                ),
+            )
 
     # codes: types and conflicts, then the values in the data
     counts_cache: dict[str, list[tuple[object, int]]] = {}
@@ -158,7 +234,7 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
             add(
                 "wrong-type",
                 f"{spec.path}.column",
-                f"column {spec.column!r} holds neither numbers nor text",
+                Msg("column %(column)s holds neither numbers nor text", column=repr(spec.column)),
             )
             continue
         meaning: dict[object, str] = {}
@@ -170,42 +246,36 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
                         add(
                             "wrong-type",
                             f"{spec.path}.{label}",
-                            f"code {_shown(code)} cannot occur in {kind.value} column "
-                            f"{spec.column!r}",
+                            Msg(
+                                "code %(code)s cannot occur in %(kind)s column %(column)s",
+                                code=_shown(code),
+                                kind=kind_name(kind),
+                                column=repr(spec.column),
+                            ),
                         )
                     continue
                 if value in meaning and meaning[value] != label:
                     add(
                         "conflicting-code",
                         f"{spec.path}.{label}",
-                        f"code {_shown(code)} is mapped to both {meaning[value]!r} and {label!r}",
+                        Msg(
+                            "code %(code)s is mapped to both %(first)s and %(second)s",
+                            code=_shown(code),
+                            first=repr(meaning[value]),
+                            second=repr(label),
+                        ),
                     )
                 meaning.setdefault(value, label)
         seen = counts(spec.column)
         unmapped = [(v, n) for v, n in seen if value_key(v, kind) not in meaning]
         if unmapped and spec.exhaustive:
-            shown = ", ".join(f"{_shown(v)} ({n} rows)" for v, n in unmapped[:MAX_SHOWN])
-            more = unmapped[MAX_SHOWN:]
-            if more:
-                shown += f", and {len(more)} more value(s) ({sum(n for _, n in more)} rows)"
-            if len(seen) > MAX_VALUES:
-                shown += f" (first {MAX_VALUES} distinct values checked)"
-            add(
-                "unmapped-code",
-                spec.path,
-                f"column {spec.column!r} has values the mapping does not cover: {shown}",
-            )
+            add("unmapped-code", spec.path, _unmapped(spec.column, unmapped, len(seen)))
         found = Counter({value_key(v, kind): n for v, n in seen})
         for label in spec.required:
             codes = next(cs for lab, cs, _ in spec.groups if lab == label)
             values = [normalise(c, kind) for c in codes]
             if not any(v is not None and found.get(v) for v in values):
-                add(
-                    "absent-code",
-                    f"{spec.path}.{label}",
-                    f"no row has a {label} code ({', '.join(_shown(c) for c in codes)}) "
-                    f"in column {spec.column!r}",
-                )
+                add("absent-code", f"{spec.path}.{label}", _absent(label, codes, spec.column))
 
     # ages within range
     age = mapping.age
@@ -221,8 +291,16 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
             add(
                 "out-of-range",
                 "age.column",
-                f"column {age.column!r} has {bad} value(s) outside {age.min:g} to {age.max:g} "
-                f"(smallest {float(row['lo']):g}, largest {float(row['hi']):g})",
+                Msg(
+                    "column %(column)s has %(count)s value(s) outside %(min)s to %(max)s "
+                    "(smallest %(lo)s, largest %(hi)s)",
+                    column=repr(age.column),
+                    count=bad,
+                    min=format(age.min, "g"),
+                    max=format(age.max, "g"),
+                    lo=format(float(row["lo"]), "g"),
+                    hi=format(float(row["hi"]), "g"),
+                ),
             )
 
     # design columns complete, weights non-negative
@@ -251,8 +329,12 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
                 add(
                     "missing-design-value",
                     path,
-                    f"column {column!r} has {missing} missing value(s); design variables "
-                    "must be complete",
+                    Msg(
+                        "column %(column)s has %(count)s missing value(s); design variables must "
+                        "be complete",
+                        column=repr(column),
+                        count=missing,
+                    ),
                 )
         for i, path, column in weights:
             neg = int(row[f"neg_{i}"] or 0)
@@ -260,7 +342,11 @@ def validate_mapping(mapping: SurveyMapping, engine: Engine) -> MappingReport:
                 add(
                     "negative-weight",
                     path,
-                    f"column {column!r} has {neg} negative value(s) "
-                    f"(smallest {float(row[f'min_{i}']):g})",
+                    Msg(
+                        "column %(column)s has %(count)s negative value(s) (smallest %(min)s)",
+                        column=repr(column),
+                        count=neg,
+                        min=format(float(row[f"min_{i}"]), "g"),
+                    ),
                 )
     return MappingReport(name, data, tuple(problems))
