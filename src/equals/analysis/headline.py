@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from equals.core.areas import Area
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.evidence.queries import Evidence
 from equals.indicators.bundle import default_data_dir
@@ -118,12 +119,18 @@ def headlines(evidence: Evidence, indicator: str, *, window: int = WINDOW) -> He
     ind = evidence.indicator(indicator)
     if ind.id not in AGE_BASE:
         raise ValidationError(
-            f"no headline numbers for {ind.id!r}: use one of {', '.join(AGE_BASE)}",
+            Msg(
+                "no headline numbers for %(indicator)s: use one of %(names)s",
+                indicator=repr(ind.id),
+                names=", ".join(AGE_BASE),
+            ),
             location="indicator",
             code="no-headline",
         )
     if not 1 <= window <= 100:
-        raise ValidationError("must be between 1 and 100 years", location="window")
+        raise ValidationError(
+            Msg("must be between 1 and %(max)s years", max=100), location="window"
+        )
     return evidence.cached(
         ("analysis-headlines", ind.id, window), lambda: _compute(evidence, ind.id, window)
     )

@@ -19,6 +19,7 @@ from equals.analysis.montecarlo import percentile_ranks, simulate
 from equals.analysis.panel import Panel, load_panel, select
 from equals.analysis.scoring import competition_ranks, score, truncated_ratio
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Pillar
 from equals.evidence.queries import Evidence
 
@@ -141,10 +142,12 @@ def index_from_panel(
     draws = method.uncertainty.draws if draws is None else draws
     seed = method.uncertainty.seed if seed is None else seed
     if not 0 <= draws <= 100_000:
-        raise ValidationError("must be between 0 and 100000", location="draws", code="bad-draws")
+        raise ValidationError(
+            Msg("must be between 0 and %(max)s", max=100000), location="draws", code="bad-draws"
+        )
     ref = method.reference_year or panel.latest_year
     if ref is None:
-        raise ValidationError("no data for any index indicator", code="no-data")
+        raise ValidationError(Msg("no data for any index indicator"), code="no-data")
     sel = select(panel, ref, method.window)
     comp, w, pill, overall = score(sel.female[None], sel.male[None], method)
     nominal_rank = competition_ranks(overall)[0]

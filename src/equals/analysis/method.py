@@ -18,7 +18,9 @@ from typing import Any
 import yaml
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Pillar
+from equals.releases.validate import Joined
 
 METHOD_FILE = "index_method.yaml"
 PILLARS: tuple[Pillar, ...] = (Pillar.ACCESS, Pillar.SKILLS, Pillar.LEADERSHIP)
@@ -132,19 +134,26 @@ class _Reader:
         self.where = where
 
     def fail(self, field: str, message: str) -> DataFileError:
-        return DataFileError(f"{field}: {message}", location=self.where)
+        return DataFileError(Joined((field, message), ": "), location=self.where)
 
     def get(self, data: Mapping[str, Any], key: str, kind: type, field: str = "") -> Any:
         name = field or key
         if key not in data:
-            raise self.fail(name, "missing")
+            raise self.fail(name, Msg("missing"))
         value = data[key]
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise self.fail(name, f"expected an integer, got {value!r}")
+            raise self.fail(name, Msg("expected an integer, got %(value)s", value=repr(value)))
         if kind is float and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise self.fail(name, f"expected a number, got {value!r}")
+            raise self.fail(name, Msg("expected a number, got %(value)s", value=repr(value)))
         if kind not in (int, float) and not isinstance(value, kind):
-            raise self.fail(name, f"expected {kind.__name__}, got {type(value).__name__}")
+            raise self.fail(
+                name,
+                Msg(
+                    "expected %(kind)s, got %(type)s",
+                    kind=kind.__name__,
+                    type=type(value).__name__,
+                ),
+            )
         return value
 
     def enum(self, enum: type[StrEnum], value: Any, field: str) -> Any:
@@ -152,7 +161,10 @@ class _Reader:
             return enum(value)
         except ValueError:
             allowed = ", ".join(e.value for e in enum)
-            raise self.fail(field, f"{value!r} is not one of {allowed}") from None
+            raise self.fail(
+                field,
+                Msg("%(value)s is not one of %(allowed)s", value=repr(value), allowed=allowed),
+            ) from None
 
 
 def method_from_descriptor(
@@ -161,16 +173,18 @@ def method_from_descriptor(
     """Build and validate a method from its descriptor (the parsed YAML)."""
     r = _Reader(where)
     if not isinstance(data, dict):
-        raise r.fail("(top level)", "expected a mapping")
+        raise r.fail("(top level)", Msg("expected a mapping"))
     ref = data.get("reference_year", "latest")
     if ref != "latest" and (isinstance(ref, bool) or not isinstance(ref, int)):
-        raise r.fail("reference_year", f"expected a year or 'latest', got {ref!r}")
+        raise r.fail(
+            "reference_year", Msg("expected a year or 'latest', got %(value)s", value=repr(ref))
+        )
     window = r.get(data, "window", int)
     if window < 1:
-        raise r.fail("window", "must be at least 1 year")
+        raise r.fail("window", Msg("must be at least 1 year"))
     truncate_at = float(r.get(data, "truncate_at", float))
     if not (truncate_at > 0 and math.isfinite(truncate_at)):
-        raise r.fail("truncate_at", "must be a positive finite number")
+        raise r.fail("truncate_at", Msg("must be a positive finite number"))
     pillars = r.get(data, "pillars", dict)
     components: list[Component] = []
     seen: set[str] = set()
@@ -179,51 +193,59 @@ def method_from_descriptor(
         for i, item in enumerate(items):
             f = f"pillars.{p.value}[{i}]"
             if not isinstance(item, dict):
-                raise r.fail(f, "expected a mapping with id and indicators")
+                raise r.fail(f, Msg("expected a mapping with id and indicators"))
             cid = r.get(item, "id", str, f"{f}.id")
             inds = r.get(item, "indicators", list, f"{f}.indicators")
             if not inds or not all(isinstance(x, str) for x in inds):
-                raise r.fail(f"{f}.indicators", "expected a non-empty list of indicator ids")
+                raise r.fail(f"{f}.indicators", Msg("expected a non-empty list of indicator ids"))
             for ind in inds:
                 if known_indicators is not None and ind not in known_indicators:
-                    raise r.fail(f"{f}.indicators", f"unknown indicator {ind!r}")
+                    raise r.fail(
+                        f"{f}.indicators", Msg("unknown indicator %(value)s", value=repr(ind))
+                    )
                 if ind in seen:
-                    raise r.fail(f"{f}.indicators", f"indicator {ind!r} used twice")
+                    raise r.fail(
+                        f"{f}.indicators", Msg("indicator %(value)s used twice", value=repr(ind))
+                    )
                 seen.add(ind)
             if cid in {c.id for c in components}:
-                raise r.fail(f"{f}.id", f"duplicate component id {cid!r}")
+                raise r.fail(f"{f}.id", Msg("duplicate component id %(value)s", value=repr(cid)))
             components.append(Component(cid, p, tuple(inds), str(item.get("title", ""))))
     extra = sorted(set(pillars) - {p.value for p in PILLARS})
     if extra:
-        raise r.fail("pillars", f"unknown pillar(s) {extra}")
+        raise r.fail("pillars", Msg("unknown pillar(s) %(names)s", names=str(extra)))
     mins_raw = r.get(data, "min_components", dict)
     mins: dict[Pillar, int] = {}
     for p in PILLARS:
         n = r.get(mins_raw, p.value, int, f"min_components.{p.value}")
         have = sum(1 for c in components if c.pillar is p)
         if not 1 <= n <= have:
-            raise r.fail(f"min_components.{p.value}", f"must be between 1 and {have}")
+            raise r.fail(
+                f"min_components.{p.value}", Msg("must be between 1 and %(max)s", max=have)
+            )
         mins[p] = n
     unc = r.get(data, "uncertainty", dict)
     alt = r.get(unc, "alternatives", dict, "uncertainty.alternatives")
     draws = r.get(unc, "draws", int, "uncertainty.draws")
     if not 1 <= draws <= 100_000:
-        raise r.fail("uncertainty.draws", "must be between 1 and 100000")
+        raise r.fail("uncertainty.draws", Msg("must be between 1 and %(max)s", max=100000))
     interval = r.get(unc, "interval", list, "uncertainty.interval")
     if (
         len(interval) != 2
         or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in interval)
         or not 0 <= interval[0] < interval[1] <= 100
     ):
-        raise r.fail("uncertainty.interval", "expected [low, high] percentiles, 0 <= low < high")
+        raise r.fail(
+            "uncertainty.interval", Msg("expected [low, high] percentiles, 0 <= low < high")
+        )
     windows = r.get(alt, "window", list, "uncertainty.alternatives.window")
     if not windows or not all(
         isinstance(w, int) and not isinstance(w, bool) and w >= 1 for w in windows
     ):
-        raise r.fail("uncertainty.alternatives.window", "expected a list of positive integers")
+        raise r.fail("uncertainty.alternatives.window", Msg("expected a list of positive integers"))
     excluded = data.get("excluded") or {}
     if not isinstance(excluded, dict):
-        raise r.fail("excluded", "expected a mapping of indicator id to reason")
+        raise r.fail("excluded", Msg("expected a mapping of indicator id to reason"))
     return IndexMethod(
         id=r.get(data, "id", str),
         version=str(r.get(data, "version", str)),
@@ -263,10 +285,12 @@ def load_method(
         where = f"equals/analysis/{METHOD_FILE}"
     else:
         if not path.is_file():
-            raise DataFileError("file not found", location=str(path))
+            raise DataFileError(Msg("file not found"), location=str(path))
         text, where = path.read_text("utf-8"), str(path)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise DataFileError(f"not valid YAML: {exc}", location=where) from exc
+        raise DataFileError(
+            Msg("not valid YAML: %(reason)s", reason=str(exc)), location=where
+        ) from exc
     return method_from_descriptor(data, where=where, known_indicators=known_indicators)

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 
 QUALITY_FILE = "quality.yaml"
 CRITERIA = ("conceptual_clarity", "established_methodology", "regularity")
@@ -37,19 +38,24 @@ def quality_from_descriptor(
     data: Any, *, where: str = QUALITY_FILE, indicators: Iterable[str] = ()
 ) -> dict[str, QualityNote]:
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), dict):
-        raise DataFileError("expected a mapping with an 'indicators' mapping", location=where)
+        raise DataFileError(Msg("expected a mapping with an 'indicators' mapping"), location=where)
     out: dict[str, QualityNote] = {}
     for ind, item in data["indicators"].items():
         at = f"{where}: indicators.{ind}"
         if not isinstance(item, dict):
-            raise DataFileError("expected a mapping", location=at)
+            raise DataFileError(Msg("expected a mapping"), location=at)
         ratings = {}
         for c in CRITERIA:
             try:
                 ratings[c] = Rating(str(item.get(c)))
             except ValueError:
                 raise DataFileError(
-                    f"{c}: {item.get(c)!r} is not one of high, medium, low", location=at
+                    Msg(
+                        "%(field)s: %(value)s is not one of high, medium, low",
+                        field=c,
+                        value=repr(item.get(c)),
+                    ),
+                    location=at,
                 ) from None
         out[str(ind)] = QualityNote(
             indicator=str(ind),
@@ -59,7 +65,10 @@ def quality_from_descriptor(
         )
     missing = sorted(set(indicators) - set(out))
     if missing:
-        raise DataFileError(f"no quality note for {', '.join(missing)}", location=where)
+        raise DataFileError(
+            Msg("no quality note for %(indicators)s", indicators=", ".join(missing)),
+            location=where,
+        )
     return out
 
 

@@ -26,6 +26,7 @@ import yaml
 from equals.analysis.fit import LinearFit, expit, fit_line, logit
 from equals.analysis.panel import Point, load_panel
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.evidence.queries import Evidence
 
 
@@ -57,9 +58,13 @@ def load_trend_method() -> TrendMethod:
             horizon=int(data["horizon_years"]),
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise DataFileError(f"bad or missing field: {exc}", location=where) from exc
+        raise DataFileError(
+            Msg("bad or missing field: %(reason)s", reason=str(exc)), location=where
+        ) from exc
     if m.min_points < 3 or m.min_span_years < 2 or not 0 < m.level < 1 or m.horizon < 1:
-        raise DataFileError("min_points ≥ 3, min_span_years ≥ 2, 0 < level < 1", location=where)
+        raise DataFileError(
+            Msg("min_points ≥ 3, min_span_years ≥ 2, 0 < level < 1"), location=where
+        )
     return m
 
 
@@ -179,9 +184,13 @@ def parity_trend(
     if n < m.min_points or span < m.min_span_years:
         return replace(
             base,
-            message=(
-                f"not enough data to fit a trend: {n} point(s) over {span} year(s); the method "
-                f"needs at least {m.min_points} points over at least {m.min_span_years} years"
+            message=Msg(
+                "not enough data to fit a trend: %(points)s point(s) over %(span)s year(s); the "
+                "method needs at least %(min_points)s points over at least %(min_span)s years",
+                points=n,
+                span=span,
+                min_points=m.min_points,
+                min_span=m.min_span_years,
             ),
         )
     years = [p.year for p in pts]
@@ -189,7 +198,8 @@ def parity_trend(
     tf, tm = _transform(fem, percent), _transform(mal, percent)
     if tf is None or tm is None:
         return replace(
-            base, message="a zero or negative value cannot be fitted on the log or logit scale"
+            base,
+            message=Msg("a zero or negative value cannot be fitted on the log or logit scale"),
         )
     last = years[-1]
     ratios = [f / x for f, x in zip(fem, mal, strict=True)]
@@ -211,8 +221,12 @@ def parity_trend(
             status=TrendStatus.AT_PARITY,
             parity_year=last,
             years_to_parity=0,
-            message=f"at parity: the fitted parity score is within {m.band[0]}-{m.band[1]} "
-            f"in {last}",
+            message=Msg(
+                "at parity: the fitted parity score is within %(low)s-%(high)s in %(year)s",
+                low=m.band[0],
+                high=m.band[1],
+                year=last,
+            ),
         )
     below = now < lo_b
     edge = lo_b if below else hi_b
@@ -221,16 +235,25 @@ def parity_trend(
         return replace(
             fitted,
             status=TrendStatus.NOT_AT_CURRENT_PACE,
-            message="not at current pace: the parity score is not changing",
+            message=Msg("not at current pace: the parity score is not changing"),
         )
     if (below and b < 0) or (not below and b > 0):
-        side = "against women" if below else "in women's favour"
+        pace = format(change, "+.2f")
         return replace(
             fitted,
             status=TrendStatus.DIVERGING,
             parity_year_low=low_year,
-            message=f"diverging: the gap {side} is widening ({change:+.2f}% a year in the "
-            "parity score)",
+            message=Msg(
+                "diverging: the gap against women is widening (%(change)s%% a year in the "
+                "parity score)",
+                change=pace,
+            )
+            if below
+            else Msg(
+                "diverging: the gap in women's favour is widening (%(change)s%% a year in the "
+                "parity score)",
+                change=pace,
+            ),
         )
     crossing = max(math.ceil((edge - fit.intercept) / b - 1e-9), last + 1)
     if crossing - last > m.horizon:
@@ -238,8 +261,11 @@ def parity_trend(
             fitted,
             status=TrendStatus.NOT_AT_CURRENT_PACE,
             parity_year_low=low_year,
-            message=f"not at current pace: parity would take more than {m.horizon} years "
-            f"after {last}",
+            message=Msg(
+                "not at current pace: parity would take more than %(horizon)s years after %(year)s",
+                horizon=m.horizon,
+                year=last,
+            ),
         )
     return replace(
         fitted,
@@ -248,8 +274,13 @@ def parity_trend(
         years_to_parity=crossing - last,
         parity_year_low=low_year,
         parity_year_high=high_year,
-        message=f"parity in {crossing} at the current pace ({crossing - last} years after "
-        f"the last data, {last})",
+        message=Msg(
+            "parity in %(year)s at the current pace (%(years)s years after the last data, "
+            "%(last)s)",
+            year=crossing,
+            years=crossing - last,
+            last=last,
+        ),
     )
 
 

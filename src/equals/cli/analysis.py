@@ -21,6 +21,7 @@ from equals.analysis.trends import country_trend
 from equals.cli.app import app
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, open_evidence
 from equals.core.errors import EqualsError, message_of
+from equals.core.i18n import localised
 
 
 @app.command("index")
@@ -158,7 +159,7 @@ def parity_years_command(
         summary["series"] = records.trend_rows(trend)
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         return
-    title = f"{trend.country} {trend.indicator}: {trend.message}"
+    title = f"{trend.country} {trend.indicator}: {localised(trend.message)}"
     if trend.parity_year_low is not None and trend.status.value != "at_parity":
         high = trend.parity_year_high or f"after {trend.last_year + trend.method.horizon}"  # type: ignore[operator]
         title += f" (95% prediction interval: {trend.parity_year_low}-{high})"
