@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from equals.core.i18n import Msg
 from equals.store import InitReport, Progress, Store
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,17 @@ def example_loaders() -> list[tuple[str, ExampleLoader]]:
 
     loaders.append(("partnership registry", partnership_examples))
     return loaders
+
+
+def _example_label(name: str) -> Msg:
+    """The progress label of a feature's example content (shown while ``equals init`` runs)."""
+    match name:
+        case "session archive":
+            return Msg("Example content: session archive")
+        case "partnership registry":
+            return Msg("Example content: partnership registry")
+        case _:
+            return Msg("Example content: %(name)s", name=name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +92,7 @@ def _initialise(
     if examples:
         for name, load in example_loaders():
             if progress is not None:
-                progress(f"Example content: {name}", 0, 1)
+                progress(_example_label(name), 0, 1)
             summary = load(store)
             if summary:
                 log.info("example content: %s", summary)

@@ -95,3 +95,15 @@ def test_a_list_of_findings_keeps_english_and_localises_each_part() -> None:
     with use_language("fr"):
         assert again.localised() == "a.csv: fichier introuvable"
         assert Msg("x %(list)s", list=joined).localised() == "x a.csv: fichier introuvable"
+
+
+def test_init_progress_labels_are_localised() -> None:
+    from equals.bootstrap import _example_label, example_loaders
+
+    labels = [_example_label(name) for name, _load in example_loaders()]
+    assert labels == ["Example content: session archive", "Example content: partnership registry"]
+    with use_language("fr"):
+        assert [label.localised() for label in labels] == [
+            "Contenu d’exemple : archive des sessions",
+            "Contenu d’exemple : registre du partenariat",
+        ]
