@@ -18,11 +18,13 @@ from typer.testing import CliRunner
 
 import equals.cli.survey_indicators  # noqa: F401  (registers the survey commands)
 from equals.cli import app
-from equals.core.errors import EditConflictError, ValidationError, message_of
+from equals.core.errors import DataFileError, EditConflictError, ValidationError, message_of
 from equals.core.i18n import Msg, use_language
+from equals.indicators.bundle import load_sources
 from equals.indicators.microdata import MappingError, SurveyMapping, load_mapping
 from equals.indicators.microdata.publish import SyntheticDataError
 from equals.indicators.microdata.validate import validate_mapping
+from equals.indicators.sources.base import parse_value
 from equals.settings import Settings
 from equals.survey import Design, estimate, mean, open_engine
 from equals.survey.errors import NonNumericVariableError
@@ -258,3 +260,33 @@ def test_synthetic_data_is_refused_in_every_language(tmp_path: Path) -> None:
         assert message_of(exc).startswith("sim.parquet: données synthétiques (écrites par")
     with use_language("es"):
         assert "No se publicó nada." in message_of(exc)
+
+
+# -- the bundled indicator data files -------------------------------------------------------
+
+
+def test_a_data_file_error_names_its_place_in_every_language(tmp_path: Path) -> None:
+    entry = (
+        "  - {id: wdi, organisation: World Bank, title: WDI, licence: CC BY 4.0,\n"
+        "     retrieved_from: worldbank.org}\n"
+    )
+    (tmp_path / "sources.yaml").write_text("sources:\n" + entry * 2, "utf-8")
+    with pytest.raises(DataFileError) as info:
+        load_sources(tmp_path)
+    exc = info.value
+    where = str(tmp_path / "sources.yaml")
+    assert str(exc) == f"{where}: duplicate source id 'wdi'"
+    with use_language("fr"):
+        assert message_of(exc) == f"{where}: identifiant de source en double : 'wdi'"
+    with use_language("es"):
+        assert message_of(exc) == f"{where}: identificador de fuente duplicado: 'wdi'"
+
+
+def test_a_bad_cell_of_a_source_file_in_every_language() -> None:
+    with pytest.raises(DataFileError) as info:
+        parse_value("12,5", where="wdi.csv:7")
+    assert str(info.value) == "wdi.csv:7: not a number: '12,5'"
+    with use_language("fr"):
+        assert message_of(info.value) == "wdi.csv:7: pas un nombre : '12,5'"
+    with use_language("es"):
+        assert message_of(info.value) == "wdi.csv:7: no es un número: '12,5'"

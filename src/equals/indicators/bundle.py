@@ -20,6 +20,7 @@ import yaml
 
 from equals.core.areas import Area
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.indicators.catalogue import Catalogue, load_catalogue
 from equals.indicators.model import Observation, Source
 from equals.indicators.sources import (
@@ -91,28 +92,37 @@ def load_sources(data_dir: Path | None = None) -> list[Source]:
     """The sources described in ``<data_dir>/sources.yaml`` (a list of Source fields)."""
     path = (data_dir or default_data_dir()) / SOURCES_FILE
     if not path.is_file():
-        raise DataFileError("file not found", location=str(path))
+        raise DataFileError(Msg("file not found"), location=str(path))
     data = yaml.safe_load(path.read_text("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
-        raise DataFileError("expected a mapping with a 'sources' list", location=str(path))
+        raise DataFileError(Msg("expected a mapping with a 'sources' list"), location=str(path))
     out: list[Source] = []
     seen: set[str] = set()
     for i, item in enumerate(data["sources"]):
         out.append(_source(item, f"{path}: sources[{i}]"))
         if out[-1].id in seen:
-            raise DataFileError(f"duplicate source id {out[-1].id!r}", location=str(path))
+            raise DataFileError(
+                Msg("duplicate source id %(source)s", source=repr(out[-1].id)), location=str(path)
+            )
         seen.add(out[-1].id)
     return out
 
 
 def _source(item: Any, where: str) -> Source:
     if not isinstance(item, dict):
-        raise DataFileError("expected a mapping", location=where)
+        raise DataFileError(Msg("expected a mapping"), location=where)
     unknown = sorted(set(item) - _SOURCE_FIELDS)
     required = ("id", "organisation", "title", "licence", "retrieved_from")
     missing = [k for k in required if not item.get(k)]
     if unknown or missing:
-        raise DataFileError(f"unknown {unknown} / missing {missing} field(s)", location=where)
+        raise DataFileError(
+            Msg(
+                "unknown %(unknown)s / missing %(missing)s field(s)",
+                unknown=str(unknown),
+                missing=str(missing),
+            ),
+            location=where,
+        )
     fields = {k: " ".join(str(v).split()) for k, v in item.items() if k != "files"}
     return Source(files=tuple(str(f) for f in item.get("files", ())), **fields)
 
@@ -156,13 +166,23 @@ def _validate(
         for rel in s.files:
             if not (data_dir / rel).is_file():
                 raise DataFileError(
-                    f"source {s.id!r} lists missing file {rel!r}", location=sources_path
+                    Msg(
+                        "source %(source)s lists missing file %(file)s",
+                        source=repr(s.id),
+                        file=repr(rel),
+                    ),
+                    location=sources_path,
                 )
     for ind in catalogue:
         for sid in ind.sources:
             if sid not in by_id:
                 raise DataFileError(
-                    f"indicator {ind.id!r} names unknown source {sid!r}", location="catalogue.yaml"
+                    Msg(
+                        "indicator %(indicator)s names unknown source %(source)s",
+                        indicator=repr(ind.id),
+                        source=repr(sid),
+                    ),
+                    location="catalogue.yaml",
                 )
     area_codes = {a.code for a in areas}
     allowed = {ind.id: set(ind.sources) for ind in catalogue}
@@ -171,20 +191,35 @@ def _validate(
         where = str(data_dir / fl.report.file)
         for o in fl.observations:
             if o.indicator not in allowed:
-                raise DataFileError(f"indicator {o.indicator!r} not in catalogue", location=where)
+                raise DataFileError(
+                    Msg("indicator %(indicator)s not in catalogue", indicator=repr(o.indicator)),
+                    location=where,
+                )
             if o.source not in allowed[o.indicator]:
                 raise DataFileError(
-                    f"source {o.source!r} not listed for indicator {o.indicator!r}", location=where
+                    Msg(
+                        "source %(source)s not listed for indicator %(indicator)s",
+                        source=repr(o.source),
+                        indicator=repr(o.indicator),
+                    ),
+                    location=where,
                 )
             if fl.report.file not in by_id[o.source].files:
                 raise DataFileError(
-                    f"file not listed under source {o.source!r} in {SOURCES_FILE}", location=where
+                    Msg(
+                        "file not listed under source %(source)s in %(file)s",
+                        source=repr(o.source),
+                        file=SOURCES_FILE,
+                    ),
+                    location=where,
                 )
             if o.area not in area_codes:
-                raise DataFileError(f"unknown area {o.area!r}", location=where)
+                raise DataFileError(Msg("unknown area %(area)s", area=repr(o.area)), location=where)
             key = (o.indicator, o.area, o.year, o.sex.value, o.breakdown, o.source)
             if key in seen:
-                raise DataFileError(f"duplicate observation {key}", location=where)
+                raise DataFileError(
+                    Msg("duplicate observation %(key)s", key=str(key)), location=where
+                )
             seen.add(key)
 
 

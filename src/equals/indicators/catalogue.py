@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from equals.core.errors import DataFileError, UnknownIndicatorError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import IndicatorKind, Pillar
 
 _REQUIRED = ("id", "title", "pillar", "kind", "unit", "definition", "sources")
@@ -57,11 +58,15 @@ class Indicator:
         where = f"catalogue entry {d.get('id', '?')!r}"
         missing = [k for k in _REQUIRED if not d.get(k)]
         if missing:
-            raise DataFileError(f"missing field(s) {', '.join(missing)}", location=where)
+            raise DataFileError(
+                Msg("missing field(s) %(fields)s", fields=", ".join(missing)), location=where
+            )
         known = set(cls.__dataclass_fields__)
         unknown = sorted(set(d) - known)
         if unknown:
-            raise DataFileError(f"unknown field(s) {', '.join(unknown)}", location=where)
+            raise DataFileError(
+                Msg("unknown field(s) %(fields)s", fields=", ".join(unknown)), location=where
+            )
         try:
             pillar = Pillar(d["pillar"])
             kind = IndicatorKind(d["kind"])
@@ -118,7 +123,10 @@ class Catalogue:
         seen: set[str] = set()
         for ind in self.indicators:
             if ind.id in seen:
-                raise DataFileError(f"duplicate indicator id {ind.id!r}", location="catalogue")
+                raise DataFileError(
+                    Msg("duplicate indicator id %(indicator)s", indicator=repr(ind.id)),
+                    location="catalogue",
+                )
             seen.add(ind.id)
 
     def __iter__(self) -> Iterator[Indicator]:
@@ -159,6 +167,6 @@ def load_catalogue() -> Catalogue:
     data = yaml.safe_load(text)
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise DataFileError(
-            "expected a mapping with an 'indicators' list", location="catalogue.yaml"
+            Msg("expected a mapping with an 'indicators' list"), location="catalogue.yaml"
         )
     return Catalogue.from_descriptor(data["indicators"])

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from equals.core.areas import Area
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.indicators.model import Observation
 
 #: Cell texts that mean "no value" in the bundled files.
@@ -120,7 +121,7 @@ def open_text(data_dir: Path, rel: str) -> TextIO:
     """
     path = data_dir / rel
     if not path.is_file():
-        raise DataFileError("file not found", location=str(path))
+        raise DataFileError(Msg("file not found"), location=str(path))
     if path.suffix == ".gz":
         return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
     return path.open(encoding="utf-8-sig", newline="")
@@ -136,7 +137,7 @@ def read_rows(data_dir: Path, rel: str) -> Iterator[tuple[int, dict[str, str]]]:
     with open_text(data_dir, rel) as fh:
         reader = csv.DictReader(fh)
         if not reader.fieldnames:
-            raise DataFileError("empty file (no header)", location=str(path))
+            raise DataFileError(Msg("empty file (no header)"), location=str(path))
         for row in reader:
             yield reader.line_num, row
 
@@ -148,7 +149,9 @@ def require_columns(data_dir: Path, rel: str, columns: tuple[str, ...]) -> list[
         header = next(csv.reader(fh), [])
     missing = [c for c in columns if c not in header]
     if missing:
-        raise DataFileError(f"missing column(s) {', '.join(missing)}", location=str(path))
+        raise DataFileError(
+            Msg("missing column(s) %(columns)s", columns=", ".join(missing)), location=str(path)
+        )
     return header
 
 
@@ -162,14 +165,14 @@ def parse_value(text: str | None, *, where: str) -> float | None:
     try:
         return float(text)
     except ValueError as exc:
-        raise DataFileError(f"not a number: {text!r}", location=where) from exc
+        raise DataFileError(Msg("not a number: %(text)s", text=repr(text)), location=where) from exc
 
 
 def parse_year(text: str, *, where: str) -> int:
     try:
         return int(text.strip())
     except ValueError as exc:
-        raise DataFileError(f"not a year: {text!r}", location=where) from exc
+        raise DataFileError(Msg("not a year: %(text)s", text=repr(text)), location=where) from exc
 
 
 def join_notes(*parts: str) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from equals.core.areas import Area, AreaKind
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.indicators.sources.base import read_rows, require_columns
 
 FILE = "countries/countries.csv"
@@ -73,7 +74,9 @@ def load_areas(data_dir: Path) -> list[Area]:
                 continue
             code, iso2 = x3, row["x Alpha2 codes"].strip().upper()
         if code in seen:
-            raise DataFileError(f"duplicate code {code}", location=f"{FILE}:{line}")
+            raise DataFileError(
+                Msg("duplicate code %(code)s", code=code), location=f"{FILE}:{line}"
+            )
         seen.add(code)
         m49_text = row["m49 numerical code"].strip()
         sub = row["Sub-region Name"].strip()

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -45,7 +46,9 @@ def value_columns(header: list[str]) -> dict[str, tuple[Sex, int]]:
     for col in header[2:]:
         m = _HEADER.search(col.strip())
         if m is None:
-            raise DataFileError(f"unexpected column {col!r}", location=FILE)
+            raise DataFileError(
+                Msg("unexpected column %(column)s", column=repr(col)), location=FILE
+            )
         out[col] = (SEXES[m.group(1)], int(m.group(2)))
     return out
 

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -146,7 +147,9 @@ def build(
         try:
             sex = SEXES[row["sex.label"].strip()]
         except KeyError as exc:
-            raise DataFileError(f"unknown sex {exc}", location=where) from exc
+            raise DataFileError(
+                Msg("unknown sex %(value)s", value=str(exc)), location=where
+            ) from exc
         year = parse_year(row["time"], where=where)
         obs = Observation(
             indicator=indicator,

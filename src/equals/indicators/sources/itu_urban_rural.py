@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -65,7 +66,9 @@ def read(data_dir: Path, countries: CountryIndex | None = None) -> list[FileLoad
             sex = SEXES[row["sex"].strip()]
             breakdown = LOCATIONS[row["location"].strip()]
         except KeyError as exc:
-            raise DataFileError(f"unknown sex/location {exc}", location=where) from exc
+            raise DataFileError(
+                Msg("unknown sex/location %(value)s", value=str(exc)), location=where
+            ) from exc
         year = parse_year(row["year"], where=where)
         b.add(
             Observation(

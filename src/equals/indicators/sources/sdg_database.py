@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -66,7 +67,9 @@ def _indicator(row: Mapping[str, str], where: str) -> str | None:
     if series == "SE_ADT_ACTS":
         skill = row["Type of skill"].strip()
         if skill not in ICT_SKILLS:
-            raise DataFileError(f"unknown type of skill {skill!r}", location=where)
+            raise DataFileError(
+                Msg("unknown type of skill %(skill)s", skill=repr(skill)), location=where
+            )
         return ICT_SKILLS[skill]
     return None
 
@@ -92,7 +95,9 @@ def read_file(data_dir: Path, rel: str, countries: CountryIndex) -> FileLoad:
         try:
             sex = SEXES[row["Sex"].strip()]
         except KeyError as exc:
-            raise DataFileError(f"unknown sex {exc}", location=where) from exc
+            raise DataFileError(
+                Msg("unknown sex %(value)s", value=str(exc)), location=where
+            ) from exc
         year = parse_year(row["TimePeriod"], where=where)
         detail = row["Time_Detail"].strip()
         b.add(

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -68,7 +69,7 @@ def code_column(data_dir: Path, rel: str) -> str:
         if col in header:
             return col
     raise DataFileError(
-        "missing column EDULIT_IND or INDICATOR (the UIS indicator code)",
+        Msg("missing column EDULIT_IND or INDICATOR (the UIS indicator code)"),
         location=str(data_dir / rel),
     )
 

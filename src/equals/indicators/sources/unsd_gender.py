@@ -37,6 +37,7 @@ from pathlib import Path
 
 from equals.core.areas import Area, AreaKind
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -160,7 +161,9 @@ def build(
         dim = row["other_dimension_code"].strip()
         if series == "ict_skills":
             if dim not in ICT_SKILLS:
-                raise DataFileError(f"unknown ICT skill {dim!r}", location=where)
+                raise DataFileError(
+                    Msg("unknown ICT skill %(skill)s", skill=repr(dim)), location=where
+                )
             indicator = ICT_SKILLS[dim]
         value = parse_value(row["value"], where=where)
         if value is None:
@@ -174,7 +177,9 @@ def build(
         try:
             sex = SEXES[row["sex"].strip()]
         except KeyError as exc:
-            raise DataFileError(f"unknown sex {exc}", location=where) from exc
+            raise DataFileError(
+                Msg("unknown sex %(value)s", value=str(exc)), location=where
+            ) from exc
         year = parse_year(row["year"], where=where)
         detail = row["time_detail"].strip()
         obs = Observation(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from equals.core.areas import Area, AreaKind
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.model import Observation
 from equals.indicators.sources.base import (
@@ -144,7 +145,11 @@ def read_series_file(
     """
     if series not in SERIES:
         raise DataFileError(
-            f"unknown WDI series {series!r} (expected one of {', '.join(SERIES)})",
+            Msg(
+                "unknown WDI series %(series)s (expected one of %(known)s)",
+                series=repr(series),
+                known=", ".join(SERIES),
+            ),
             location=str(data_dir / rel),
         )
     indicator, sex = SERIES[series]

@@ -25,6 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from equals.core.errors import DataFileError
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Sex
 from equals.indicators.sources import wdi
 from equals.indicators.sources.base import parse_value, parse_year, read_rows, require_columns
@@ -96,7 +97,9 @@ def read_population(data_dir: Path, countries: CountryIndex | None = None) -> Po
             if value is None:
                 continue
             if value < 0:
-                raise DataFileError(f"negative population {value}", location=where)
+                raise DataFileError(
+                    Msg("negative population %(value)s", value=str(value)), location=where
+                )
             economy = row["economy"].strip().lower()
             if economy in wb_countries and economy not in wdi.COUNTRY_CODES_AS_AGGREGATES:
                 area = countries.code(economy)
@@ -109,7 +112,12 @@ def read_population(data_dir: Path, countries: CountryIndex | None = None) -> Po
                 continue
             key = (area, parse_year(row["year"], where=where), sex, age)
             if key in values:
-                raise DataFileError(f"duplicate economy-year {economy} {key[1]}", location=where)
+                raise DataFileError(
+                    Msg(
+                        "duplicate economy-year %(economy)s %(year)s", economy=economy, year=key[1]
+                    ),
+                    location=where,
+                )
             values[key] = value
     return Population(values, skipped)
 
