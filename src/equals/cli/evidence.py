@@ -25,7 +25,7 @@ from equals.cli.common import (
 )
 from equals.cli.context import cli_settings
 from equals.core.errors import EqualsError
-from equals.core.i18n import _
+from equals.core.i18n import _, localised
 from equals.evidence.database import database_state
 from equals.evidence.profile import country_profile
 from equals.evidence.records import (
@@ -68,7 +68,7 @@ def init(
         raise fail(exc) from exc
     report = setup.init
     for line in setup.examples:
-        say(line)
+        say(localised(line))  # a feature's summary: localised when it is a Msg
     counts = {
         "observations": f"{report.observations:,}",
         "indicators": report.indicators,
