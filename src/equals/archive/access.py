@@ -17,6 +17,7 @@ from equals.auth.audit import record_audit
 from equals.auth.model import Actor, User, now
 from equals.auth.users import get_user
 from equals.core.errors import PermissionDeniedError
+from equals.core.i18n import Msg
 from equals.store import Store
 from equals.store.tables.auth import users
 from equals.store.tables.sessions import session_editors, sessions
@@ -49,8 +50,12 @@ def check_may_revise(conn: Connection, user: User | None, session_id: int) -> No
     if not may_revise(conn, user, session_id):
         assert user is not None
         raise PermissionDeniedError(
-            f"user {user.name!r} may not revise session {session_id}: a rapporteur revises "
-            "the reports they filed or were granted (ask its owner or an admin to grant it)"
+            Msg(
+                "user %(user)s may not revise session %(session)s: a rapporteur revises the "
+                "reports they filed or were granted (ask its owner or an admin to grant it)",
+                user=repr(user.name),
+                session=session_id,
+            )
         )
 
 
@@ -78,7 +83,10 @@ def _check_granter(conn: Connection, by: User | None, session_id: int) -> None:
     owner = _owner(conn, session_id)
     if by is not None and not by.is_admin and owner != by.id:
         raise PermissionDeniedError(
-            f"only the owner of session {session_id} or an admin may change who can revise it"
+            Msg(
+                "only the owner of session %(session)s or an admin may change who can revise it",
+                session=session_id,
+            )
         )
 
 

@@ -26,9 +26,10 @@ from equals.archive.sql import insert_ignore, is_transient
 from equals.auth.audit import record_audit
 from equals.auth.model import Actor, User, now
 from equals.core.errors import EditConflictError
+from equals.core.i18n import Msg
 from equals.sessions.model import ParsedReport, to_record
 from equals.sessions.text import compact_key
-from equals.sessions.validate import ValidationReport, validate_report
+from equals.sessions.validate import ValidationReport, message_keys, validate_report
 from equals.store import Store
 from equals.store.tables.sessions import (
     events,
@@ -115,11 +116,13 @@ def file_report(
     validation = validation or validate_report(report)
     if strict and not validation.valid:
         codes = ", ".join(sorted({f.code for f in validation.errors}))
-        raise ReportNotFiledError(f"the report has validation errors: {codes}")
+        raise ReportNotFiledError(Msg("the report has validation errors: %(codes)s", codes=codes))
     if session_id is None and event is None:
-        raise ReportNotFiledError("an event (or an existing session) is needed to file a report")
+        raise ReportNotFiledError(
+            Msg("an event (or an existing session) is needed to file a report")
+        )
     if session_id is None and not (report.title or "").strip():
-        raise ReportNotFiledError("the report has no session title, so it cannot be filed")
+        raise ReportNotFiledError(Msg("the report has no session title, so it cannot be filed"))
     _check_input(report, event)
     for attempt in range(1, ATTEMPTS + 1):
         try:
@@ -142,11 +145,17 @@ def file_report(
                 raise
             if attempt == ATTEMPTS:
                 raise ArchiveBusyError(
-                    "the archive is busy with other writers and this report could not be "
-                    "filed; nothing was written, try again"
+                    Msg(
+                        "the archive is busy with other writers and this report could not be "
+                        "filed; nothing was written, try again"
+                    )
                 ) from exc
             time.sleep(0.02 * attempt * random.random())
     raise AssertionError("unreachable")
+
+
+def _session_ref(sid: int) -> Msg:
+    return Msg("session %(session)s", session=sid)
 
 
 def _event_id(conn: Connection, event: EventRef) -> int:
@@ -238,14 +247,14 @@ def _file(
             )
         if expected_version is not None and expected_version != row.version:
             raise EditConflictError(
-                f"session {sid}", based_on=expected_version, current=int(row.version)
+                _session_ref(sid), based_on=expected_version, current=int(row.version)
             )
     version = int(row.version) + 1
     bumped = conn.execute(
         s.update().where(s.c.id == sid, s.c.version == row.version).values(version=version)
     ).rowcount
     if bumped != 1:  # cannot happen under the row lock; never write on a lost race
-        raise EditConflictError(f"session {sid}", based_on=int(row.version), current=-1)
+        raise EditConflictError(_session_ref(sid), based_on=int(row.version), current=-1)
     number = (
         conn.execute(select(func.max(r.c.number)).where(r.c.session_id == sid)).scalar() or 0
     ) + 1
@@ -261,6 +270,7 @@ def _file(
                 source_sha256=sha,
                 valid=validation.valid,
                 validation=json.dumps(validation.to_record(), ensure_ascii=False),
+                messages=json.dumps(message_keys(report, validation), ensure_ascii=False),
                 author_id=actor.user_id,
                 actor=actor.name,
                 created_at=stamp,

@@ -23,7 +23,8 @@ from equals.archive.filing import EventRef, FiledReport, file_report
 from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_text, check_year, event_year
 from equals.auth.model import Actor, User
 from equals.core.errors import EqualsError, ValidationError
-from equals.sessions.model import ParsedReport
+from equals.core.i18n import Msg
+from equals.sessions.model import ParsedReport, ParseWarning
 from equals.sessions.parser import parse_source
 from equals.sessions.reader import read_bytes
 from equals.sessions.validate import ValidationReport, validate_report
@@ -115,7 +116,7 @@ def _prepare(path: Path) -> _Prepared:
         data = path.read_bytes()
         report = parse_source(read_bytes(data, name=str(path)))
     except (EqualsError, OSError) as exc:
-        return _Prepared(path, None, None, b"", str(exc))
+        return _Prepared(path, None, None, b"", _message(exc))
     return _Prepared(path, report, validate_report(report), data)
 
 
@@ -171,7 +172,7 @@ def import_folder(
     progress: Callable[[Path, ImportItem], None] | None = None,
 ) -> ImportSummary:
     if not folder.is_dir():
-        raise ValidationError(f"{folder} is not a folder", location="DIR")
+        raise ValidationError(Msg("%(folder)s is not a folder", folder=str(folder)), location="DIR")
     return import_files(
         store,
         report_files(folder, recursive=recursive),
@@ -192,8 +193,28 @@ def _detected(report: ParsedReport) -> dict[str, Any]:
         "layout": layout.template if layout else report.template,
         "confidence": round(layout.confidence, 3) if layout else None,
         "fields": tuple(layout.fields) if layout else tuple(report.present),
-        "warnings": tuple(f"{w.code}: {w.message}" for w in report.warnings),
+        "warnings": tuple(_warning(w) for w in report.warnings),
     }
+
+
+def _message(exc: BaseException) -> str:
+    """The first line of an error's message: English, and a :class:`Msg` (rendered in the
+    reader's language where shown) when the library raised it as one."""
+    if isinstance(exc, ValidationError) and isinstance(exc.detail, Msg) and not exc.suggestions:
+        if not exc.location:
+            return exc.detail
+        return Msg("%(where)s: %(message)s", where=exc.location, message=exc.detail)
+    if isinstance(exc, EqualsError) and isinstance(exc.message, Msg) and not exc.suggestions:
+        return exc.message
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _warning(w: ParseWarning) -> str:
+    """A parser warning as ``code: message``, its message in the reader's language where
+    shown when it has a message id."""
+    message = Msg(w.msgid, **dict(w.params)) if w.msgid else w.message
+    return Msg("%(where)s: %(message)s", where=w.code, message=message)
 
 
 def _file_one(
@@ -213,8 +234,13 @@ def _file_one(
     codes = tuple(prep.validation.codes())
     found = _detected(prep.report)
     the_year = year or event_year(prep.report)
+    message: str = ""
     if the_year is None:
-        message = f"no date in the report: give the event's year ({YEAR_MIN}–{YEAR_MAX})"
+        message = Msg(
+            "no date in the report: give the event's year (%(first)s–%(last)s)",
+            first=YEAR_MIN,
+            last=YEAR_MAX,
+        )
         return ImportItem(name, ImportStatus.FAILED, message, codes=codes, **found)
     try:
         filed: FiledReport = file_report(
@@ -229,14 +255,20 @@ def _file_one(
             dry_run=dry_run,
         )
     except (EqualsError, SQLAlchemyError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = _message(exc)
         return ImportItem(name, ImportStatus.FAILED, message, codes=codes, **found)
     if filed.unchanged:
         status = ImportStatus.UNCHANGED
     else:
         status = ImportStatus.WARNED if codes else ImportStatus.IMPORTED
     errors = len(prep.validation.errors)
-    message = f"{errors} error(s), {len(codes) - errors} warning(s)" if codes else ""
+    message = ""
+    if codes:
+        message = Msg(
+            "%(errors)s error(s), %(warnings)s warning(s)",
+            errors=errors,
+            warnings=len(codes) - errors,
+        )
     # A dry run cannot know a new session's id (the database hands it out when it is written).
     sid = None if dry_run and filed.created else filed.session_id
     return ImportItem(

@@ -29,6 +29,7 @@ from equals.archive.sql import insert_ignore
 from equals.auth.audit import record_audit
 from equals.auth.model import Actor, User, now
 from equals.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from equals.core.i18n import Msg
 from equals.store import Store
 from equals.store.tables.sessions import (
     events,
@@ -327,7 +328,7 @@ def merge_candidates(
 
 def _admin(by: User | None) -> None:
     if by is not None and not by.is_admin:
-        raise PermissionDeniedError("only an admin may merge or split people")
+        raise PermissionDeniedError(Msg("only an admin may merge or split people"))
 
 
 def _exists(conn: Connection, pid: int) -> None:
@@ -346,7 +347,12 @@ def merge_people(
         source, target = canonical(conn, person_id), canonical(conn, into)
         if source == target:
             raise ValidationError(
-                f"person {person_id} and person {into} are already one identity ({target})",
+                Msg(
+                    "person %(person)s and person %(into)s are already one identity (%(identity)s)",
+                    person=person_id,
+                    into=into,
+                    identity=target,
+                ),
                 location="into",
                 code="already-merged",
             )
@@ -366,7 +372,8 @@ def split_person(store: Store, person_id: int, *, actor: Actor, by: User | None 
         was = conn.execute(select(people.c.merged_into).where(people.c.id == person_id)).scalar()
         if was is None:
             raise ValidationError(
-                f"person {person_id} is not merged into another", code="not-merged"
+                Msg("person %(person)s is not merged into another", person=person_id),
+                code="not-merged",
             )
         conn.execute(people.update().where(people.c.id == person_id).values(merged_into=None))
         record_audit(conn, actor, "person.split", "person", person_id, {"from": int(was)})
@@ -377,7 +384,7 @@ def mark_distinct(store: Store, a: int, b: int, *, actor: Actor, by: User | None
     """Record that ``a`` and ``b`` are different people: never offered for merging again."""
     _admin(by)
     if a == b:
-        raise ValidationError("a person cannot be distinct from itself", code="same-person")
+        raise ValidationError(Msg("a person cannot be distinct from itself"), code="same-person")
     with store.transaction() as conn:
         _exists(conn, a)
         _exists(conn, b)

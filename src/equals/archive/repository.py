@@ -21,6 +21,7 @@ from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions.analysis import Diversity, diversity
 from equals.sessions.model import ParsedReport
 from equals.sessions.record_io import from_record
+from equals.sessions.validate import Finding, stored_findings
 from equals.store import Store
 from equals.store.tables.sessions import (
     events,
@@ -135,6 +136,13 @@ class SessionDetail:
     report: ParsedReport
     validation: dict[str, Any] = field(default_factory=dict)
     stated: dict[str, Any] = field(default_factory=dict)  # women speakers/moderators, reflection
+    #: The message ids of the current revision's warnings and findings (NULL before 0011).
+    messages: Any = None
+
+    def findings(self) -> tuple[Finding, ...]:
+        """The current revision's findings, each rendering in the reader's language
+        (:meth:`Finding.text`; English when stored without a message id)."""
+        return stored_findings(self.validation, self.messages)
 
     def people(self, role: str) -> tuple[RoleEntry, ...]:
         return tuple(r for r in self.roles if r.role == role)
@@ -247,16 +255,21 @@ def summaries_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, SessionSu
 def session_report(store: Store, session_id: int, revision: int | None = None) -> ParsedReport:
     """The report of the current revision (or of revision ``number``)."""
     r, s = report_revisions, sessions
-    q = select(r.c.record).where(r.c.session_id == session_id)
+    q = select(r.c.record, r.c.messages).where(r.c.session_id == session_id)
     if revision is None:
         q = q.join(s, s.c.current_revision_id == r.c.id)
     else:
         q = q.where(r.c.number == revision)
     with store.connect() as conn:
-        record = conn.execute(q).scalar_one_or_none()
-    if record is None:
+        row = conn.execute(q).one_or_none()
+    if row is None:
         raise UnknownSessionError(session_id if revision is None else f"{session_id}@{revision}")
-    return from_record(json.loads(record))
+    return from_record(json.loads(row.record), _messages(row.messages))
+
+
+def _messages(stored: str | None) -> Any:
+    """The stored message ids of a revision (None before migration 0011)."""
+    return json.loads(stored) if stored else None
 
 
 def get_session(store: Store, session_id: int) -> SessionDetail:
@@ -329,10 +342,11 @@ def get_session(store: Store, session_id: int) -> SessionDetail:
             ).all()
         )
         current = conn.execute(
-            select(r.c.record, r.c.validation)
+            select(r.c.record, r.c.validation, r.c.messages)
             .join(sessions, sessions.c.current_revision_id == r.c.id)
             .where(sessions.c.id == session_id)
         ).one()
+    messages = _messages(current.messages)
     return SessionDetail(
         summary=found[session_id],
         roles=roles,
@@ -340,8 +354,9 @@ def get_session(store: Store, session_id: int) -> SessionDetail:
         participants=stats.participants if stats else None,
         women=stats.women if stats else None,
         revisions=revisions,
-        report=from_record(json.loads(current.record)),
+        report=from_record(json.loads(current.record), messages),
         validation=json.loads(current.validation),
+        messages=messages,
         stated={
             "women_speakers": stats.women_speakers if stats else None,
             "women_moderators": stats.women_moderators if stats else None,

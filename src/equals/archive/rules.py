@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 MAX_SEARCH_TERMS = 32
@@ -30,7 +31,12 @@ def check_year(value: int | None, location: str = "year") -> int | None:
         shown = str(value)
         shown = shown if len(shown) <= 24 else shown[:20] + "…"
         raise ValidationError(
-            f"the year must be between {YEAR_MIN} and {YEAR_MAX}, not {shown}",
+            Msg(
+                "the year must be between %(first)s and %(last)s, not %(value)s",
+                first=YEAR_MIN,
+                last=YEAR_MAX,
+                value=shown,
+            ),
             location=location,
             code="invalid-year",
         )
@@ -45,7 +51,12 @@ def parse_year(text: str | None, location: str = "year") -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) <= 9):
         shown = text if len(text) <= 24 else text[:20] + "…"
         raise ValidationError(
-            f"the year must be a number between {YEAR_MIN} and {YEAR_MAX}, not {shown!r}",
+            Msg(
+                "the year must be a number between %(first)s and %(last)s, not %(value)s",
+                first=YEAR_MIN,
+                last=YEAR_MAX,
+                value=repr(shown),
+            ),
             location=location,
             code="invalid-year",
         )
@@ -76,8 +87,12 @@ def bad_character(text: str) -> str | None:
         return None
     ch = m.group()
     if ch == "\x00":
-        return f"a NUL character at position {m.start() + 1}"
-    return f"a lone UTF-16 surrogate (U+{ord(ch):04X}) at position {m.start() + 1}"
+        return Msg("a NUL character at position %(position)s", position=m.start() + 1)
+    return Msg(
+        "a lone UTF-16 surrogate (%(char)s) at position %(position)s",
+        char=f"U+{ord(ch):04X}",
+        position=m.start() + 1,
+    )
 
 
 def check_text(value: str | None, location: str) -> str | None:
@@ -87,7 +102,7 @@ def check_text(value: str | None, location: str) -> str | None:
     problem = bad_character(value)
     if problem is not None:
         raise ValidationError(
-            f"contains {problem}; remove it and try again",
+            Msg("contains %(problem)s; remove it and try again", problem=problem),
             location=location,
             code="invalid-text",
         )

@@ -26,6 +26,7 @@ from equals.archive.repository import (
 )
 from equals.archive.rules import MAX_SEARCH_TERMS
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.store import Store
 from equals.store.tables.sessions import FTS_TABLE, PG_TSVECTOR, session_search
 
@@ -81,8 +82,12 @@ def parse_query(text: str) -> Query:
     terms = sum(len(g) for g in groups) + len(excluded)
     if terms > MAX_SEARCH_TERMS:
         raise ValidationError(
-            f"the search has {terms} terms; use at most {MAX_SEARCH_TERMS} words, phrases or "
-            "exclusions",
+            Msg(
+                "the search has %(terms)s terms; use at most %(limit)s words, phrases or "
+                "exclusions",
+                terms=terms,
+                limit=MAX_SEARCH_TERMS,
+            ),
             location="q",
             code="too-many-terms",
         )

@@ -17,6 +17,7 @@ import yaml
 
 from equals.cli.app import app
 from equals.cli.common import OutputFormat, emit, fail, out
+from equals.cli.problems import SEVERITY_WORDS
 from equals.core.errors import EqualsError, message_of
 from equals.core.i18n import _
 from equals.sessions import (
@@ -151,9 +152,12 @@ def validate_cmd(
     if format is OutputFormat.json:
         _json(result.to_record())
     else:
-        # Tables are read by people: the message in their language; CSV keeps the English.
+        # Tables are read by people: message and severity in their language; CSV keeps English.
         records = [
-            f.shown() if format is OutputFormat.table else f.to_record() for f in result.findings
+            {**f.shown(), "severity": str(SEVERITY_WORDS[f.severity])}
+            if format is OutputFormat.table
+            else f.to_record()
+            for f in result.findings
         ]
         emit(records, format, ["code", "severity", "field", "message"], title=str(file))
         if format is OutputFormat.table:

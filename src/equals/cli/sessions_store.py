@@ -23,9 +23,10 @@ from equals.archive.rules import YEAR_MAX, YEAR_MIN, check_year, event_year
 from equals.archive.search import search_sessions
 from equals.auth import Actor, User, get_user
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, fail, out
+from equals.cli.problems import SEVERITY_WORDS
 from equals.cli.sessions import sessions_app
 from equals.core.errors import EqualsError, message_of
-from equals.core.i18n import _
+from equals.core.i18n import _, localised
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions import parse_report
 from equals.settings import default_db_url
@@ -140,9 +141,9 @@ def _import_line(path: Path, item: ImportItem, dry_run: bool) -> list[Text]:
         what = "new session" if item.created else f"revision {item.revision}"
         line.append(f"  → session {item.session_id}, {what}")
     if item.message:
-        line.append(f"  {item.message}")
+        line.append(f"  {localised(item.message)}")
     lines = [line]
-    lines += [Text(f"             warning {w}", style="yellow") for w in item.warnings]
+    lines += [Text(f"             warning {localised(w)}", style="yellow") for w in item.warnings]
     return lines
 
 
@@ -355,4 +356,12 @@ def show_cmd(
             f"  revision {rv.number}: {rv.created_at} by {rv.actor} "
             f"({'valid' if rv.valid else 'invalid'}; {rv.source_name})",
             highlight=False,
+        )
+    # The current revision's findings, in the reader's language (JSON keeps the English).
+    for f in detail.findings():
+        where = f" ({f.field})" if f.field else ""
+        out.print(
+            f"  {SEVERITY_WORDS[f.severity]} {f.code}{where}: {f.text()}",
+            highlight=False,
+            markup=False,
         )

@@ -12,22 +12,23 @@ from __future__ import annotations
 import codecs
 import re
 
+from equals.core.i18n import Msg
 from equals.sessions.errors import UnreadableReportError
 
 # Signatures of files people send instead of a report, with what to do about them.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF file: save or export the report as DOCX, HTML or text first"),
+    (b"%PDF-", Msg("a PDF file: save or export the report as DOCX, HTML or text first")),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "an old Word .doc (or other OLE) file: save it as .docx first",
+        Msg("an old Word .doc (or other OLE) file: save it as .docx first"),
     ),
-    (b"{\\rtf", "an RTF file: save it as .docx or text first"),
-    (b"\x89PNG", "a PNG image, not a report"),
-    (b"\xff\xd8\xff", "a JPEG image, not a report"),
-    (b"GIF8", "a GIF image, not a report"),
-    (b"\x1f\x8b", "a gzip archive: unpack it first"),
-    (b"7z\xbc\xaf", "a 7-Zip archive: unpack it first"),
-    (b"Rar!", "a RAR archive: unpack it first"),
+    (b"{\\rtf", Msg("an RTF file: save it as .docx or text first")),
+    (b"\x89PNG", Msg("a PNG image, not a report")),
+    (b"\xff\xd8\xff", Msg("a JPEG image, not a report")),
+    (b"GIF8", Msg("a GIF image, not a report")),
+    (b"\x1f\x8b", Msg("a gzip archive: unpack it first")),
+    (b"7z\xbc\xaf", Msg("a 7-Zip archive: unpack it first")),
+    (b"Rar!", Msg("a RAR archive: unpack it first")),
 )
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -37,7 +38,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc but \t\n\v\f\r
-BINARY = "a binary file, not a text, Markdown, HTML or DOCX report"
+BINARY = Msg("a binary file, not a text, Markdown, HTML or DOCX report")
+EMPTY = Msg("the file is empty")
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -64,14 +66,19 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise UnreadableReportError(
-            name, f"not valid {encoding.upper()} text (bad bytes at offset {exc.start})"
+            name,
+            Msg(
+                "not valid %(encoding)s text (bad bytes at offset %(offset)s)",
+                encoding=encoding.upper(),
+                offset=exc.start,
+            ),
         ) from None
 
 
 def decode(data: bytes, name: str) -> str:
     """The text of a report file; :class:`UnreadableReportError` naming the file otherwise."""
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise UnreadableReportError(name, "the file is empty")
+        raise UnreadableReportError(name, EMPTY)
     if what := binary_kind(data):
         raise UnreadableReportError(name, what)
     text: str | None = None
@@ -91,7 +98,7 @@ def decode(data: bytes, name: str) -> str:
             text = data.decode("cp1252", errors="replace")
     text = text.replace("\x00", "")
     if not text.strip():
-        raise UnreadableReportError(name, "the file is empty")
+        raise UnreadableReportError(name, EMPTY)
     sample = text[:100_000]
     bad = len(_CONTROLS.findall(sample)) + sample.count("\ufffd")
     if bad / len(sample) > 0.05:

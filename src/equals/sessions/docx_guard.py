@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from equals.core.i18n import Msg
 from equals.sessions.errors import UnreadableReportError
 
 
@@ -52,43 +53,63 @@ def check_docx(data: bytes, name: str, limits: DocxLimits = LIMITS) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise _fail(
-            name, "not a valid DOCX file (it is not a zip archive); save it again from Word"
+            name, Msg("not a valid DOCX file (it is not a zip archive); save it again from Word")
         ) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.max_parts:
             raise _fail(
                 name,
-                f"DOCX holds {len(infos)} parts, over the limit of {limits.max_parts} "
-                "(a zip bomb or not a Word document)",
+                Msg(
+                    "DOCX holds %(count)s parts, over the limit of %(limit)s "
+                    "(a zip bomb or not a Word document)",
+                    count=len(infos),
+                    limit=limits.max_parts,
+                ),
             )
         names = {i.filename for i in infos}
         if "word/document.xml" not in names:
-            raise _fail(name, "not a Word DOCX document (the zip has no word/document.xml)")
+            raise _fail(name, Msg("not a Word DOCX document (the zip has no word/document.xml)"))
         total = 0
         for info in infos:
             if info.flag_bits & 0x1:
-                raise _fail(name, f"DOCX part {info.filename} is encrypted; remove the password")
+                raise _fail(
+                    name,
+                    Msg("DOCX part %(part)s is encrypted; remove the password", part=info.filename),
+                )
             total += info.file_size
             if info.file_size > limits.max_part_bytes:
                 raise _fail(
                     name,
-                    f"DOCX part {info.filename} inflates to {info.file_size / _MB:.1f} MB, over "
-                    f"the limit of {limits.max_part_bytes // _MB} MB per part: a zip bomb, or "
-                    "a report far larger than any session report",
+                    Msg(
+                        "DOCX part %(part)s inflates to %(size)s MB, over the limit of "
+                        "%(limit)s MB per part: a zip bomb, or a report far larger than any "
+                        "session report",
+                        part=info.filename,
+                        size=f"{info.file_size / _MB:.1f}",
+                        limit=limits.max_part_bytes // _MB,
+                    ),
                 )
             if total > limits.max_total_bytes:
                 raise _fail(
                     name,
-                    f"DOCX inflates to more than {limits.max_total_bytes // _MB} MB in all: a "
-                    "zip bomb, or a report far larger than any session report",
+                    Msg(
+                        "DOCX inflates to more than %(limit)s MB in all: a zip bomb, or a "
+                        "report far larger than any session report",
+                        limit=limits.max_total_bytes // _MB,
+                    ),
                 )
             ratio = info.file_size // max(info.compress_size, 1)
             if info.file_size > _MB and ratio > limits.max_ratio:
                 raise _fail(
                     name,
-                    f"DOCX part {info.filename} compresses {ratio}:1 (limit "
-                    f"{limits.max_ratio}:1): a zip bomb, not a report",
+                    Msg(
+                        "DOCX part %(part)s compresses %(ratio)s:1 (limit %(limit)s:1): "
+                        "a zip bomb, not a report",
+                        part=info.filename,
+                        ratio=ratio,
+                        limit=limits.max_ratio,
+                    ),
                 )
         for info in infos:
             if not info.filename.endswith((".xml", ".rels")):
@@ -96,18 +117,30 @@ def check_docx(data: bytes, name: str, limits: DocxLimits = LIMITS) -> None:
             try:
                 raw = archive.read(info)
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-                raise _fail(name, f"corrupt DOCX part {info.filename} ({exc})") from None
+                raise _fail(
+                    name,
+                    Msg(
+                        "corrupt DOCX part %(part)s (%(error)s)", part=info.filename, error=str(exc)
+                    ),
+                ) from None
             if _DTD.search(_xml_text(raw)):
                 raise _fail(
                     name,
-                    f"DOCX part {info.filename} declares a DTD or XML entities, which Word never "
-                    "writes (an entity-expansion attack); refused",
+                    Msg(
+                        "DOCX part %(part)s declares a DTD or XML entities, which Word never "
+                        "writes (an entity-expansion attack); refused",
+                        part=info.filename,
+                    ),
                 )
             if info.filename == "word/document.xml":
                 paragraphs = len(_PARAGRAPH.findall(raw))
                 if paragraphs > limits.max_paragraphs:
                     raise _fail(
                         name,
-                        f"DOCX holds {paragraphs} paragraphs, over the limit of "
-                        f"{limits.max_paragraphs}; split the file into one report each",
+                        Msg(
+                            "DOCX holds %(count)s paragraphs, over the limit of %(limit)s; "
+                            "split the file into one report each",
+                            count=paragraphs,
+                            limit=limits.max_paragraphs,
+                        ),
                     )

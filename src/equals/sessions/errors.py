@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 
 
 class UnreadableReportError(ValidationError):
@@ -15,6 +16,9 @@ class UnreadableReportError(ValidationError):
     code = "unreadable-report"
 
     def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"cannot read session report: {reason}", location=name)
+        # ``reason`` is a Msg where it is a sentence of ours (rendered in the same language).
+        super().__init__(
+            Msg("cannot read session report: %(reason)s", reason=reason), location=name
+        )
         self.name = name
         self.reason = reason

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from equals.core.i18n import Msg
 from equals.sessions.errors import UnreadableReportError
 from equals.sessions.lines import Line, colon_candidates
 
@@ -188,7 +189,9 @@ def lines_from_html(text: str, name: str) -> tuple[tuple[Line, ...], int]:
     try:
         root = lxml.html.document_fromstring(text.replace("\x00", ""), parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise UnreadableReportError(name, f"not readable HTML ({exc})") from None
+        raise UnreadableReportError(
+            name, Msg("not readable HTML (%(error)s)", error=str(exc))
+        ) from None
     dropped = sum(1 for _ in root.iter(*_ACTIVE))
     title = root.find(".//title")
     title_text = " ".join(title.text_content().split()) if title is not None else ""

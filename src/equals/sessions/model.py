@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from equals.core.i18n import Msg
 from equals.core.vocabulary import StakeholderGroup
 from equals.sessions.detect import Detection
 from equals.sessions.entities import Organization
@@ -74,6 +75,15 @@ class ParseWarning:
         """A warning from an English message id and its named values."""
         params, key = params_of(values), msgid_of(msgid)
         return cls(code, english(key, params), field, text, key, params)
+
+    @classmethod
+    def from_message(
+        cls, code: str, message: str, field: str | None = None, text: str = ""
+    ) -> ParseWarning:
+        """A warning from a message: a :class:`~equals.core.i18n.Msg` keeps its message id."""
+        if isinstance(message, Msg):
+            return cls(code, str(message), field, text, message.msgid, params_of(message.params))
+        return cls(code, message, field, text)
 
     def to_record(self) -> dict[str, Any]:
         return {"code": self.code, "field": self.field, "message": self.message, "text": self.text}

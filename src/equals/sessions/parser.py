@@ -143,7 +143,7 @@ def parse_source(src: ReportInput, *, template: str | None = None) -> ParsedRepo
     )
     tmpl = tmpls[layout.template]
     wrapped = src.format is not ReportFormat.MARKDOWN
-    warnings = [ParseWarning(code, message) for code, message in src.notes]
+    warnings = [ParseWarning.from_message(code, message) for code, message in src.notes]
     values: dict[str, list[Chunk]] = {}
     seen: dict[str, set[str]] = {}
     labels: list[tuple[str, str]] = []

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from equals.sessions.decode import decode
+from equals.core.i18n import Msg
+from equals.sessions.decode import EMPTY, decode
 from equals.sessions.docx_guard import check_docx
 from equals.sessions.errors import UnreadableReportError
 from equals.sessions.html_reader import lines_from_html
@@ -183,19 +184,24 @@ def read_text(text: str, fmt: ReportFormat | None = None, name: str = "<text>") 
     if fmt is None:
         fmt = sniff_format(text[:20000].encode("utf-8", errors="ignore"), name)
     if fmt is ReportFormat.DOCX:
-        raise UnreadableReportError(name, "DOCX reports must be given as a file or bytes")
+        raise UnreadableReportError(name, Msg("DOCX reports must be given as a file or bytes"))
     if not text.strip():
-        raise UnreadableReportError(name, "the report is empty")
+        raise UnreadableReportError(name, Msg("the report is empty"))
     text = _SURROGATE.sub("\ufffd", text.replace("\x00", ""))  # text given as str can hold these
     if fmt is ReportFormat.HTML:
         lines, dropped = lines_from_html(text, name)
         notes = (
-            (("active-content-removed", f"{dropped} script/embedded element(s) ignored"),)
+            (
+                (
+                    "active-content-removed",
+                    Msg("%(count)s script/embedded element(s) ignored", count=dropped),
+                ),
+            )
             if dropped
             else ()
         )
         if not any(ln.text or ln.cell for ln in lines):
-            raise UnreadableReportError(name, "the HTML page has no text")
+            raise UnreadableReportError(name, Msg("the HTML page has no text"))
         return ReportInput(lines, fmt, name, notes)
     if fmt is ReportFormat.MARKDOWN:
         return ReportInput(lines_from_markdown(text), fmt, name)
@@ -204,18 +210,22 @@ def read_text(text: str, fmt: ReportFormat | None = None, name: str = "<text>") 
 
 def read_bytes(data: bytes, fmt: ReportFormat | None = None, name: str = "<bytes>") -> ReportInput:
     if not data:
-        raise UnreadableReportError(name, "the file is empty")
+        raise UnreadableReportError(name, EMPTY)
     fmt = fmt or sniff_format(data, name)
     if fmt is ReportFormat.DOCX:
         check_docx(data, name)
         try:
             lines = lines_from_docx(data)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise UnreadableReportError(name, f"not a valid DOCX file ({exc})") from None
+            raise UnreadableReportError(
+                name, Msg("not a valid DOCX file (%(error)s)", error=str(exc))
+            ) from None
         except Exception as exc:  # lxml and python-docx raise many kinds on corrupt parts
-            raise UnreadableReportError(name, f"corrupt DOCX file ({exc})") from None
+            raise UnreadableReportError(
+                name, Msg("corrupt DOCX file (%(error)s)", error=str(exc))
+            ) from None
         if not any(ln.text or ln.cell for ln in lines):
-            raise UnreadableReportError(name, "the DOCX document has no text")
+            raise UnreadableReportError(name, Msg("the DOCX document has no text"))
         return ReportInput(lines, fmt, name)
     return read_text(decode(data, name), fmt, name)
 
@@ -225,9 +235,9 @@ def read_path(path: Path, fmt: ReportFormat | None = None) -> ReportInput:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UnreadableReportError(name, "no such file") from None
+        raise UnreadableReportError(name, Msg("no such file")) from None
     except IsADirectoryError:
-        raise UnreadableReportError(name, "a directory, not a file") from None
+        raise UnreadableReportError(name, Msg("a directory, not a file")) from None
     except OSError as exc:
         raise UnreadableReportError(name, exc.strerror or str(exc)) from None
     return read_bytes(data, fmt, name)

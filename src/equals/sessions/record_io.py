@@ -12,6 +12,7 @@ from equals.core.vocabulary import StakeholderGroup
 from equals.sessions.detect import Detection
 from equals.sessions.entities import Organization
 from equals.sessions.igf import IgfSession
+from equals.sessions.messages import keys_at
 from equals.sessions.model import ExtraField, ParsedReport, ParseWarning, Person
 from equals.sessions.participation import Participation
 
@@ -22,7 +23,9 @@ def _org(name: str | None, org_id: str | None, full: dict[str, str]) -> Organiza
     return Organization(name=name, id=org_id, full_name=full.get(org_id or "", ""))
 
 
-def from_record(record: dict[str, Any]) -> ParsedReport:
+def from_record(record: dict[str, Any], messages: object = None) -> ParsedReport:
+    """The report of ``record``; ``messages`` (stored beside it, see
+    :func:`equals.sessions.validate.message_keys`) gives its warnings their message ids."""
     full = {o["id"]: o.get("full_name") or "" for o in record.get("organizations", []) if o["id"]}
     ids = {o["name"]: o["id"] for o in record.get("organizations", [])}
     roles: dict[str, list[Person]] = {
@@ -59,6 +62,7 @@ def from_record(record: dict[str, Any]) -> ParsedReport:
         for fid, e in record.get("extra", {}).items()
     )
     labels = tuple((k, v) for k, v in record.get("labels", {}).items())
+    warnings = list(record.get("warnings", []))
     return ParsedReport(
         template=record["template"],
         title=record.get("title"),
@@ -82,8 +86,8 @@ def from_record(record: dict[str, Any]) -> ParsedReport:
         labels=labels,
         unplaced=tuple(record.get("unplaced", [])),
         warnings=tuple(
-            ParseWarning(w["code"], w["message"], w.get("field"), w.get("text", ""))
-            for w in record.get("warnings", [])
+            ParseWarning(w["code"], w["message"], w.get("field"), w.get("text", ""), *key)
+            for w, key in zip(warnings, keys_at(messages, "warnings", len(warnings)), strict=True)
         ),
         source=record.get("source", ""),
         format=record.get("format", ""),

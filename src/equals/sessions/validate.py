@@ -14,7 +14,15 @@ from typing import Any
 from equals.core.i18n import N_
 from equals.core.problems import Location, Problem, define_catalogue
 from equals.core.problems import Severity as Severity  # re-exported: findings use it
-from equals.sessions.messages import Params, english, localised, msgid_of, params_of
+from equals.sessions.messages import (
+    Params,
+    english,
+    key_of,
+    keys_at,
+    localised,
+    msgid_of,
+    params_of,
+)
 from equals.sessions.model import ParsedReport
 from equals.sessions.template import FieldKind, ReportTemplate, TemplateField, load_template
 from equals.sessions.text import split_sentences, word_count
@@ -92,6 +100,19 @@ class Finding:
             "message": self.message,
         }
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any], msgid: str = "", params: Params = ()) -> Finding:
+        """A finding read back from storage (:meth:`to_record`), with its message id when
+        one was stored beside it."""
+        return cls(
+            str(record["code"]),
+            Severity(record["severity"]),
+            record.get("field"),
+            str(record["message"]),
+            msgid,
+            params,
+        )
+
     def to_problem(self, source: str = "") -> Problem:
         """The finding as the platform's one problem type (file and field as its location)."""
         return Problem(
@@ -132,6 +153,28 @@ class ValidationReport:
             "warnings": len(self.findings) - len(self.errors),
             "findings": [f.to_record() for f in self.findings],
         }
+
+
+def message_keys(report: ParsedReport, validation: ValidationReport) -> dict[str, Any]:
+    """The message ids and values of ``report``'s warnings and ``validation``'s findings, in
+    their order (stored with a revision beside the English messages; see
+    :func:`stored_findings`)."""
+    return {
+        "warnings": [key_of(w.msgid, w.params) for w in report.warnings],
+        "findings": [key_of(f.msgid, f.params) for f in validation.findings],
+    }
+
+
+def stored_findings(validation: dict[str, Any], messages: object) -> tuple[Finding, ...]:
+    """The findings of a stored validation record (``ValidationReport.to_record``), with the
+    message ids stored beside them (:func:`message_keys`): each renders in the reader's
+    language (:meth:`Finding.text`); one stored without a message id shows its English."""
+    records = [r for r in validation.get("findings", []) if isinstance(r, dict)]
+    keys = keys_at(messages, "findings", len(records))
+    return tuple(
+        Finding.from_record(r, msgid, params)
+        for r, (msgid, params) in zip(records, keys, strict=True)
+    )
 
 
 def _finding(code: str, field: str | None, msgid: str, /, **values: Any) -> Finding:

@@ -361,7 +361,7 @@ def session_page(request: Request, session_id: str) -> HTMLResponse:
         s=detail.summary,
         d=detail,
         rec=detail.to_record(),
-        findings=stored_findings(detail.validation.get("findings", [])),
+        findings=stored_findings(detail.findings()),
         sections=sections,
         can_edit=can_edit,
     )

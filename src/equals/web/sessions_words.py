@@ -4,10 +4,12 @@ stored findings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from equals.core.i18n import DEFAULT_LANGUAGE, N_, LazyString, _, current_language
 from equals.core.problems import REGISTRY
+from equals.sessions.validate import Finding
 
 AREAS: dict[str, LazyString] = {
     "access": N_("Access"),
@@ -62,14 +64,16 @@ def severity_label(value: object) -> str:
     return str(label) if label is not None else text
 
 
-def stored_findings(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Findings as stored with a revision (their message is English): in another language
-    each shows the meaning of its code instead."""
-    if current_language() == DEFAULT_LANGUAGE:
-        return records
+def stored_findings(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """Findings as stored with a revision: in the reader's language when their message id was
+    stored beside them (:meth:`Finding.shown`); one filed without (before migration 0011) shows
+    the meaning of its code in another language, its English message in English."""
     out = []
-    for r in records:
-        entry = REGISTRY.get(str(r.get("code")))
+    for f in findings:
+        entry = REGISTRY.get(f.code)
         meaning = entry.meaning if entry else ""
-        out.append({**r, "message": _(meaning) if meaning else r.get("message")})
+        if f.msgid or not meaning or current_language() == DEFAULT_LANGUAGE:
+            out.append(f.shown())
+        else:
+            out.append({**f.to_record(), "message": _(meaning)})
     return out

@@ -95,6 +95,9 @@ report_revisions = Table(
     Column("source_sha256", String(64), nullable=False, default=""),
     Column("valid", Boolean, nullable=False),
     Column("validation", Text, nullable=False),  # JSON of ValidationReport.to_record
+    # JSON: the message ids and values of the record's warnings and the validation's findings,
+    # in their order (equals.sessions.validate.message_keys); NULL before 0011 (English only).
+    Column("messages", Text),
     Column("author_id", Integer, ForeignKey("users.id")),
     Column("actor", Text, nullable=False),  # user name, or "cli:<os user>"
     Column("created_at", String(32), nullable=False),
