@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from equals.cli import app
 from equals.core.errors import DataFileError, message_of
-from equals.core.i18n import use_language
+from equals.core.i18n import localised, use_language
 from equals.releases.readers import read_release
 from equals.releases.validate import Joined
 from equals.store import Store
@@ -107,3 +107,41 @@ def test_init_progress_labels_are_localised() -> None:
             "Contenu d’exemple : archive des sessions",
             "Contenu d’exemple : registre du partenariat",
         ]
+
+
+def test_a_file_without_observations_names_the_skipped_rows_in_french(
+    store: Store, tmp_path: Path
+) -> None:
+    header = read_csv(WDI_FE)[0]
+    empty = write_csv(tmp_path / "empty.csv", [header, ["ken", "2024", ""], ["ken", "2023", ""]])
+    args = ("data", "diff", str(empty), "--source", "wdi", "--db", store.url)
+    code, err = run(*args)
+    assert code == 2
+    assert (
+        "no observation of source 'wdi' in the file (missing value: 2); is it the right file "
+        "for this source?"
+    ) in err
+    code, err = run("--lang", "fr", *args)
+    assert code == 2
+    assert (
+        "aucune observation de la source 'wdi' dans le fichier (valeur manquante : 2) ; est-ce le "
+        "bon fichier pour cette source ?"
+    ) in err
+
+
+def test_every_skip_reason_of_the_loaders_has_a_message() -> None:
+    from equals.indicators.sources import base
+    from equals.releases import readers, sdmx_input
+    from equals.releases.validate import SKIP_REASONS, skip_reason
+
+    constants = [
+        getattr(module, name)
+        for module in (base, readers, sdmx_input)
+        for name in dir(module)
+        if name.startswith("SKIP_")
+    ]
+    assert constants and set(constants) <= set(SKIP_REASONS)
+    assert all(SKIP_REASONS[c] == c for c in constants)  # the English text is unchanged
+    assert skip_reason("some other reason") == "some other reason"
+    with use_language("es"):
+        assert localised(skip_reason(base.SKIP_MISSING)) == "valor ausente"

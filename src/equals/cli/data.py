@@ -31,6 +31,7 @@ from equals.releases import (
     prepare,
     release_observations_of,
 )
+from equals.releases.validate import skip_reason
 
 data_app = typer.Typer(
     help="Fresh data without a new release: import, compare and list source releases; "
@@ -167,7 +168,7 @@ def diff_command(
             f"{parsed.rows_read} rows read, {len(parsed.observations)} observations of {source}"
         )
         for reason, n in parsed.skipped:
-            say(f"skipped: {n} row(s), {reason}")
+            say(f"skipped: {n} row(s), {localised(skip_reason(reason))}")
         for line in _summary(d):
             say(line)
         if not records:

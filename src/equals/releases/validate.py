@@ -16,8 +16,15 @@ from typing import Any
 from equals.core.errors import DataFileError
 from equals.core.i18n import Msg, localised
 from equals.indicators.catalogue import Catalogue, Indicator
-from equals.indicators.sources.base import SKIP_DUPLICATE, SKIP_UNMAPPED
+from equals.indicators.sources.base import (
+    SKIP_DUPLICATE,
+    SKIP_MISSING,
+    SKIP_UNMAPPED,
+    SKIP_UNUSED,
+)
 from equals.releases.model import ParsedRelease
+from equals.releases.readers import SKIP_OTHER_SOURCE
+from equals.releases.sdmx_input import SKIP_BREAKDOWN, SKIP_NATIONAL
 
 #: Percentages that may exceed 100 (gross ratios over an age group, UNESCO definitions).
 GROSS_RATIOS = frozenset({"tertiary_enrolment", "tertiary_graduation_ratio"})
@@ -48,6 +55,24 @@ class Joined(Msg):
 
 #: Above this a percentage is taken for a unit error (per mille, a count...), not a value.
 PERCENT_LIMIT = 1000.0
+
+
+#: The loaders' reasons for leaving rows out (stored in English in the release record), as
+#: messages a person reads in their language.
+SKIP_REASONS: dict[str, Msg] = {
+    SKIP_MISSING: Msg("missing value"),
+    SKIP_UNMAPPED: Msg("area not mappable to a country or known aggregate"),
+    SKIP_UNUSED: Msg("series not in the catalogue"),
+    SKIP_DUPLICATE: Msg("duplicate dropped by dedup rule"),
+    SKIP_OTHER_SOURCE: Msg("belongs to another source"),
+    SKIP_BREAKDOWN: Msg("breakdown not in the catalogue"),
+    SKIP_NATIONAL: Msg("nationally reported figure (REPORTING_TYPE N)"),
+}
+
+
+def skip_reason(reason: str) -> str:
+    """A reason for skipped rows as a message (:data:`SKIP_REASONS`; any other as it is)."""
+    return SKIP_REASONS.get(reason, reason)
 
 
 def value_range(ind: Indicator) -> tuple[float, float]:
@@ -183,7 +208,10 @@ def findings(
             Msg("value(s) out of range: %(listed)s", listed=_listed(bad_value, len(bad_value)))
         )
     if not parsed.observations and not out:
-        skipped = ", ".join(f"{r}: {n}" for r, n in parsed.skipped) or Msg("no data rows")
+        counts = [
+            Msg("%(reason)s: %(count)s", reason=skip_reason(r), count=n) for r, n in parsed.skipped
+        ]
+        skipped = Joined(counts, ", ") or Msg("no data rows")
         out.append(
             Msg(
                 "no observation of source %(source)s in the file (%(skipped)s); is it the "
