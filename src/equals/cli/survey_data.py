@@ -16,11 +16,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from equals.cli.common import DbOption, err, fail, open_evidence, say
 from equals.cli.survey import survey_app
 from equals.core.errors import EqualsError
+from equals.core.i18n import localised
 from equals.evidence.queries import Evidence
 from equals.indicators.microdata.simulated import mapping_path, simulated_mapping
 from equals.survey.simulate import (
     INDICATORS,
-    SYNTHETIC_NOTE,
+    SYNTHETIC_WARNING,
     SimulationSpec,
     Target,
     default_targets,
@@ -95,7 +96,7 @@ def simulate_cmd(
     except EqualsError as exc:
         raise fail(exc) from exc
     targets = default_targets(known)
-    say(SYNTHETIC_NOTE, console=err, style="bold")
+    say(localised(SYNTHETIC_WARNING), console=err, style="bold")
     say(f"Calibration figures for {area.name} ({area.code}), female / male:", console=err)
     for var, t in targets.items():
         say(f"  {var:28} {t.female:6.1%} / {t.male:6.1%}  ← {t.source}", console=err)
