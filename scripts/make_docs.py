@@ -1,7 +1,11 @@
-"""Regenerate the generated parts of the docs: the CLI reference and the settings table.
+"""Regenerate the generated files: the CLI reference, the settings table, the command index.
 
-    .venv/bin/python scripts/make_docs.py          # write docs/cli.md and docs/settings.md
-    .venv/bin/python scripts/make_docs.py --check  # exit 1 if either is stale
+    .venv/bin/python scripts/make_docs.py          # write docs/cli.md, docs/settings.md and
+                                                   # src/equals/cli/commands.json
+    .venv/bin/python scripts/make_docs.py --check  # exit 1 if any is stale
+
+The command index lets ``equals --help`` list commands without importing them
+(``equals.cli.lazy``); it is written first, so that the reference is built from a fresh one.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from equals.cli import lazy
 from equals.cli.reference import reference_markdown
 from equals.settings import settings_table
 
@@ -28,6 +33,7 @@ the environment, so a notebook passes values explicitly (`Store(url)`,
 
 def generated() -> dict[Path, str]:
     return {
+        lazy.INDEX_PATH: lazy.index_json(),  # first: it imports every command module
         DOCS / "cli.md": reference_markdown(),
         DOCS / "settings.md": SETTINGS_HEAD + settings_table() + "\n",
     }
@@ -40,6 +46,8 @@ def main(argv: list[str]) -> int:
         for path in stale:
             print(f"{path} is stale: run python scripts/make_docs.py", file=sys.stderr)
         return 1 if stale else 0
+    lazy.INDEX_PATH.write_text(lazy.index_json(), encoding="utf-8")
+    lazy.index.cache_clear()
     for path, text in generated().items():
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}")

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer.main
 from typer.testing import CliRunner
 
 from equals.cli import app
 from equals.cli.context import requested_language
+from equals.cli.lazy import full_command
 from equals.cli.localise import help_messages, localise, walk
 from equals.core.i18n import current_language, translations, use_language
 
@@ -121,7 +121,7 @@ def test_errors_and_the_problem_table_in_french() -> None:
 
 
 def test_every_help_text_has_a_translation_and_english_is_untouched() -> None:
-    root = typer.main.get_command(app)
+    root = full_command()  # every command loaded, not only the index's stand-ins
     english = {id(c): c.help for c in walk(root)}
     messages = help_messages(root)
     for lang in ("fr", "es"):
@@ -135,3 +135,57 @@ def test_every_help_text_has_a_translation_and_english_is_untouched() -> None:
     with use_language("en"):
         localise(root)  # back to English from the kept originals, not from the French
     assert {id(c): c.help for c in walk(root)} == english
+
+
+@pytest.mark.parametrize(
+    ("args", "lang", "expected"),
+    [
+        (["pace", "--nope"], "fr",
+         ["Utilisation\u00a0: equals pace", "Erreur", "Option inconnue\u00a0: --nope",
+          "Essayez 'equals pace --help'"]),
+        (["--nope"], "es", ["Uso: equals [OPTIONS]", "Opción desconocida: --nope"]),
+        (["survey", "estimate"], "fr", ["Argument manquant 'FILE'."]),
+        (["survey", "estimate"], "es", ["Falta el argumento 'FILE'."]),
+        (["indicators", "list", "--format", "xx"], "fr",
+         ["Valeur invalide pour '--format' / '-f'\u00a0: 'xx' n’est pas une des valeurs "
+          "'table', 'csv', 'json'."]),
+        (["indicators", "list", "--format", "xx"], "es",
+         ["Valor no válido para '--format' / '-f': 'xx' no es uno de los valores"]),
+        (["pace", "x", "y", "z"], "es", ["Argumento(s) adicional(es) inesperado(s) (y z)"]),
+        (["indicators", "lst"], "fr", ["Commande inconnue 'lst'. Vouliez-vous dire 'list'\u00a0?"]),
+        (["data-gaps", "--recent-years", "200"], "es",
+         ["Valor no válido para '--recent-years': El valor debe ser menor o igual que 100"]),
+        (["data-gaps", "--recent", "3"], "fr",
+         ["Option inconnue\u00a0: --recent (options possibles\u00a0: --recent-years)"]),
+        (["partners", "import-iati", "/no/such.xml"], "fr",
+         ["Valeur invalide pour 'file'\u00a0: le fichier '/no/such.xml' n’existe pas."]),
+        (["indicators", "list", "--format"], "es", ["La opción '--format' requiere un argumento."]),
+    ],
+)  # fmt: skip
+def test_click_usage_errors_are_in_the_language_of_the_run(
+    args: list[str], lang: str, expected: list[str]
+) -> None:
+    code, _, err = invoke(["--lang", lang, *args])
+    assert code == 2  # still bad usage
+    flat = " ".join(line.strip(" │╭╮╰╯─") for line in err.splitlines())
+    for text in expected:
+        assert text in flat, (text, err)
+
+
+def test_click_usage_errors_stay_english_in_english() -> None:
+    code, _, err = invoke(["indicators", "list", "--format", "xx"])
+    assert code == 2
+    assert "Usage: equals indicators list" in err
+    assert "Invalid value for '--format' / '-f': Value error, 'xx' is not one of" in err
+
+
+def test_an_unknown_click_message_stays_as_it_is() -> None:
+    from equals.cli.localise import click_message
+
+    with use_language("fr"):
+        assert click_message("Something click never said.") == "Something click never said."
+        assert click_message("No such option: --x") == "Option inconnue\u00a0: --x"
+        assert (
+            click_message("Invalid value for 'N': Something new.")
+            == "Valeur invalide pour 'N'\u00a0: Something new."
+        )

@@ -1,14 +1,18 @@
-"""The root ``equals`` Typer app; command modules attach their commands to it."""
+"""The root ``equals`` Typer app; command modules attach their commands to it.
+
+Its group imports a command's module only when the command is resolved (:mod:`equals.cli.lazy`).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from equals.cli.common import ProblemGroup, out
 from equals.cli.context import cli_settings
+from equals.cli.lazy import LazyGroup
 from equals.core.version import __version__
 from equals.logs import configure_logging
 
@@ -20,12 +24,21 @@ class LogLevel(StrEnum):
     error = "error"
 
 
+class RootGroup(ProblemGroup, LazyGroup):
+    """The ``equals`` group: library errors end in one line (:class:`ProblemGroup`), and
+    commands are listed from the index and imported when they run (:class:`LazyGroup`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fill()
+
+
 app = typer.Typer(
     name="equals",
     help="EQUALS Hub: evidence on the gender digital divide (Access, Skills, Leadership).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    cls=ProblemGroup,  # library errors end in one `error: …` line, never a traceback
+    cls=RootGroup,  # library errors end in one `error: …` line, never a traceback
 )
 
 

@@ -12,25 +12,25 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer._click as typer_click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from equals.bootstrap import SetupReport, initialise
 from equals.cli.context import requested_language
-from equals.cli.localise import localise
+from equals.cli.localise import localise, localise_click_error
 from equals.core.errors import DatabaseUnavailableError, EqualsError
 from equals.core.i18n import _, localised, use_language
-from equals.evidence.database import DatabaseState, database_state
-from equals.evidence.queries import Evidence
-from equals.evidence.records import to_csv
 from equals.settings import ENV_DB, default_db_url
-from equals.store import Store, StoreError
+
+if TYPE_CHECKING:  # the store, the evidence queries and the bootstrap load at first use:
+    # `equals --help` and commands that need no database never import SQLAlchemy or pandas.
+    from equals.bootstrap import SetupReport
+    from equals.evidence.queries import Evidence
+    from equals.store import Store
 
 # Nothing printed through these is read as Rich markup: names, titles, paths and queries come
 # from users and reports, and "[bold]KEM" must print as typed. Style goes in Text objects.
@@ -62,17 +62,21 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Outp
 EXIT_BAD_INPUT = 2
 EXIT_DATABASE = 3
 
-EXIT_CODES: dict[type[EqualsError], int] = {
+EXIT_CODES: dict[type[EqualsError] | str, int] = {
     DatabaseUnavailableError: EXIT_DATABASE,
-    StoreError: EXIT_DATABASE,
+    "equals.store.store.StoreError": EXIT_DATABASE,
 }
-"""Exit code by error type (nearest base class); every other library error is bad input."""
+"""Exit code by error type (nearest base class); every other library error is bad input.
+
+A type may be named by ``"module.Class"`` (where it is defined), so that naming it does not
+import its module: the CLI imports the store only for commands that use it."""
 
 
 def exit_code(exc: EqualsError) -> int:
     for cls in type(exc).__mro__:
-        if cls in EXIT_CODES:
-            return EXIT_CODES[cls]
+        for key in (cls, f"{cls.__module__}.{cls.__qualname__}"):
+            if key in EXIT_CODES:
+                return EXIT_CODES[key]
     return EXIT_BAD_INPUT
 
 
@@ -112,14 +116,26 @@ class ProblemGroup(TyperGroup):
             localise(self)
             return super().main(*args, **kwargs)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except typer_click.ClickException as exc:
+            raise localise_click_error(exc) from None
+
     def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
         try:
             return super().invoke(ctx)
         except EqualsError as exc:
             raise report(exc) from exc
+        except typer_click.ClickException as exc:  # bad usage below: in the run's language
+            raise localise_click_error(exc) from None
 
 
 def progress_init(store: Store, *, force: bool = False, examples: bool = True) -> SetupReport:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from equals.bootstrap import initialise
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -141,6 +157,9 @@ def progress_init(store: Store, *, force: bool = False, examples: bool = True) -
 def open_store(db: str | None) -> Store:
     """The store of ``--db``, loaded with the bundled data first if it has never been (or is
     on an older schema); a database that cannot be reached is reported as such (exit 3)."""
+    from equals.evidence.database import DatabaseState, database_state
+    from equals.store import Store
+
     store = Store(db or default_db_url())
     state = database_state(store)
     if state is not DatabaseState.READY:
@@ -155,6 +174,8 @@ def open_store(db: str | None) -> Store:
 
 def open_evidence(db: str | None) -> Evidence:
     """Open the store (see :func:`open_store`) and its evidence queries."""
+    from equals.evidence.queries import Evidence
+
     return Evidence(open_store(db))
 
 
@@ -164,8 +185,12 @@ def emit(
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     elif fmt is OutputFormat.csv:
+        from equals.evidence.records import to_csv
+
         sys.stdout.write(to_csv(records, columns))
     else:
+        from rich.table import Table
+
         table = Table(title=Text(title) if title else None, show_lines=False)
         for i, c in enumerate(columns):
             table.add_column(Text(c), overflow="fold", no_wrap=(i == 0))

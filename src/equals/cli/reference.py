@@ -10,9 +10,7 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import Any
 
-import typer
-
-from equals.cli.app import app
+from equals.cli.lazy import full_command
 
 
 def _walk(command: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
@@ -28,7 +26,7 @@ def _walk(command: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
 
 def commands() -> list[str]:
     """Every registered command as typed, e.g. ``"sessions import"``."""
-    return [" ".join(path) for path, _ in _walk(typer.main.get_command(app), [])]
+    return [" ".join(path) for path, _ in _walk(full_command(), [])]
 
 
 def _choices(param: Any) -> list[str]:
@@ -58,7 +56,7 @@ def _option_line(param: Any) -> str | None:
 
 def reference_markdown() -> str:
     """The whole reference as Markdown."""
-    root = typer.main.get_command(app)
+    root = full_command()
     lines = [
         "# Command-line reference",
         "",
