@@ -24,6 +24,7 @@ from equals.auth.audit import record_audit
 from equals.auth.model import Actor, AuthError, User
 from equals.auth.throttle import DEFAULT_POLICY, ThrottlePolicy
 from equals.auth.users import authenticate, find_user, user_by_id, valid_name
+from equals.core.i18n import Msg
 from equals.store import Store
 from equals.store.tables.auth import users
 
@@ -34,7 +35,7 @@ class LoginFailedError(AuthError):
     code = "login-failed"
 
     def __init__(self) -> None:
-        super().__init__("wrong name or password")
+        super().__init__(Msg("wrong name or password"))
 
 
 @dataclass(frozen=True, slots=True)

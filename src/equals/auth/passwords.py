@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from equals.auth.model import WeakPasswordError
+from equals.core.i18n import Msg
 
 MIN_LENGTH = 8
 
@@ -19,7 +20,9 @@ def _hasher() -> PasswordHasher:
 
 def check_strength(password: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise WeakPasswordError(f"a password needs at least {MIN_LENGTH} characters")
+        raise WeakPasswordError(
+            Msg("a password needs at least %(count)s characters", count=MIN_LENGTH)
+        )
 
 
 def hash_password(password: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from equals.auth.model import AuthError
+from equals.core.i18n import Msg
 from equals.store.tables.auth import login_attempts
 
 
@@ -34,12 +35,29 @@ class TooManyAttemptsError(AuthError):
 
     def __init__(self, scope: str, retry_after: int) -> None:
         minutes = max(1, (retry_after + 59) // 60)
-        super().__init__(
-            f"too many failed sign-ins {scope}; try again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}"
-        )
+        super().__init__(_refusal(scope, minutes))
         self.scope = scope
         self.retry_after = max(1, retry_after)
+
+
+def _refusal(scope: str, minutes: int) -> str:
+    """The refusal, one whole sentence per scope and number (no plural forms in ``Msg``)."""
+    if scope == "from this address":
+        if minutes == 1:
+            return Msg("too many failed sign-ins from this address; try again in 1 minute")
+        return Msg(
+            "too many failed sign-ins from this address; try again in %(count)s minutes",
+            count=minutes,
+        )
+    if scope == "for this account":
+        if minutes == 1:
+            return Msg("too many failed sign-ins for this account; try again in 1 minute")
+        return Msg(
+            "too many failed sign-ins for this account; try again in %(count)s minutes",
+            count=minutes,
+        )
+    s = "s" if minutes != 1 else ""
+    return f"too many failed sign-ins {scope}; try again in {minutes} minute{s}"
 
 
 def _retry_after(

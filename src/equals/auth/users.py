@@ -24,6 +24,7 @@ from equals.auth.model import (
     now,
 )
 from equals.auth.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from equals.core.i18n import Msg
 from equals.sessions.entities import known_organization
 from equals.store import Store
 from equals.store.tables.auth import api_tokens, user_roles, users
@@ -58,7 +59,7 @@ def _ensure_organization(conn: Connection, organization_id: str) -> None:
         return
     known = known_organization(organization_id)
     if known is None or known.id != organization_id:
-        raise AuthError(f"unknown organisation id {organization_id!r}")
+        raise AuthError(Msg("unknown organisation id %(id)s", id=repr(organization_id)))
     conn.execute(
         o.insert().values(id=known.id, name=known.name, full_name=known.full_name, known=True)
     )
@@ -74,14 +75,19 @@ def create_user(
 ) -> User:
     """Create a user with these roles (a :class:`Grant` to scope a role to an organisation)."""
     if not _NAME.match(name):
-        raise AuthError(f"invalid user name {name!r}: 2–64 letters, digits, '.', '_', '@', '-'")
+        raise AuthError(
+            Msg(
+                "invalid user name %(name)s: 2–64 letters, digits, '.', '_', '@', '-'",
+                name=repr(name),
+            )
+        )
     grants = [g if isinstance(g, Grant) else Grant(Role(g)) for g in roles]
     if not grants:
-        raise AuthError("a user needs at least one role")
+        raise AuthError(Msg("a user needs at least one role"))
     password_hash = hash_password(password)
     with store.transaction() as conn:
         if conn.execute(select(users.c.id).where(users.c.name == name)).first():
-            raise UserExistsError(f"user {name!r} already exists")
+            raise UserExistsError(Msg("user %(name)s already exists", name=repr(name)))
         for g in grants:
             if g.organization_id is not None:
                 _ensure_organization(conn, g.organization_id)

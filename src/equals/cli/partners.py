@@ -27,7 +27,7 @@ from equals.cli.common import (
     open_store,
     say,
 )
-from equals.core.i18n import _
+from equals.core.i18n import Msg, _
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.partners import (
     InitiativeFilter,
@@ -131,7 +131,7 @@ def partners_export_iati(
     else:
         out.write_bytes(result.xml)
     for line in [*result.skipped, *result.notes]:
-        say(f"note: {line}", console=err)
+        say(Msg("note: %(line)s", line=line).localised(), console=err)
     say(f"{len(result.exported)} activities exported", console=err)
 
 
@@ -148,7 +148,7 @@ def partners_import_iati(
     """Import IATI activities (one transaction; what cannot be mapped is listed)."""
     data = file.read_bytes()
     if len(data) > 50_000_000:
-        raise fail(f"{file}: larger than 50 MB; split the file")
+        raise fail(Msg("%(file)s: larger than 50 MB; split the file", file=str(file)))
     rep = import_iati(open_store(db), data, actor=Actor.cli(), name=file.name, lead=lead)
     say(
         f"{rep.activities} activities: {len(rep.created)} created, {len(rep.updated)} updated, "
@@ -157,7 +157,7 @@ def partners_import_iati(
     for oid in rep.organizations_created:
         say(f"new organisation: {oid}")
     for line in rep.unmapped:
-        say(f"not imported: {line}")
+        say(Msg("not imported: %(line)s", line=line).localised())
 
 
 @partners_app.command("merge")

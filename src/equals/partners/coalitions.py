@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import NotFoundError, ValidationError
+from equals.core.i18n import Msg
 from equals.partners.codes import GOVERNANCE_BODIES
 from equals.partners.common import bump_version, iso, parse, today, touch
 from equals.partners.model import (
@@ -100,7 +101,9 @@ def create_coalition(
     require(user, Action.WRITE_COALITION, None)
     with store.transaction() as conn:
         if conn.execute(select(t.coalitions.c.id).where(t.coalitions.c.id == data.id)).first():
-            raise ValidationError(f"coalition {data.id!r} exists; update it", location="id")
+            raise ValidationError(
+                Msg("coalition %(id)s exists; update it", id=repr(data.id)), location="id"
+            )
         stamp = now()
         conn.execute(
             t.coalitions.insert().values(
@@ -139,7 +142,7 @@ def update_coalition(
     data = parse(CoalitionIn, data)
     require(user, Action.WRITE_COALITION, None)
     if data.id != coalition_id:
-        raise ValidationError("a coalition's id cannot change", location="id")
+        raise ValidationError(Msg("a coalition's id cannot change"), location="id")
     with store.transaction() as conn:
         before = _coalition(conn, coalition_id)
         bump_version(conn, t.coalitions, "id", coalition_id, based_on, f"coalition {coalition_id}")
@@ -240,7 +243,12 @@ def add_seat(
 def _check_term(since: dt.date | None, until: dt.date | None) -> None:
     if since and until and until < since:
         raise ValidationError(
-            f"the term ends ({until}) before it starts ({since})", location="until"
+            Msg(
+                "the term ends (%(until)s) before it starts (%(since)s)",
+                until=str(until),
+                since=str(since),
+            ),
+            location="until",
         )
 
 
@@ -322,7 +330,10 @@ def end_term(
         _check_term(since, data.until)
         if before.until is not None and before.until < today().isoformat():
             raise ValidationError(
-                f"this term already ended on {before.until}; edit the seat to correct the date",
+                Msg(
+                    "this term already ended on %(date)s; edit the seat to correct the date",
+                    date=before.until,
+                ),
                 location="until",
             )
         g = t.governance_seats

@@ -12,7 +12,7 @@ import yaml
 from lxml import etree
 
 from equals.core.errors import ValidationError
-from equals.core.i18n import N_
+from equals.core.i18n import N_, Msg
 
 DATA = resources.files("equals.partners") / "data"
 
@@ -61,9 +61,23 @@ def check_code(name: str, value: str, location: str) -> str:
     if value in codes:
         return value
     close = difflib.get_close_matches(value, list(codes), n=3, cutoff=0.6)
-    hint = f" (did you mean: {', '.join(close)}?)" if close else ""
+    shown = repr(value[:40])
+    if close:
+        message = Msg(
+            "%(value)s is not an IATI %(name)s code (did you mean: %(names)s?); "
+            "see /api/v1/partnership/codes",
+            value=shown,
+            name=name,
+            names=", ".join(close),
+        )
+    else:
+        message = Msg(
+            "%(value)s is not an IATI %(name)s code; see /api/v1/partnership/codes",
+            value=shown,
+            name=name,
+        )
     raise ValidationError(
-        f"{value[:40]!r} is not an IATI {name} code{hint}; see /api/v1/partnership/codes",
+        message,
         location=location,
         code="invalid-code",
     )
@@ -94,9 +108,20 @@ def check_country(value: str, location: str) -> str:
     if code in _countries():
         return code
     close = difflib.get_close_matches(code, list(_countries()), n=3, cutoff=0.6)
-    hint = f" (did you mean: {', '.join(close)}?)" if close else ""
+    if close:
+        message = Msg(
+            "unknown country code %(value)s (did you mean: %(names)s?); "
+            "use ISO 3166-1 alpha-3, e.g. KEN",
+            value=repr(value[:40]),
+            names=", ".join(close),
+        )
+    else:
+        message = Msg(
+            "unknown country code %(value)s; use ISO 3166-1 alpha-3, e.g. KEN",
+            value=repr(value[:40]),
+        )
     raise ValidationError(
-        f"unknown country code {value[:40]!r}{hint}; use ISO 3166-1 alpha-3, e.g. KEN",
+        message,
         location=location,
         code="unknown-country",
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import pydantic
@@ -10,6 +12,7 @@ from sqlalchemy import Connection, Table, select
 
 from equals.auth.model import now
 from equals.core.errors import EditConflictError, NotFoundError, ValidationError
+from equals.core.i18n import Msg
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -24,9 +27,128 @@ def parse(model: type[M], data: Any, where: str = "") -> M:
     except pydantic.ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err.get("loc", ())) or model.__name__
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        message = input_message(err)
+        if exc.error_count() > 1:
+            message = Msg(
+                "%(message)s (and %(count)s more)", message=message, count=exc.error_count() - 1
+            )
         location = f"{where}: {field}" if where else field
-        raise ValidationError(f"{err.get('msg', 'invalid')}{more}", location=location) from exc
+        raise ValidationError(message, location=location) from exc
+
+
+def input_message(err: Mapping[str, Any]) -> str:
+    """Pydantic's message for one invalid input, as a :class:`Msg` (so a person reads it in
+    their language) when it is one of the kinds the registry's forms can meet; the English text
+    is pydantic's own, byte for byte (anything else stays pydantic's ``msg``)."""
+    text = str(err.get("msg", "invalid"))
+    try:
+        found = _input_message(str(err.get("type", "")), dict(err.get("ctx") or {}))
+    except (KeyError, TypeError, ValueError):
+        found = None
+    return found if found is not None and found == text else text
+
+
+_DATE_DETAILS = {
+    "input is too short": Msg("input is too short"),
+    "input is too long": Msg("input is too long"),
+    "invalid character in year": Msg("invalid character in year"),
+    "invalid character in month": Msg("invalid character in month"),
+    "invalid character in day": Msg("invalid character in day"),
+    "invalid date separator, expected `-`": Msg("invalid date separator, expected `-`"),
+    "month value is outside expected range of 1-12": Msg(
+        "month value is outside expected range of 1-12"
+    ),
+    "day value is outside expected range": Msg("day value is outside expected range"),
+}
+_EXPECTED = re.compile(r"^(.+) or ('[^']*')$")
+
+
+def _bound(value: Any) -> str:
+    """A limit as pydantic writes it: a whole float without its ".0" (0.0 → "0")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _input_message(kind: str, ctx: dict[str, Any]) -> Msg | None:
+    match kind:
+        case "missing":
+            return Msg("Field required")
+        case "extra_forbidden":
+            return Msg("Extra inputs are not permitted")
+        case "string_type":
+            return Msg("Input should be a valid string")
+        case "string_too_short":
+            if ctx["min_length"] == 1:
+                return Msg("String should have at least 1 character")
+            return Msg("String should have at least %(count)s characters", count=ctx["min_length"])
+        case "string_too_long":
+            if ctx["max_length"] == 1:
+                return Msg("String should have at most 1 character")
+            return Msg("String should have at most %(count)s characters", count=ctx["max_length"])
+        case "string_pattern_mismatch":
+            return Msg("String should match pattern '%(pattern)s'", pattern=ctx["pattern"])
+        case "too_long" if ctx.get("field_type") == "List":
+            if ctx["max_length"] == 1:
+                return Msg(
+                    "List should have at most 1 item after validation, not %(actual)s",
+                    actual=ctx["actual_length"],
+                )
+            return Msg(
+                "List should have at most %(count)s items after validation, not %(actual)s",
+                count=ctx["max_length"],
+                actual=ctx["actual_length"],
+            )
+        case "list_type":
+            return Msg("Input should be a valid list")
+        case "greater_than_equal":
+            return Msg(
+                "Input should be greater than or equal to %(limit)s", limit=_bound(ctx["ge"])
+            )
+        case "less_than_equal":
+            return Msg("Input should be less than or equal to %(limit)s", limit=_bound(ctx["le"]))
+        case "greater_than":
+            return Msg("Input should be greater than %(limit)s", limit=_bound(ctx["gt"]))
+        case "less_than":
+            return Msg("Input should be less than %(limit)s", limit=_bound(ctx["lt"]))
+        case "float_parsing":
+            return Msg("Input should be a valid number, unable to parse string as a number")
+        case "float_type":
+            return Msg("Input should be a valid number")
+        case "finite_number":
+            return Msg("Input should be a finite number")
+        case "int_parsing":
+            return Msg("Input should be a valid integer, unable to parse string as an integer")
+        case "int_from_float":
+            return Msg("Input should be a valid integer, got a number with a fractional part")
+        case "int_type":
+            return Msg("Input should be a valid integer")
+        case "bool_parsing":
+            return Msg("Input should be a valid boolean, unable to interpret input")
+        case "date_from_datetime_parsing":
+            detail = str(ctx["error"])
+            return Msg(
+                "Input should be a valid date or datetime, %(error)s",
+                error=_DATE_DETAILS.get(detail, detail),
+            )
+        case "date_from_datetime_inexact":
+            return Msg("Datetimes provided to dates should have zero time - e.g. be exact dates")
+        case "date_type":
+            return Msg("Input should be a valid date")
+        case "enum" | "literal_error":
+            expected = str(ctx["expected"])
+            if m := _EXPECTED.match(expected):
+                return Msg(
+                    "Input should be %(values)s or %(last)s", values=m.group(1), last=m.group(2)
+                )
+            return Msg("Input should be %(value)s", value=expected)
+        case "value_error":
+            error = ctx["error"]
+            reason = error.args[0] if isinstance(error, ValueError) and error.args else error
+            return Msg(
+                "Value error, %(reason)s", reason=reason if isinstance(reason, Msg) else str(reason)
+            )
+    return None
 
 
 def iso(value: dt.date | None) -> str | None:

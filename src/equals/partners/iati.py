@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from sqlalchemy import select
 
+from equals.core.i18n import Msg
 from equals.indicators.catalogue import load_catalogue
 from equals.partners import codes
 from equals.partners.initiative_read import InitiativeFilter, initiative_ids, read_initiatives
@@ -255,12 +256,16 @@ def export_xml(
     result = IatiExport(b"")
     for ini in initiatives:
         if not ini.start_date:
-            result.skipped.append(f"initiative {ini.id} ({ini.title}): no start date")
+            result.skipped.append(
+                Msg("initiative %(id)s (%(title)s): no start date", id=ini.id, title=ini.title)
+            )
             continue
         root.append(activity(ini, orgs, reports.get(ini.id, [])))
         result.exported.append(ini.id)
         if any(r.narrative for r in reports.get(ini.id, [])):
-            result.notes.append(f"initiative {ini.id}: progress narratives are not in IATI")
+            result.notes.append(
+                Msg("initiative %(id)s: progress narratives are not in IATI", id=ini.id)
+            )
     result.xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return result
 

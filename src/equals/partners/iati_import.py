@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from equals.auth import Actor, User
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.partners.common import parse
 from equals.partners.iati_read import ImportReport, ParsedActivity, parse_activities
 from equals.partners.initiative_read import read_initiatives
@@ -38,7 +39,7 @@ def _org_id(conn: Connection, ref: str | None, name: str, report: ImportReport, 
         if hit is not None:
             return str(hit)
     if not name:
-        raise ValidationError("an organisation without a name or a known ref", location=where)
+        raise ValidationError(Msg("an organisation without a name or a known ref"), location=where)
     before = {str(x) for x in conn.execute(select(organizations.c.id)).scalars()}
     oid = ensure_org(conn, name)
     if oid not in before:
@@ -66,8 +67,10 @@ def import_iati(
             if act.lead[0] is None and not act.lead[1]:
                 if lead is None:
                     raise ValidationError(
-                        "no reporting-org or participating-org to lead the initiative; give a "
-                        "lead organisation (--lead)",
+                        Msg(
+                            "no reporting-org or participating-org to lead the initiative; "
+                            "give a lead organisation (--lead)"
+                        ),
                         location=where,
                     )
                 act.body["lead_organization_id"] = lead
@@ -88,9 +91,7 @@ def import_iati(
 
 def _located(exc: ValidationError, where: str) -> ValidationError:
     """The service's error, with the file, line and activity in front of its field."""
-    msg = exc.message
-    if exc.location and msg.startswith(f"{exc.location}: "):
-        msg = msg[len(exc.location) + 2 :]
+    msg = exc.detail  # the message without its location (a Msg keeps its translation)
     loc = f"{where}: {exc.location}" if exc.location else where
     return ValidationError(msg, location=loc, code=exc.code)
 

@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.partners import codes
 from equals.partners.iati import (
     AREA_URI,
@@ -97,7 +98,9 @@ def _date(value: str | None, where: str) -> str | None:
     try:
         return dt.date.fromisoformat(value.strip()[:10]).isoformat()
     except ValueError as exc:
-        raise ValidationError(f"{value[:40]!r} is not an ISO date", location=where) from exc
+        raise ValidationError(
+            Msg("%(value)s is not an ISO date", value=repr(value[:40])), location=where
+        ) from exc
 
 
 def _float(value: str | None, where: str) -> float | None:
@@ -106,9 +109,13 @@ def _float(value: str | None, where: str) -> float | None:
     try:
         x = float(value.strip().replace(",", ""))
     except ValueError as exc:
-        raise ValidationError(f"{value[:40]!r} is not a number", location=where) from exc
+        raise ValidationError(
+            Msg("%(value)s is not a number", value=repr(value[:40])), location=where
+        ) from exc
     if x != x or x in (float("inf"), float("-inf")):
-        raise ValidationError(f"{value[:40]!r} is not a finite number", location=where)
+        raise ValidationError(
+            Msg("%(value)s is not a finite number", value=repr(value[:40])), location=where
+        )
     return x
 
 
@@ -117,18 +124,18 @@ def parse_activities(data: bytes, name: str, report: ImportReport) -> list[Parse
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise ValidationError(
-            f"not well-formed XML: {exc.msg}", location=f"{name}:{exc.lineno}"
+            Msg("not well-formed XML: %(error)s", error=exc.msg), location=f"{name}:{exc.lineno}"
         ) from exc
     doc = root.getroottree().docinfo
     if doc.doctype or doc.internalDTD is not None:
-        raise ValidationError("a DOCTYPE is not allowed in an IATI file", location=f"{name}:1")
+        raise ValidationError(Msg("a DOCTYPE is not allowed in an IATI file"), location=f"{name}:1")
     if root.tag == "iati-activity":
         acts = [root]
     elif root.tag == "iati-activities":
         acts = root.findall("iati-activity")
     else:
         raise ValidationError(
-            f"the root element is <{root.tag}>, not <iati-activities>",
+            Msg("the root element is <%(tag)s>, not <iati-activities>", tag=root.tag),
             location=f"{name}:{root.sourceline}",
         )
     return [_activity(a, name, k, report) for k, a in enumerate(acts, 1)]
@@ -137,16 +144,19 @@ def parse_activities(data: bytes, name: str, report: ImportReport) -> list[Parse
 def _activity(a: etree._Element, name: str, k: int, report: ImportReport) -> ParsedActivity:
     where = f"{name}:{a.sourceline} (activity {k})"
 
-    def note(el: etree._Element, why: str) -> None:
-        report.unmapped.append(f"{name}:{el.sourceline}: <{el.tag}> {why}")
+    def note(el: etree._Element, why: Msg) -> None:
+        where = f"{name}:{el.sourceline}"
+        report.unmapped.append(
+            Msg("%(where)s: <%(tag)s> %(why)s", where=where, tag=el.tag, why=why)
+        )
 
     for el in a:
         if isinstance(el.tag, str) and el.tag not in MAPPED:
-            note(el, "is not held by the registry")
+            note(el, Msg("is not held by the registry"))
     ident = (a.findtext("iati-identifier") or "").strip()
     title = _text(a.find("title"))
     for extra in a.findall("title")[1:] + a.findall("description")[1:]:
-        note(extra, "in another language is not kept")
+        note(extra, Msg("in another language is not kept"))
     rep = a.find("reporting-org")
     parts: list[tuple[str | None, str, str]] = []
     for p in a.findall("participating-org"):
@@ -160,9 +170,13 @@ def _activity(a: etree._Element, name: str, k: int, report: ImportReport) -> Par
         lead = (None, "")
     status = a.find("activity-status")
     if status is None:
+        line = f"{name}:{a.sourceline}"
         report.unmapped.append(
-            f"{name}:{a.sourceline}: <iati-activity> has no activity-status: recorded as 2 "
-            "(Implementation); check it"
+            Msg(
+                "%(where)s: <iati-activity> has no activity-status: recorded as 2 "
+                "(Implementation); check it",
+                where=line,
+            )
         )
     body: dict[str, Any] = {
         "title": title or ident,
@@ -187,19 +201,37 @@ def _activity(a: etree._Element, name: str, k: int, report: ImportReport) -> Par
     for c in a.findall("recipient-country"):
         iso3 = codes.iso3_of_iso2(c.get("code", ""))
         if iso3 is None:
-            note(c, f"code {c.get('code')!r} is not an ISO 3166-1 alpha-2 country")
+            note(
+                c,
+                Msg(
+                    "code %(code)s is not an ISO 3166-1 alpha-2 country",
+                    code=repr(c.get("code")),
+                ),
+            )
         else:
             body["countries"].append(iso3)
     for r in a.findall("recipient-region"):
         if r.get("vocabulary", "1") == "1":
             body["regions"].append(r.get("code", ""))
         else:
-            note(r, f"vocabulary {r.get('vocabulary')} is not the OECD DAC region list")
+            note(
+                r,
+                Msg(
+                    "vocabulary %(vocabulary)s is not the OECD DAC region list",
+                    vocabulary=str(r.get("vocabulary")),
+                ),
+            )
     for s in a.findall("sector"):
         if s.get("vocabulary", "1") == "1":
             body["sectors"].append(s.get("code", ""))
         else:
-            note(s, f"vocabulary {s.get('vocabulary')} is not DAC 5-digit")
+            note(
+                s,
+                Msg(
+                    "vocabulary %(vocabulary)s is not DAC 5-digit",
+                    vocabulary=str(s.get("vocabulary")),
+                ),
+            )
     for tag in a.findall("tag"):
         uri = tag.get("vocabulary-uri")
         if uri == AREA_URI:
@@ -207,19 +239,25 @@ def _activity(a: etree._Element, name: str, k: int, report: ImportReport) -> Par
         elif uri == GROUP_URI:
             body["target_groups"].append(tag.get("code", ""))
         else:
-            note(tag, "is not an EQUALS Hub action area or target group")
+            note(tag, Msg("is not an EQUALS Hub action area or target group"))
     for pm in a.findall("policy-marker"):
         if pm.get("vocabulary", "1") == "1" and pm.get("code") == codes.GENDER_MARKER:
             body["gender_marker"] = pm.get("significance")
         else:
-            note(pm, f"policy marker {pm.get('code')!r} is not the gender-equality marker")
+            note(
+                pm,
+                Msg(
+                    "policy marker %(code)s is not the gender-equality marker",
+                    code=repr(pm.get("code")),
+                ),
+            )
     _budget(a, body, where, note)
     for link in a.findall("document-link"):
         cat = link.find("category")
         if cat is not None and cat.get("code") == "A12" and not body.get("website"):
             body["website"] = link.get("url", "")
         else:
-            note(link, "is not the activity web page (category A12)")
+            note(link, Msg("is not the activity web page (category A12)"))
     actuals = _results(a, body, where, note)
     return ParsedActivity(a.sourceline or 0, ident, body, lead, parts, actuals)
 
@@ -229,7 +267,7 @@ def _budget(a: etree._Element, body: dict[str, Any], where: str, note: Any) -> N
     for b in a.findall("budget"):
         v = b.find("value")
         if v is None:
-            note(b, "has no value")
+            note(b, Msg("has no value"))
             continue
         cur = v.get("currency") or a.get("default-currency") or ""
         amount = _float(v.text, f"{where} budget value")
@@ -242,7 +280,13 @@ def _budget(a: etree._Element, body: dict[str, Any], where: str, note: Any) -> N
         first = sorted(total)[0]
         body["budget"], body["currency"] = total[first], first
         for b in a.findall("budget")[1:]:
-            note(b, f"budgets in several currencies: only the {first} total is kept")
+            note(
+                b,
+                Msg(
+                    "budgets in several currencies: only the %(currency)s total is kept",
+                    currency=first,
+                ),
+            )
 
 
 def _dims(el: etree._Element) -> dict[str, str]:
@@ -256,7 +300,7 @@ def _results(
     for res in a.findall("result"):
         ind = res.find("indicator")
         if ind is None:
-            note(res, "has no indicator")
+            note(res, Msg("has no indicator"))
             continue
         if res.get("type") == "1" and ind.get("measure") == "5":
             done = any(_text(c) == DONE for c in ind.iterfind("period/actual/comment"))
@@ -272,12 +316,12 @@ def _results(
             continue
         ref = next((r for r in ind.findall("reference") if r.get("vocabulary") == "99"), None)
         if ref is None:
-            note(res, "has no indicator reference (vocabulary 99) to the EQUALS catalogue")
+            note(res, Msg("has no indicator reference (vocabulary 99) to the EQUALS catalogue"))
             continue
         base = ind.find("baseline")
         targets = [(p, x) for p in ind.findall("period") for x in p.findall("target")]
         if not targets:
-            note(res, "has no target value")
+            note(res, Msg("has no target value"))
             continue
         period, tgt = targets[-1]
         dims = _dims(tgt)

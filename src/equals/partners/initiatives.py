@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, select
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.partners import codes
 from equals.partners.common import bump_version, iso, parse, today, touch
 from equals.partners.initiative_read import (
@@ -57,13 +58,17 @@ def check(conn: Connection, data: InitiativeIn) -> dict[str, Any]:
     codes.check_code("ActivityStatus", data.status, "status")
     if data.start_date and data.end_date and data.end_date < data.start_date:
         raise ValidationError(
-            f"end date {data.end_date} is before start date {data.start_date}",
+            Msg(
+                "end date %(end)s is before start date %(start)s",
+                end=str(data.end_date),
+                start=str(data.start_date),
+            ),
             location="end_date",
             code="end-before-start",
         )
     if data.budget is not None and not data.currency:
         raise ValidationError(
-            "a budget needs its currency (ISO 4217, e.g. USD)", location="currency"
+            Msg("a budget needs its currency (ISO 4217, e.g. USD)"), location="currency"
         )
     if data.currency:
         codes.check_code("Currency", data.currency, "currency")
@@ -73,17 +78,28 @@ def check(conn: Connection, data: InitiativeIn) -> dict[str, Any]:
     for i, target in enumerate(data.targets):
         if target.indicator not in cat:
             close = difflib.get_close_matches(target.indicator, [x.id for x in cat], n=3)
-            hint = f" (did you mean: {', '.join(close)}?)" if close else ""
+            if close:
+                message = Msg(
+                    "unknown indicator %(value)s (did you mean: %(names)s?); "
+                    "GET /api/v1/indicators lists the catalogue",
+                    value=repr(target.indicator[:64]),
+                    names=", ".join(close),
+                )
+            else:
+                message = Msg(
+                    "unknown indicator %(value)s; GET /api/v1/indicators lists the catalogue",
+                    value=repr(target.indicator[:64]),
+                )
             raise ValidationError(
-                f"unknown indicator {target.indicator[:64]!r}{hint}; GET /api/v1/indicators "
-                "lists the catalogue",
+                message,
                 location=f"targets[{i}].indicator",
                 code="unknown-indicator",
             )
         codes.check_country(target.country, f"targets[{i}].country")
         if target.baseline_year is not None and target.baseline_year > target.target_year:
             raise ValidationError(
-                "the target year is before the baseline year", location=f"targets[{i}].target_year"
+                Msg("the target year is before the baseline year"),
+                location=f"targets[{i}].target_year",
             )
     return {
         "title": data.title,
@@ -165,7 +181,8 @@ def _write_targets(conn: Connection, iid: int, data: InitiativeIn) -> None:
         if x.id is not None:
             if x.id not in existing:
                 raise ValidationError(
-                    f"target {x.id} is not a target of this initiative", location=f"targets[{i}].id"
+                    Msg("target %(id)s is not a target of this initiative", id=x.id),
+                    location=f"targets[{i}].id",
                 )
             conn.execute(tg.update().where(tg.c.id == x.id).values(row))
             kept.add(x.id)
@@ -182,8 +199,11 @@ def _write_targets(conn: Connection, iid: int, data: InitiativeIn) -> None:
         )
         if used:
             raise ValidationError(
-                f"target(s) {', '.join(map(str, used))} have reported values and cannot be "
-                "removed; keep them (send their id)",
+                Msg(
+                    "target(s) %(ids)s have reported values and cannot be removed; keep them "
+                    "(send their id)",
+                    ids=", ".join(map(str, used)),
+                ),
                 location="targets",
                 code="target-in-use",
             )

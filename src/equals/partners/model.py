@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from equals.core.i18n import Msg
 from equals.core.vocabulary import Pillar, StakeholderGroup
 
 _BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -23,28 +24,28 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9:._-]*$")
 
 def _clean(value: str) -> str:
     if _BAD.search(value):
-        raise ValueError("contains a control character or an unpaired surrogate")
+        raise ValueError(Msg("contains a control character or an unpaired surrogate"))
     return value.strip()
 
 
 def _url(value: str) -> str:
     value = _clean(value)
     if value and not _URL.match(value):
-        raise ValueError("must be an http(s) URL, e.g. https://example.org")
+        raise ValueError(Msg("must be an http(s) URL, e.g. https://example.org"))
     return value
 
 
 def _email(value: str) -> str:
     value = _clean(value)
     if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise ValueError("must be an e-mail address such as name@example.org")
+        raise ValueError(Msg("must be an e-mail address such as name@example.org"))
     return value
 
 
 def _org_id(value: str) -> str:
     value = _clean(value)
     if not _ID.match(value):
-        raise ValueError("an organisation id is lower-case letters, digits and . _ : -")
+        raise ValueError(Msg("an organisation id is lower-case letters, digits and . _ : -"))
     return value
 
 
@@ -88,7 +89,7 @@ class PartnerIn(BaseModel):
     @model_validator(mode="after")
     def _named(self) -> PartnerIn:
         if not self.organization_id and not self.name:
-            raise ValueError("give organization_id or name")
+            raise ValueError(Msg("give organization_id or name"))
         return self
 
 
@@ -126,7 +127,7 @@ class TargetIn(BaseModel):
     @model_validator(mode="after")
     def _years(self) -> TargetIn:
         if (self.baseline_value is None) != (self.baseline_year is None):
-            raise ValueError("baseline_value and baseline_year go together")
+            raise ValueError(Msg("baseline_value and baseline_year go together"))
         return self
 
 

@@ -18,6 +18,7 @@ from equals.archive.filing import org_id
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import NotFoundError, ValidationError
+from equals.core.i18n import Msg
 from equals.partners.common import touch
 from equals.partners.permissions import Action, require
 from equals.sessions.entities import normalize_organization
@@ -70,8 +71,11 @@ def get_org(conn: Connection, oid: str, location: str = "organization_id") -> di
     )
     if row is None:
         raise ValidationError(
-            f"unknown organisation {oid[:80]!r}: create the partner first or use an existing id "
-            "(GET /api/v1/partners lists them)",
+            Msg(
+                "unknown organisation %(id)s: create the partner first or use an existing id "
+                "(GET /api/v1/partners lists them)",
+                id=repr(oid[:80]),
+            ),
             location=location,
             code="unknown-organization",
         )
@@ -111,7 +115,7 @@ def ensure_org(conn: Connection, name: str, full_name: str = "") -> str:
     org = normalize_organization(name)
     oid = org_id(org)
     if oid is None:
-        raise ValidationError("an organisation needs a name", location="name")
+        raise ValidationError(Msg("an organisation needs a name"), location="name")
     exists = conn.execute(select(organizations.c.id).where(organizations.c.id == oid)).first()
     if exists is None:
         conn.execute(
@@ -134,7 +138,12 @@ def add_aliases(conn: Connection, oid: str, aliases: list[str]) -> None:
         owner = conn.execute(select(a.c.organization_id).where(a.c.key == key)).scalar_one_or_none()
         if owner is not None and canonical_id(conn, str(owner)) != oid:
             raise ValidationError(
-                f"alias {alias[:80]!r} already names organisation {owner!r}", location="aliases"
+                Msg(
+                    "alias %(alias)s already names organisation %(owner)s",
+                    alias=repr(alias[:80]),
+                    owner=repr(owner),
+                ),
+                location="aliases",
             )
         if owner is None:
             conn.execute(a.insert().values(key=key[:255], alias=alias, organization_id=oid))
@@ -180,14 +189,18 @@ def merge_organizations(conn: Connection, merged: str, into: str, actor: Actor) 
     """
     a, b = get_org(conn, merged, "merged"), get_org(conn, into, "into")
     if a["id"] == b["id"]:
-        raise ValidationError("an organisation cannot be merged into itself", location="into")
+        raise ValidationError(Msg("an organisation cannot be merged into itself"), location="into")
     p = t.partners
     both = conn.execute(
         select(func.count()).select_from(p).where(p.c.organization_id.in_([a["id"], b["id"]]))
     ).scalar_one()
     if both == 2:
         raise ValidationError(
-            f"both {a['id']!r} and {b['id']!r} are partners; edit one membership away first",
+            Msg(
+                "both %(a)s and %(b)s are partners; edit one membership away first",
+                a=repr(a["id"]),
+                b=repr(b["id"]),
+            ),
             location="merged",
         )
     moved: dict[str, int] = {}

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from equals.auth import Role, User
 from equals.core.errors import PermissionDeniedError
+from equals.core.i18n import Msg
 
 
 class Action(StrEnum):
@@ -26,6 +27,20 @@ class Action(StrEnum):
     REPORT_PROGRESS = "progress.create"
     DECIDE_SESSION_LINK = "session-link.decide"
 
+
+ACTION_WORDS: dict[Action, Msg] = {
+    # English: the action's code in words ("partner create"), as messages always said it.
+    Action.CREATE_PARTNER: Msg("partner create"),
+    Action.UPDATE_PARTNER: Msg("partner update"),
+    Action.MERGE_ORGANIZATIONS: Msg("organization merge"),
+    Action.WRITE_COALITION: Msg("coalition write"),
+    Action.WRITE_GOVERNANCE: Msg("governance write"),
+    Action.CREATE_INITIATIVE: Msg("initiative create"),
+    Action.UPDATE_INITIATIVE: Msg("initiative update"),
+    Action.REPORT_PROGRESS: Msg("progress create"),
+    Action.DECIDE_SESSION_LINK: Msg("session-link decide"),
+}
+"""What each action is called in a refusal ("user 'x' may not partner update: …")."""
 
 OWN_ORGANIZATION = frozenset(
     {
@@ -65,14 +80,35 @@ def require(user: User | None, action: Action, organization_id: str | None) -> N
     if allowed(user, action, organization_id):
         return
     assert user is not None
-    whose = f" of organisation {organization_id!r}" if organization_id else ""
-    raise PermissionDeniedError(
-        f"user {user.name!r} may not {action.value.replace('.', ' ')}{whose}: "
-        + (
-            "only admins may"
-            if action not in OWN_ORGANIZATION
-            else "a partner-editor edits only their own organisation's records"
+    raise PermissionDeniedError(_refusal(user.name, action, organization_id))
+
+
+def _refusal(name: str, action: Action, organization_id: str | None) -> Msg:
+    """The refusal, one whole sentence per case (the action is named by its code's words)."""
+    user, what = repr(name), ACTION_WORDS[action]
+    if organization_id is None:
+        if action not in OWN_ORGANIZATION:
+            return Msg("user %(user)s may not %(action)s: only admins may", user=user, action=what)
+        return Msg(
+            "user %(user)s may not %(action)s: a partner-editor edits only their own "
+            "organisation's records",
+            user=user,
+            action=what,
         )
+    org = repr(organization_id)
+    if action not in OWN_ORGANIZATION:
+        return Msg(
+            "user %(user)s may not %(action)s of organisation %(org)s: only admins may",
+            user=user,
+            action=what,
+            org=org,
+        )
+    return Msg(
+        "user %(user)s may not %(action)s of organisation %(org)s: a partner-editor edits only "
+        "their own organisation's records",
+        user=user,
+        action=what,
+        org=org,
     )
 
 

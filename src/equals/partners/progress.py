@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import ValidationError
+from equals.core.i18n import Msg
 from equals.partners.common import parse, touch
 from equals.partners.initiative_read import UnknownInitiativeError, read_initiative
 from equals.partners.model import Actual, ProgressIn, ProgressReport
@@ -48,15 +49,22 @@ def insert_progress(
     for i, v in enumerate(data.values):
         if v.target_id not in own:
             raise ValidationError(
-                f"target {v.target_id} is not a target of initiative {initiative_id}",
+                Msg(
+                    "target %(target)s is not a target of initiative %(initiative)s",
+                    target=v.target_id,
+                    initiative=initiative_id,
+                ),
                 location=f"values[{i}].target_id",
             )
         if v.target_id in seen:
-            raise ValidationError("one value per target", location=f"values[{i}].target_id")
+            raise ValidationError(Msg("one value per target"), location=f"values[{i}].target_id")
         seen.add(v.target_id)
     if ini.start_date and data.date.isoformat() < ini.start_date:
         raise ValidationError(
-            f"the report date is before the initiative's start ({ini.start_date})",
+            Msg(
+                "the report date is before the initiative's start (%(date)s)",
+                date=ini.start_date,
+            ),
             location="date",
         )
     rid = int(

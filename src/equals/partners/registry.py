@@ -17,7 +17,7 @@ from equals.archive.repository import SessionSummary, summaries_by_id
 from equals.auth import Actor, User, record_audit
 from equals.auth.model import now
 from equals.core.errors import NotFoundError, ValidationError
-from equals.core.i18n import N_
+from equals.core.i18n import N_, Msg
 from equals.core.vocabulary import StakeholderGroup
 from equals.partners import codes
 from equals.partners.common import bump_version, iso, parse, touch
@@ -114,7 +114,10 @@ def create_partner(
         ).first()
         if exists is not None:
             raise ValidationError(
-                f"organisation {oid!r} is already a partner; update it instead (PUT)",
+                Msg(
+                    "organisation %(id)s is already a partner; update it instead (PUT)",
+                    id=repr(oid),
+                ),
                 location="organization_id",
                 code="already-a-partner",
             )
@@ -164,7 +167,7 @@ def update_partner(
         require(user, Action.UPDATE_PARTNER, oid)
         if data.organization_id and canonical_id(conn, data.organization_id) != oid:
             raise ValidationError(
-                "organization_id cannot change; merge organisations instead",
+                Msg("organization_id cannot change; merge organisations instead"),
                 location="organization_id",
             )
         before = _partner(conn, oid, private=True)

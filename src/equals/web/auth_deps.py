@@ -20,6 +20,7 @@ from fastapi import Depends, HTTPException, Request, Response
 from equals.auth import SignedIn, User, csrf_token, session_user, sign_out, user_for_token
 from equals.auth import verify_csrf as _verify_csrf
 from equals.auth.browser import LIFETIME, start_session
+from equals.core.i18n import Msg
 from equals.store import Store
 
 AUTH_COOKIE = "eqh_auth"
@@ -104,7 +105,7 @@ def remember_browser(request: Request, response: Response) -> None:
         set_cookie(response, SID_COOKIE, sid, request=request)
 
 
-CSRF_MESSAGE = "missing or invalid CSRF token; reload the form"
+CSRF_MESSAGE = Msg("missing or invalid CSRF token; reload the form")
 
 
 def csrf_ok(request: Request, token: str | None) -> bool:

@@ -28,6 +28,7 @@ from equals.core.errors import (
     PreconditionRequiredError,
     ValidationError,
 )
+from equals.core.i18n import Msg
 from equals.core.problems import NOWHERE, Location, Problem, Severity, define
 from equals.store import StoreError
 from equals.web.security import error_page
@@ -180,6 +181,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
             return page_not_found(request)
         code = HTTP_CODES.get(exc.status_code, HTTP_ERROR.code)
+        if _is_page(request.url.path):
+            # A page (a form without its CSRF token, a method it does not take) answers with
+            # a small page in the reader's language, like a bad query value; not with JSON.
+            title, message = _page_words(exc.status_code, exc.detail)
+            page, media = error_page(request.url.path, code, title, message)
+            return Response(page, exc.status_code, headers=exc.headers, media_type=media)
         return SafeJSONResponse(
             error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
         )
@@ -199,8 +206,8 @@ def install_error_handlers(app: FastAPI) -> None:
             page, media = error_page(
                 request.url.path,
                 "invalid-parameter",
-                "Invalid request",
-                f"the value of {names} is not valid",
+                Msg("Invalid request"),
+                Msg("the value of %(names)s is not valid", names=names),
             )
             return Response(page, status_code=422, media_type=media)
         problems: list[dict[str, Any]] = []
@@ -219,6 +226,25 @@ def install_error_handlers(app: FastAPI) -> None:
             parameter=problems[0]["parameter"] if problems else "request",
         )
         return SafeJSONResponse(body, status_code=422)
+
+
+def _is_page(path: str) -> bool:
+    return not path.startswith(("/api/", "/static/"))
+
+
+def _page_words(status: int, detail: object) -> tuple[Msg, str]:
+    """The title and message of an HTTP refusal's page: the detail when it is a
+    :class:`Msg` (translated), else words for its status."""
+    match status:
+        case 401:
+            title, words = Msg("Sign-in needed"), Msg("this page needs a sign-in")
+        case 403:
+            title, words = Msg("Not allowed"), Msg("this is not allowed for your account")
+        case 405:
+            title, words = Msg("Method not allowed"), Msg("this address does not take this method")
+        case _:
+            title, words = Msg("Bad request"), Msg("the request cannot be carried out as sent")
+    return title, detail if isinstance(detail, Msg) else words
 
 
 def _first_location(problems: list[dict[str, Any]]) -> Location:

@@ -28,6 +28,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from equals.core.i18n import Msg, current_language, format_number, localised
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -96,24 +98,37 @@ def nul_parameter(scope: Scope) -> str | None:
     return None
 
 
+BACK = Msg("Back to the start page")
+
+
 def error_page(path: str, code: str, title: str, message: str) -> tuple[bytes, str]:
-    """An error answer: the API's error body, or a small HTML page for pages."""
+    """An error answer: the API's error body (English), or a small HTML page for pages, in
+    the reader's language (``title`` and ``message`` are translated when they are
+    :class:`~equals.core.i18n.Msg`; the language middleware runs outside this one)."""
     if _is_page(path):
+        from equals.web.language import localised as local_path
+
+        heading, text = html.escape(localised(title)), localised(message)
         page = (
-            f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{html.escape(title)} · '
-            f"EQUALS Hub</title><h1>{html.escape(title)}</h1><p>"
-            + html.escape(message[0].upper() + message[1:])
-            + '.</p><p><a href="/">Back to the start page</a></p></html>'
+            f'<!doctype html><html lang="{current_language()}"><meta charset="utf-8"><title>'
+            f"{heading} · EQUALS Hub</title><h1>{heading}</h1><p>"
+            + html.escape(text[:1].upper() + text[1:])
+            + f'.</p><p><a href="{local_path("/")}">{html.escape(BACK.localised())}</a></p>'
+            "</html>"
         )
         return page.encode(), "text/html; charset=utf-8"
-    body = {"error": {"code": code, "message": message}}
+    body = {"error": {"code": code, "message": str(message)}}
     return json.dumps(body).encode(), "application/json"
 
 
 def too_large_body(path: str, limit: int) -> tuple[bytes, str]:
-    """The 413 answer: the API's error body, or a small HTML page for pages."""
-    message = f"the request body is larger than this server accepts ({limit:,} bytes)"
-    return error_page(path, "request-too-large", "Request too large", message)
+    """The 413 answer: the API's error body, or a small HTML page for pages (the limit in the
+    reader's number format)."""
+    shown = format_number(limit, 0) if _is_page(path) else f"{limit:,}"
+    message = Msg(
+        "the request body is larger than this server accepts (%(limit)s bytes)", limit=shown
+    )
+    return error_page(path, "request-too-large", Msg("Request too large"), message)
 
 
 class SecurityMiddleware:
@@ -158,7 +173,7 @@ class SecurityMiddleware:
 
         bad = nul_parameter(scope) if path.startswith("/api/") else None
         if bad is not None:
-            message = f"{bad}: a NUL byte (%00) is not allowed here"
+            message = f"{bad}: a NUL byte (%00) is not allowed here"  # the API's only: English
             body, kind = error_page(path, "invalid-parameter", "Bad request", message)
             await _answer(send_wrapped, 422, body, kind)
             return

@@ -21,6 +21,7 @@ from equals.archive.people import (
 )
 from equals.auth import Actor
 from equals.core.errors import EqualsError, PermissionDeniedError, message_of
+from equals.core.i18n import Msg
 from equals.web import auth_deps as auth
 
 router = APIRouter(include_in_schema=False)
@@ -95,7 +96,7 @@ def _person_action(request: Request, person_id: str, form: FormData) -> Response
                 mark_distinct(store, pid, other, actor=actor, by=user)
                 target = pid
         else:
-            raise EqualsError("choose merge, split or distinct, with the other person's id")
+            raise EqualsError(Msg("choose merge, split or distinct, with the other person's id"))
     except PermissionDeniedError as exc:
         return _render(request, "sessions/message.html", 403, message=message_of(exc))
     except EqualsError as exc:
