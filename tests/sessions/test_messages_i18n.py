@@ -11,6 +11,7 @@ checked are the catalogues' own (``src/equals/locales``: ``forms``, ``cli``,
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import equals.cli.sessions_store  # noqa: F401  (registers the commands)
 from equals.archive.errors import ReportNotFiledError
 from equals.archive.filing import EventRef, file_report
 from equals.archive.repository import get_session, session_report
-from equals.auth import Actor
+from equals.auth import Actor, Role, create_user
 from equals.cli import app
 from equals.core.errors import EditConflictError, ValidationError, message_of
 from equals.core.i18n import use_language
@@ -257,3 +258,36 @@ def test_archive_errors_are_english_in_str_and_translated_for_people(store: Stor
     assert str(conflict.value).startswith(f"session {sid} changed since version 0")
     with use_language("fr"):
         assert message_of(conflict.value).startswith(f"la session {sid} ")
+
+
+def test_merge_candidates_give_their_reasons_in_the_readers_language(
+    db: tuple[Store, str],
+) -> None:
+    store, url = db
+    for title, year, speaker in (
+        ("Leadership", 2016, "Paul Mitchell, Microsoft – Private Sector"),
+        ("Leadership two", 2019, "P. Mitchell, Microsoft – Private Sector"),
+    ):
+        text = report_text(title, date=f"9 December {year}", speakers=[speaker])
+        file_report(store, parse_report(text), actor=Actor.cli(), event=EventRef("IGF", year))
+    args = ["sessions", "candidates", "--db", url]
+    fr = runner.invoke(app, ["--lang", "fr", *args], env=ENV)
+    text = " ".join(fr.stdout.split())
+    assert "une initiale pour le prénom, même nom de famille; même organisation : Microsoft" in text
+    es = runner.invoke(app, ["--lang", "es", *args], env=ENV)
+    assert "misma organización: Microsoft" in " ".join(es.stdout.split())
+    js = runner.invoke(app, ["--lang", "fr", *args, "-f", "json"], env=ENV)
+    (c,) = [c for c in json.loads(js.stdout) if "Mitchell" in c["a"]]
+    assert c["reasons"].startswith(
+        "an initial for the first name, same surname; same organisation: Microsoft"
+    )
+    # An admin sees them on the people page, in the page's language.
+    create_user(store, "root", "correct horse battery", roles=[Role.ADMIN])
+    with TestClient(create_app(Settings(db_url=url, init_on_start=False))) as client:
+        login = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+        assert token is not None
+        creds = {"name": "root", "password": "correct horse battery", "csrf_token": token[1]}
+        assert client.post("/login", data=creds, follow_redirects=False).status_code == 303
+        page = client.get("/fr/sessions/people").text
+    assert "une initiale pour le prénom, même nom de famille; même organisation : Microsoft" in page

@@ -29,7 +29,7 @@ from equals.archive.sql import insert_ignore
 from equals.auth.audit import record_audit
 from equals.auth.model import Actor, User, now
 from equals.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from equals.core.i18n import Msg
+from equals.core.i18n import Msg, localised
 from equals.store import Store
 from equals.store.tables.sessions import (
     events,
@@ -240,21 +240,25 @@ class Candidate:
             "reasons": list(self.reasons),
         }
 
+    def localised_reasons(self) -> tuple[str, ...]:
+        """The reasons in the current language (English in :meth:`to_record`)."""
+        return tuple(localised(r) for r in self.reasons)
+
 
 def name_similarity(a: str, b: str) -> tuple[float, str]:
     """How alike two folded names are, 0..1, with the reason."""
     if a == b:
-        return 1.0, "the same name"
+        return 1.0, Msg("the same name")
     ta, tb = a.split(), b.split()
     if sorted(ta) == sorted(tb):
-        return 0.95, "the same names in another order"
+        return 0.95, Msg("the same names in another order")
     if len(ta) >= 2 and len(tb) >= 2 and ta[-1] == tb[-1]:
         fa, fb = ta[0], tb[0]
         if (len(fa) == 1 and fb.startswith(fa)) or (len(fb) == 1 and fa.startswith(fb)):
-            return 0.8, "an initial for the first name, same surname"
+            return 0.8, Msg("an initial for the first name, same surname")
     ratio = difflib.SequenceMatcher(None, a, b).ratio()
     if ratio >= 0.85:
-        return round(ratio, 3), f"names {ratio:.0%} alike (spelling)"
+        return round(ratio, 3), Msg("names %(share)s alike (spelling)", share=f"{ratio:.0%}")
     return 0.0, ""
 
 
@@ -264,18 +268,22 @@ def _evidence(a: Identity, b: Identity) -> tuple[float, list[str]]:
     shared_orgs = set(a.organizations) & set(b.organizations)
     if shared_orgs:
         score = 1.0
-        reasons.append("same organisation: " + ", ".join(sorted(shared_orgs)))
+        reasons.append(Msg("same organisation: %(names)s", names=", ".join(sorted(shared_orgs))))
     elif a.organizations and b.organizations:
         score = 0.35
         reasons.append(
-            f"different organisations ({', '.join(a.organizations)} / {', '.join(b.organizations)})"
+            Msg(
+                "different organisations (%(first)s / %(second)s)",
+                first=", ".join(a.organizations),
+                second=", ".join(b.organizations),
+            )
         )
     if set(a.stakeholder_groups) & set(b.stakeholder_groups):
         score += 0.1
-        reasons.append("same stakeholder group")
+        reasons.append(Msg("same stakeholder group"))
     if (set(a.countries) & set(b.countries)) or (set(a.regions) & set(b.regions)):
         score += 0.1
-        reasons.append("same country or regional group")
+        reasons.append(Msg("same country or regional group"))
     return min(score, 1.0), reasons
 
 

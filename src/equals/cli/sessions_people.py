@@ -88,7 +88,10 @@ def candidates_cmd(
             "a": f"{c.a.id} {c.a.name}",
             "b": f"{c.b.id} {c.b.name}",
             "confidence": c.confidence,
-            "reasons": "; ".join(c.reasons),
+            # Tables are read by people: the reasons in their language (JSON/CSV: English).
+            "reasons": "; ".join(
+                c.localised_reasons() if format is OutputFormat.table else c.reasons
+            ),
         }
         for c in merge_candidates(_store(db), min_confidence=min_confidence)
     ]
