@@ -319,3 +319,23 @@ def test_import_errors_keep_their_translation_behind_the_file_location(tmp_path:
             "a.xml:1 (activity 1): ninguna reporting-org ni participating-org"
         )
     store.dispose()
+
+
+def test_the_example_content_summary_reads_in_the_reader_s_language(tmp_path: Path) -> None:
+    from equals.partners.examples import load_examples
+
+    store = Store(f"sqlite:///{tmp_path / 'examples.db'}")
+    store.migrate()
+    summary = load_examples(store)
+    assert summary is not None
+    assert re.fullmatch(
+        r"partnership examples: \d+ partners, \d+ coalitions, \d+ seats, \d+ initiatives", summary
+    )
+    counts = re.findall(r"\d+", summary)
+    with use_language("fr"):
+        assert isinstance(summary, Msg) and summary.localised() == (
+            f"exemples du partenariat{NB}: {counts[0]} partenaires, {counts[1]} coalitions, "
+            f"{counts[2]} sièges, {counts[3]} initiatives"
+        )
+    assert load_examples(store) is None  # nothing missing: nothing to say
+    store.dispose()

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from equals.auth import Actor, record_audit
+from equals.core.i18n import Msg
 from equals.partners.common import touch
 from equals.store import Store, schema
 from equals.store.tables import partners as t
@@ -198,7 +199,16 @@ def load_examples(store: Store) -> str | None:
             record_audit(conn, ACTOR, "examples.load", "partnership", "", {"added": added})
     if not any(added.values()):
         return None
-    return "partnership examples: " + ", ".join(f"{n} {k}" for k, n in added.items() if n)
+    text = "partnership examples: " + ", ".join(f"{n} {k}" for k, n in added.items() if n)
+    if all(added.values()):  # the first load: one whole sentence, in the reader's language
+        whole = Msg(
+            "partnership examples: %(partners)s partners, %(coalitions)s coalitions, "
+            "%(seats)s seats, %(initiatives)s initiatives",
+            **added,
+        )
+        if whole == text:
+            return whole
+    return text
 
 
 def _insert(conn: Connection, table: Any, **values: Any) -> None:
