@@ -291,3 +291,20 @@ def test_merge_candidates_give_their_reasons_in_the_readers_language(
         assert client.post("/login", data=creds, follow_redirects=False).status_code == 303
         page = client.get("/fr/sessions/people").text
     assert "une initiale pour le prénom, même nom de famille; même organisation : Microsoft" in page
+
+
+def test_archive_errors_on_the_pages_are_in_the_pages_language(db: tuple[Store, str]) -> None:
+    _, url = db
+    many = " ".join(f"w{i}" for i in range(40))
+    with TestClient(create_app(Settings(db_url=url, init_on_start=False))) as client:
+        year = client.get("/fr/sessions/participation", params={"year": "abc"})
+        search = client.get("/es/sessions", params={"q": many})
+        api = client.get("/api/v1/sessions/search", params={"q": many})
+    assert year.status_code == 422
+    assert escape("year: l’année doit être un nombre entre 1990 et 2100, et non 'abc'") in (
+        year.text
+    )
+    assert search.status_code == 422
+    assert "la búsqueda tiene 40 términos; use como máximo 32 palabras" in search.text
+    assert api.status_code == 422  # the API stays English
+    assert "the search has 40 terms; use at most 32 words" in api.text
