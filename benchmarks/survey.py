@@ -38,9 +38,10 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:  # rich is imported by the orchestrator only: a worker's CPU is its peer's
+    from rich.progress import Progress
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data"
@@ -600,6 +601,9 @@ def main() -> None:
         "python": platform.python_version(),
     }
     limits = {k: float(v) for k, v in (x.split("=", 1) for x in args.peer_timeout)}
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     results: list[dict[str, object]] = []
     console = Console(stderr=True)
     for size in args.sizes:

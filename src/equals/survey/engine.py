@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 ENGINES = ("duckdb", "spark")
 READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "stata", ".sav": "spss"}
+_INTEGER = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+            "UINTEGER", "UBIGINT", "UHUGEINT", "BOOLEAN")  # fmt: skip
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
             "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "REAL")  # fmt: skip
 
@@ -206,6 +208,7 @@ class DuckDBEngine:
             self._frame = source
             self.con.register(TABLE, source)
         self._schema: dict[str, ColumnKind] | None = None
+        self._types: dict[str, str] = {}
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         """A new in-memory DuckDB database with this engine's settings."""
@@ -260,8 +263,14 @@ class DuckDBEngine:
     def schema(self) -> dict[str, ColumnKind]:
         if self._schema is None:
             rows = self.con.execute(f"DESCRIBE SELECT * FROM {TABLE}").fetchall()
-            self._schema = {str(r[0]): _kind(str(r[1])) for r in rows}
+            self._types = {str(r[0]): str(r[1]).upper() for r in rows}
+            self._schema = {name: _kind(t) for name, t in self._types.items()}
         return self._schema
+
+    def integer_columns(self) -> frozenset[str]:
+        """Columns of an integer or boolean type (no NaN, no ±infinity)."""
+        self.schema()
+        return frozenset(c for c, t in self._types.items() if t in _INTEGER)
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()

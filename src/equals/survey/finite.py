@@ -28,6 +28,10 @@ _INF = "CAST('Infinity' AS DOUBLE)"
 
 def _nonfinite(col: str, engine: Engine) -> str:
     v = column_value(col, engine.dialect)
+    if engine.dialect.name == "duckdb":
+        # Not isnan(): DuckDB folds it to false from a Parquet file's min/max statistics,
+        # which leave NaN out, and so counted no NaN in a column whose sum was NaN.
+        return f"SUM(CASE WHEN NOT isfinite({v}) THEN 1 ELSE 0 END)"
     return f"SUM(CASE WHEN isnan({v}) OR abs({v}) = {_INF} THEN 1 ELSE 0 END)"
 
 

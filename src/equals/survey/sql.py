@@ -11,7 +11,8 @@ second moments in w², so that the variance needs no row-level table).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from equals.survey.quantities import Scalar
@@ -231,30 +232,67 @@ def profile_sql(
     dialect: Dialect,
     validity: Sequence[str] = (),
     extra: Sequence[str] = (),
+    integers: Collection[str] = (),
+    validity_columns: Sequence[Sequence[str]] = (),
     table: str = TABLE,
 ) -> str:
     """Validation pass: row count, missing design values, smallest weight, non-0/1 values;
     for each validity condition its rows where it fails (``invalid_i``) and where it differs
     from the one before (``differs_i``), from which measures are put in validity classes;
-    ``extra`` select items ride along (the non-finite checks, :mod:`equals.survey.finite`)."""
+    ``extra`` select items ride along (the non-finite checks, :mod:`equals.survey.finite`).
+
+    Cheaper forms where the column types allow them: a 0/1 check of an integer column
+    (``integers``) is its ``MIN`` and ``MAX`` (``binmin_i``, ``binmax_i``: 0/1 when both lie
+    in [0, 1]; a Parquet reader answers them from the file's statistics, without a scan); a
+    missing count, or the failures of a condition on one column (``validity_columns[i]``
+    names it), is ``COUNT(*) − COUNT(column)``, which reads only the column's validity."""
     d = dialect
     select = ["COUNT(*) AS n_rows", f"MIN({column_value(weight, d)}) AS weight_min"]
     select += [f"SUM(CASE WHEN {column_value(weight, d)} < 0 THEN 1 ELSE 0 END) AS weight_negative"]
     select += [f"SUM(CASE WHEN {column_value(weight, d)} = 0 THEN 1 ELSE 0 END) AS weight_zero"]
     for i, col in enumerate(design_columns):
-        select.append(f"SUM(CASE WHEN {d.ident(col)} IS NULL THEN 1 ELSE 0 END) AS null_{i}")
+        select.append(f"COUNT(*) - COUNT({d.ident(col)}) AS null_{i}")
     for i, col in enumerate(binary_checks):
+        if col in integers:
+            select.append(f"MIN({d.ident(col)}) AS binmin_{i}")
+            select.append(f"MAX({d.ident(col)}) AS binmax_{i}")
+            continue
         c = column_value(col, d)  # a DOUBLE, so that BOOLEAN columns compare on Spark too
         select.append(
             f"SUM(CASE WHEN {c} IS NOT NULL AND {c} <> 0 AND {c} <> 1 THEN 1 ELSE 0 END)"
             f" AS nonbinary_{i}"
         )
     for i, valid in enumerate(validity):
-        select.append(f"{_count_if(f'NOT ({valid})')} AS invalid_{i}")
+        columns = validity_columns[i] if i < len(validity_columns) else ()
+        if len(columns) == 1 and valid == f"{d.ident(columns[0])} IS NOT NULL":
+            select.append(f"COUNT(*) - COUNT({d.ident(columns[0])}) AS invalid_{i}")
+        else:
+            select.append(f"{_count_if(f'NOT ({valid})')} AS invalid_{i}")
         if i:
             select.append(f"{_count_if(f'({valid}) <> ({validity[i - 1]})')} AS differs_{i}")
     select += extra
     return "SELECT " + ", ".join(select) + f" FROM {table}"
+
+
+def is_binary(i: int, profile: Mapping[str, object]) -> bool:
+    """Whether binary check ``i`` of :func:`profile_sql` found only 0, 1 (or missing) values."""
+    if f"binmin_{i}" in profile:
+        low, high = profile[f"binmin_{i}"], profile[f"binmax_{i}"]
+        if _missing(low):  # no value at all
+            return True
+        return float(low) >= 0 and float(high) <= 1  # type: ignore[arg-type]
+    count = profile[f"nonbinary_{i}"]
+    return _missing(count) or int(count) == 0  # type: ignore[call-overload]
+
+
+def _missing(value: object) -> bool:
+    """NULL, as the engine's frame gives it: None, NaN or pandas' NA."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
 
 
 def levels_sql(column: str, dialect: Dialect, limit: int, table: str = TABLE) -> str:
