@@ -308,3 +308,19 @@ def test_archive_errors_on_the_pages_are_in_the_pages_language(db: tuple[Store, 
     assert "la búsqueda tiene 40 términos; use como máximo 32 palabras" in search.text
     assert api.status_code == 422  # the API stays English
     assert "the search has 40 terms; use at most 32 words" in api.text
+
+
+def test_a_broken_template_file_is_explained_in_the_readers_language() -> None:
+    from equals.core.errors import DataFileError
+    from equals.sessions.template import ReportTemplate
+
+    broken = {"id": "t", "title": "T", "fields": [{"id": "a", "label": "A", "kind": "text"}]}
+    with pytest.raises(DataFileError) as caught:
+        ReportTemplate.from_descriptor({**broken, "colour": "red", "years": [2016]})
+    assert str(caught.value) == "template 't': unknown key(s) colour"
+    with use_language("fr"):
+        assert message_of(caught.value) == "template 't': clé(s) inconnue(s) : colour"
+    with pytest.raises(DataFileError) as caught:
+        ReportTemplate.from_descriptor({**broken, "years": [2016]})
+    with use_language("es"):
+        assert message_of(caught.value) == "template 't': years debe ser [primero, último]"

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from equals.core.errors import DataFileError, NotFoundError
+from equals.core.i18n import Msg
 
 DEFAULT_TEMPLATE = "igf-2016-workshop"
 
@@ -52,6 +53,10 @@ class FieldKind(StrEnum):
     COUNT = "count"  # a whole number (e.g. participants present)
 
 
+def _unknown_keys(keys: list[str]) -> Msg:
+    return Msg("unknown key(s) %(names)s", names=", ".join(keys))
+
+
 @dataclass(frozen=True, slots=True)
 class Expectations:
     """What the guidance asks for; the validator checks it."""
@@ -67,12 +72,15 @@ class Expectations:
         d = dict(d or {})
         unknown = sorted(set(d) - {f.name for f in fields(cls)})
         if unknown:
-            raise DataFileError(f"unknown expectation(s) {', '.join(unknown)}", location=where)
+            raise DataFileError(
+                Msg("unknown expectation(s) %(names)s", names=", ".join(unknown)), location=where
+            )
         try:
             return cls(**{k: int(v) for k, v in d.items()})
         except (TypeError, ValueError) as exc:
             raise DataFileError(
-                f"expectations must be whole numbers: {exc}", location=where
+                Msg("expectations must be whole numbers: %(error)s", error=str(exc)),
+                location=where,
             ) from exc
 
     def to_descriptor(self) -> dict[str, int]:
@@ -103,10 +111,10 @@ class TemplateField:
         where = f"{where} field {d.get('id', '?')!r}"
         missing = [k for k in ("id", "label", "kind") if not d.get(k)]
         if missing:
-            raise DataFileError(f"missing {', '.join(missing)}", location=where)
+            raise DataFileError(Msg("missing %(names)s", names=", ".join(missing)), location=where)
         unknown = sorted(set(d) - {f.name for f in fields(cls)})
         if unknown:
-            raise DataFileError(f"unknown key(s) {', '.join(unknown)}", location=where)
+            raise DataFileError(_unknown_keys(unknown), location=where)
         try:
             kind = FieldKind(d["kind"])
         except ValueError as exc:
@@ -170,30 +178,38 @@ class ReportTemplate:
     def from_descriptor(cls, d: Mapping[str, Any]) -> ReportTemplate:
         where = f"template {d.get('id', '?')!r}"
         if not d.get("id") or not d.get("title") or not d.get("fields"):
-            raise DataFileError("a template needs id, title and fields", location=where)
+            raise DataFileError(Msg("a template needs id, title and fields"), location=where)
         unknown = sorted(set(d) - {f.name for f in fields(cls)})
         if unknown:
-            raise DataFileError(f"unknown key(s) {', '.join(unknown)}", location=where)
+            raise DataFileError(_unknown_keys(unknown), location=where)
         tfields = tuple(TemplateField.from_descriptor(f, where) for f in d["fields"])
         ids = [f.id for f in tfields]
         if len(set(ids)) != len(ids):
-            raise DataFileError("field ids must be unique", location=where)
+            raise DataFileError(Msg("field ids must be unique"), location=where)
         years = d.get("years")
         if years is not None and (
             not isinstance(years, list)
             or len(years) != 2
             or not all(isinstance(y, int) for y in years)
         ):
-            raise DataFileError("years must be [first, last]", location=where)
+            raise DataFileError(Msg("years must be [first, last]"), location=where)
         preamble = tuple(str(p) for p in d.get("preamble") or ())
         if unknown_ids := [p for p in preamble if p not in ids]:
-            raise DataFileError(f"preamble names unknown field(s) {unknown_ids}", location=where)
+            raise DataFileError(
+                Msg("preamble names unknown field(s) %(ids)s", ids=str(unknown_ids)),
+                location=where,
+            )
         patterns = [str(h) for h in (*(d.get("headings") or ()), *(d.get("ignore") or ()))]
         for pattern in patterns:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise DataFileError(f"bad pattern {pattern!r}: {exc}", location=where) from exc
+                raise DataFileError(
+                    Msg(
+                        "bad pattern %(pattern)s: %(error)s", pattern=repr(pattern), error=str(exc)
+                    ),
+                    location=where,
+                ) from exc
         return cls(
             id=str(d["id"]),
             title=str(d["title"]),
