@@ -257,7 +257,7 @@ def test_archive_errors_are_english_in_str_and_translated_for_people(store: Stor
                     expected_version=0)  # fmt: skip
     assert str(conflict.value).startswith(f"session {sid} changed since version 0")
     with use_language("fr"):
-        assert message_of(conflict.value).startswith(f"la session {sid} ")
+        assert message_of(conflict.value).startswith(f"session {sid} : une version plus récente")
 
 
 def test_merge_candidates_give_their_reasons_in_the_readers_language(
