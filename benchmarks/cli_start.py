@@ -4,10 +4,11 @@
 
 Each round runs, one after another (interleaved, so the noisy machine hits every variant
 alike): importing Typer and Rich alone (the floor any Typer CLI pays: the peer), ``equals
---help`` with ``LANG=C`` (English), ``LANG=fr_FR.UTF-8`` and ``LANG=es_ES.UTF-8``, and, with
-``--before DIR``, ``equals --help`` from an older source tree (``git archive COMMIT src | tar
--x -C DIR``) through ``PYTHONPATH``. Reports the median wall and CPU (user + system) seconds of
-each and the ratio to English.
+--help`` with ``LANG=C`` (English), ``LANG=fr_FR.UTF-8`` and ``LANG=es_ES.UTF-8``, the help of
+a group (``equals sessions --help``) and of a command (``equals indicators list --help``,
+which imports its module), and, with ``--before DIR``, the English ones from an older source
+tree (``git archive COMMIT src | tar -x -C DIR``) through ``PYTHONPATH``. Reports the median
+wall and CPU (user + system) seconds of each and the ratio to English ``equals --help``.
 """
 
 from __future__ import annotations
@@ -50,9 +51,14 @@ def main() -> None:
         "equals --help, fr": (HELP, ["--help"], {**plain, "LANG": "fr_FR.UTF-8"}),
         "equals --help, es": (HELP, ["--help"], {**plain, "LANG": "es_ES.UTF-8"}),
     }
+    others = {"equals sessions --help": ["sessions", "--help"],
+              "equals indicators list --help": ["indicators", "list", "--help"]}  # fmt: skip
+    for name, argv in others.items():
+        variants[name] = (HELP, argv, {**plain, "LANG": "C"})
     if args.before:
         src = os.path.join(args.before, "src")
-        variants["before: equals --help"] = (HELP, ["--help"], {**plain, "PYTHONPATH": src})
+        for name, argv in {"equals --help": ["--help"], **others}.items():
+            variants[f"before: {name}"] = (HELP, argv, {**plain, "LANG": "C", "PYTHONPATH": src})
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
     for code, argv, env in variants.values():  # warm the file cache once
         run(code, argv, env)
@@ -61,11 +67,11 @@ def main() -> None:
             times[name].append(run(code, argv, env))
     en_wall = statistics.median(w for w, _ in times["equals --help, en"])
     en_cpu = statistics.median(c for _, c in times["equals --help, en"])
-    print(f"{'variant':32} {'wall s':>7} {'cpu s':>7} {'wall/en':>8} {'cpu/en':>7}")
+    print(f"{'variant':40} {'wall s':>7} {'cpu s':>7} {'wall/en':>8} {'cpu/en':>7}")
     for name, rows in times.items():
         wall = statistics.median(w for w, _ in rows)
         cpu = statistics.median(c for _, c in rows)
-        print(f"{name:32} {wall:7.2f} {cpu:7.2f} {wall / en_wall:8.2f} {cpu / en_cpu:7.2f}")
+        print(f"{name:40} {wall:7.2f} {cpu:7.2f} {wall / en_wall:8.2f} {cpu / en_cpu:7.2f}")
 
 
 if __name__ == "__main__":
