@@ -69,6 +69,8 @@ def use_language(lang: str | None) -> Iterator[str]:
 @cache
 def translations(lang: str) -> NullTranslations:
     """All catalogues of ``lang`` merged, compiled in memory (English: no catalogue)."""
+    if lang == DEFAULT_LANGUAGE:  # nothing to read: no Babel import on an English start
+        return NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     from babel.support import Translations
@@ -76,7 +78,7 @@ def translations(lang: str) -> NullTranslations:
     with _lock:
         merged: NullTranslations = NullTranslations()
         directory = LOCALES_DIR / lang / "LC_MESSAGES"
-        for po in sorted(directory.glob("*.po")) if lang != DEFAULT_LANGUAGE else []:
+        for po in sorted(directory.glob("*.po")):
             with po.open("rb") as fh:
                 catalog = read_po(fh, locale=lang)
             buf = BytesIO()
