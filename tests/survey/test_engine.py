@@ -122,3 +122,19 @@ def test_text_keys_are_coded_as_pandas_factorize_would() -> None:
     assert list(uniques) == list(want_uniques) == ["a", "b"]
     np.testing.assert_array_equal(codes, want_codes)
     assert (codes == -1).sum() == strings.isna().sum() > 0
+
+
+def test_engine_is_usable_after_a_streamed_pass(tmp_path: Path) -> None:
+    """The streamed pass closes the engine's connection (DuckDB's memory goes back before the
+    cells are copied); the engine opens a new one, with the same source, when used again."""
+    path = tmp_path / "s.parquet"
+    _frame(5_000).to_parquet(path)
+    eng = DuckDBEngine(path)
+    first = eng.cells(SQL)
+    assert eng._con is None  # closed by the streamed pass
+    assert int(eng.query(f"SELECT COUNT(*) AS n FROM {TABLE}")["n"][0]) == 5_000
+    again = eng.cells(SQL)
+    pd.testing.assert_frame_equal(_sorted(first), _sorted(again))
+    frame = DuckDBEngine(_frame(5_000))  # a registered DataFrame is registered again
+    frame.cells(SQL)
+    assert int(frame.query(f"SELECT COUNT(*) AS n FROM {TABLE}")["n"][0]) == 5_000

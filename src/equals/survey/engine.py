@@ -198,7 +198,7 @@ class DuckDBEngine:
         self._memory = memory_limit or MEMORY_LIMIT
         self._frame: pd.DataFrame | None = None  # a DataFrame source (or a Stata/SPSS file)
         self._view: str | None = None  # the view over a CSV or Parquet file
-        self.con = self._connect()
+        self._con: duckdb.DuckDBPyConnection | None = self._connect()
         if isinstance(source, str | Path):
             path = Path(source)
             self.location = str(source)  # as given: a URL keeps its double slash
@@ -209,6 +209,19 @@ class DuckDBEngine:
             self.con.register(TABLE, source)
         self._schema: dict[str, ColumnKind] | None = None
         self._types: dict[str, str] = {}
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The engine's connection, with the source as the view ``survey_data``; opened again
+        after a streamed pass has closed it (see :meth:`cells`)."""
+        if self._con is None:
+            con = self._connect()
+            if self._view is not None:
+                con.execute(f"CREATE VIEW {TABLE} AS {self._view}")
+            else:
+                con.register(TABLE, self._frame)
+            self._con = con
+        return self._con
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         """A new in-memory DuckDB database with this engine's settings."""
@@ -285,24 +298,27 @@ class DuckDBEngine:
         limit) fetched in chunks: the cells are never held twice in Python, and DuckDB's own
         copy stays within its memory limit.
 
-        The pass runs in a database of its own, closed at the end, so that DuckDB hands its
-        working memory back before the estimates are computed."""
+        Either way DuckDB hands its working memory back before the cells are copied and the
+        estimates computed: the streamed pass runs on the engine's own connection, which is
+        then closed (and opened again if the engine is used again) — opening a database costs
+        ~30 ms of CPU, and more wall time under load while DuckDB starts its threads — and the
+        temporary-table pass runs in a database of its own, closed at the end."""
+        rows = self._rows_known(self.con)
+        if rows is not None and rows <= STREAM_ROWS:
+            result = self.con.sql(sql)
+            names = [str(c) for c in result.columns]
+            batches = list(result.to_arrow_reader(CHUNK_VECTORS * 2048))
+            self.close()  # DuckDB's memory goes back before the matrix is filled
+            count = sum(b.num_rows for b in batches)
+            if not count:
+                return CellTable.from_chunks(0, names, [])
+            return CellTable.from_arrow(count, _drain(batches))
         con = self._connect()
         try:
             if self._view is not None:
                 con.execute(f"CREATE VIEW {TABLE} AS {self._view}")
             else:
                 con.register(TABLE, self._frame)
-            rows = self._rows_known(con)
-            if rows is not None and rows <= STREAM_ROWS:
-                result = con.sql(sql)
-                names = [str(c) for c in result.columns]
-                batches = list(result.to_arrow_reader(CHUNK_VECTORS * 2048))
-                con.close()  # DuckDB's memory goes back before the matrix is filled
-                count = sum(b.num_rows for b in batches)
-                if not count:
-                    return CellTable.from_chunks(0, names, [])
-                return CellTable.from_arrow(count, _drain(batches))
             table = "equals_cells"
             con.execute(f"CREATE TEMP TABLE {table} AS {sql}")
             count = con.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0]
@@ -314,6 +330,12 @@ class DuckDBEngine:
             return CellTable.from_arrow(int(count), reader)
         finally:
             con.close()
+
+    def close(self) -> None:
+        """Close the connection (the next use of :attr:`con` opens a new one)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def _rows_known(self, con: duckdb.DuckDBPyConnection) -> int | None:
         """The source's row count where it costs no scan (a DataFrame, a Parquet file's
