@@ -274,10 +274,16 @@ def _entries(typer_instance: Any, group: Any, path: str, out: dict[str, list[dic
         (_command_name(info), str(getattr(info.callback, "__module__", "")), False, None)
         for info in typer_instance.registered_commands
     ]
+    groups: list[tuple[str, str, bool, Any]] = []
     for info in typer_instance.registered_groups:
         solved = typer.main.solve_typer_info_defaults(info)
         module = _module_of(info.typer_instance, modules)
-        named.append((str(solved.name), module, True, info.typer_instance))
+        groups.append((str(solved.name), module, True, info.typer_instance))
+    # The order of MODULES, whatever order this process imported them in (a command already
+    # run imports its module first); within a module, the order it registers them.
+    rank = {name: i for i, name in enumerate(MODULES)}
+    named = sorted(named, key=lambda n: rank.get(n[1], len(rank)))
+    named += sorted(groups, key=lambda n: rank.get(n[1], len(rank)))
     for name, module, is_group, sub_typer in named:
         command = group.commands[name]
         panel = getattr(command, "rich_help_panel", None)
