@@ -12,6 +12,7 @@ import pytest
 from babel.numbers import format_decimal
 from fastapi.testclient import TestClient
 
+from equals.core.errors import DatabaseUnavailableError, EditConflictError
 from equals.settings import Settings
 from equals.store import Store
 from equals.web.app import create_app
@@ -30,6 +31,16 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         return {"n": n}
 
     app.add_api_route("/probe", probe)
+
+    def conflict() -> None:
+        raise EditConflictError("partner 'apc'", based_on=1, current=2)
+
+    def gone() -> None:
+        raise DatabaseUnavailableError("the database server is not answering")
+
+    for path in ("/probe-conflict", "/api/v1/probe-conflict"):
+        app.add_api_route(path, conflict)
+    app.add_api_route("/probe-gone", gone)
     with TestClient(app) as c:
         yield c
     store.dispose()
@@ -139,3 +150,30 @@ def test_a_method_a_page_does_not_take_is_a_page_and_the_api_stays_json(
     r = client.post("/api/v1/sessions", json={}, headers={"accept-language": "es"})
     assert r.status_code == 401
     assert r.json()["error"]["message"] == "a bearer token is required"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "lang", "title"),
+    [("", "en", "Edit conflict"), ("/fr", "fr", "Conflit de modification"),
+     ("/es", "es", "Conflicto de edición")],
+)  # fmt: skip
+def test_a_library_error_on_a_page_is_a_page_in_its_language(
+    client: TestClient, prefix: str, lang: str, title: str
+) -> None:
+    """An error no route caught (here an edit conflict) answers a page with the error's
+    status and its message in the reader's language; the API keeps its English JSON."""
+    r = client.get(f"{prefix}/probe-conflict")
+    assert r.status_code == 409 and r.headers["content-type"].startswith("text/html")
+    page_lang, heading, para, home = _page(r.text)
+    assert (page_lang, heading, home) == (lang, title, prefix or "/")
+    assert "'apc'" in para and "2" in para
+    assert ("changed since version" in para) is (lang == "en")
+    api = client.get("/api/v1/probe-conflict", headers={"Accept-Language": "fr"})
+    assert api.status_code == 409
+    assert api.json()["error"]["message"].startswith("partner 'apc' changed since version 1")
+
+
+def test_a_database_outage_on_a_page_says_to_retry(client: TestClient) -> None:
+    r = client.get("/fr/probe-gone")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"
+    assert _page(r.text)[1] == "Temporairement indisponible"

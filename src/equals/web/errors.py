@@ -171,8 +171,16 @@ def install_error_handlers(app: FastAPI) -> None:
     """Map library errors, HTTP errors and request validation to the one error body."""
 
     @app.exception_handler(EqualsError)
-    async def _equals_error(_: Request, exc: EqualsError) -> Response:
-        return SafeJSONResponse(exception_body(exc), status_code=status_of(exc))
+    async def _equals_error(request: Request, exc: EqualsError) -> Response:
+        status = status_of(exc)
+        if _is_page(request.url.path):
+            # A library error that reaches a page (the database gone, an edit conflict a
+            # route did not catch) is a page in the reader's language, not the API's JSON.
+            title, _words = _page_words(status, None)
+            page, media = error_page(request.url.path, exc.code, title, exc.localised())
+            headers = {"Retry-After": "5"} if status == 503 else None
+            return Response(page, status, headers=headers, media_type=media)
+        return SafeJSONResponse(exception_body(exc), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -240,8 +248,22 @@ def _page_words(status: int, detail: object) -> tuple[Msg, str]:
             title, words = Msg("Sign-in needed"), Msg("this page needs a sign-in")
         case 403:
             title, words = Msg("Not allowed"), Msg("this is not allowed for your account")
+        case 404:
+            title, words = Msg("Not found"), Msg("nothing is at this address")
         case 405:
             title, words = Msg("Method not allowed"), Msg("this address does not take this method")
+        case 409:
+            title, words = Msg("Edit conflict"), Msg("this record changed since you opened it")
+        case 422:
+            title, words = Msg("Invalid input"), Msg("the input cannot be used as given")
+        case 428:
+            title = Msg("Version needed")
+            words = Msg("this change needs the version it is based on")
+        case 503:
+            title, words = (
+                Msg("Temporarily unavailable"),
+                Msg("the database is not available; try again in a moment"),
+            )
         case _:
             title, words = Msg("Bad request"), Msg("the request cannot be carried out as sent")
     return title, detail if isinstance(detail, Msg) else words

@@ -113,7 +113,8 @@ def error_page(path: str, code: str, title: str, message: str) -> tuple[bytes, s
             f'<!doctype html><html lang="{current_language()}"><meta charset="utf-8"><title>'
             f"{heading} · EQUALS Hub</title><h1>{heading}</h1><p>"
             + html.escape(text[:1].upper() + text[1:])
-            + f'.</p><p><a href="{local_path("/")}">{html.escape(BACK.localised())}</a></p>'
+            + ("" if text.endswith((".", "?", "!")) else ".")
+            + f'</p><p><a href="{local_path("/")}">{html.escape(BACK.localised())}</a></p>'
             "</html>"
         )
         return page.encode(), "text/html; charset=utf-8"
