@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from equals.core.i18n import Msg
 from equals.survey.design import Design
 from equals.survey.engine import ColumnKind, Engine
 from equals.survey.errors import NonFiniteValueError, SurveyError
@@ -35,15 +36,29 @@ def _nonfinite(col: str, engine: Engine) -> str:
     return f"SUM(CASE WHEN isnan({v}) OR abs({v}) = {_INF} THEN 1 ELSE 0 END)"
 
 
-def _plural(n: int) -> str:
-    return f"{n} non-finite value{'s' if n != 1 else ''} (NaN or ±infinity)"
+def _plural(n: int) -> Msg:
+    if n == 1:
+        return Msg("%(n)s non-finite value (NaN or ±infinity)", n=n)
+    return Msg("%(n)s non-finite values (NaN or ±infinity)", n=n)
+
+
+def _role(role: str) -> Msg:
+    match role:
+        case "stratum column":
+            return Msg("stratum column")
+        case "PSU column":
+            return Msg("PSU column")
+        case "fpc column":
+            return Msg("fpc column")
+        case _:
+            return Msg("%(role)s", role=role)
 
 
 def check_rows(engine: Engine) -> None:
     """A file with a header and no rows gets that message (not "column is not numeric")."""
     n = int(engine.query(f"SELECT COUNT(*) AS n FROM {TABLE}").iloc[0]["n"])
     if n == 0:
-        raise SurveyError("the file has no rows, only a header", location=engine.location)
+        raise SurveyError(Msg("the file has no rows, only a header"), location=engine.location)
 
 
 def finite_roles(
@@ -108,14 +123,30 @@ def raise_nonfinite(engine: Engine, roles: Mapping[str, str]) -> None:
         count = int(row[f"f{i}"] or 0)
         if not count:
             continue
-        role = roles[col]
-        what = f"{role} {col!r} has {_plural(count)} in {n_rows} rows; "
+        role, values = roles[col], _plural(count)
         if role == "column":
-            advice = (
-                "recode them as missing (an empty cell) to leave those rows out of its estimates"
+            message = Msg(
+                "column %(col)s has %(values)s in %(rows)s rows; recode them as missing (an "
+                "empty cell) to leave those rows out of its estimates",
+                col=repr(col),
+                values=values,
+                rows=n_rows,
             )
         elif role == "weight column":
-            advice = "weights must be finite numbers: correct those rows or drop them"
+            message = Msg(
+                "weight column %(col)s has %(values)s in %(rows)s rows; weights must be finite "
+                "numbers: correct those rows or drop them",
+                col=repr(col),
+                values=values,
+                rows=n_rows,
+            )
         else:
-            advice = "design values must be finite: correct those rows or drop them"
-        raise NonFiniteValueError(what + advice, column=col, count=count, location=engine.location)
+            message = Msg(
+                "%(role)s %(col)s has %(values)s in %(rows)s rows; design values must be "
+                "finite: correct those rows or drop them",
+                role=_role(role),
+                col=repr(col),
+                values=values,
+                rows=n_rows,
+            )
+        raise NonFiniteValueError(message, column=col, count=count, location=engine.location)
