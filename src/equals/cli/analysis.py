@@ -21,7 +21,7 @@ from equals.analysis.trends import country_trend
 from equals.cli.app import app
 from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, fail, open_evidence
 from equals.core.errors import EqualsError, message_of
-from equals.core.i18n import localised
+from equals.core.i18n import _, localised
 
 
 @app.command("index")
@@ -57,7 +57,7 @@ def index_command(
         known = frozenset(i.id for i in ev.catalogue)
         method = load_method(method_file, known_indicators=known)
         if window is not None and window < 1:
-            raise EqualsError("--window must be at least 1 (years)")
+            raise EqualsError(_("--window must be at least 1 (years)"))
         method = method.with_choices(weights=weights, window=window, aggregation=aggregation)
         result = compute_index(ev, method, draws=draws, seed=seed)
     except EqualsError as exc:
@@ -66,11 +66,17 @@ def index_command(
         emit(records.index_records(result), format, list(records.INDEX_KEYS))
         return
     rows = records.index_records(result, names=True)
-    title = (
-        f"{method.title} {method.version}: data {result.first_year}-{result.reference_year}, "
-        f"rank interval = {method.uncertainty.interval[0]:g}th-"
-        f"{method.uncertainty.interval[1]:g}th percentile of {result.draws} draws "
-        f"(seed {result.seed})"
+    title = _(
+        "%(method)s %(version)s: data %(first)s-%(last)s, rank interval = %(low)sth-%(high)sth "
+        "percentile of %(draws)s draws (seed %(seed)s)",
+        method=method.title,
+        version=method.version,
+        first=result.first_year,
+        last=result.reference_year,
+        low=f"{method.uncertainty.interval[0]:g}",
+        high=f"{method.uncertainty.interval[1]:g}",
+        draws=result.draws,
+        seed=result.seed,
     )
     emit(rows, format, list(records.INDEX_TABLE_KEYS), title=title)
 
@@ -112,7 +118,7 @@ def data_gaps_command(
         audit = data_gap_audit(ev, recent_years=recent_years)
     except EqualsError as exc:
         raise fail(message_of(exc), 2) from exc
-    title = f"Data-gap audit, reference year {audit.reference_year}"
+    title = _("Data-gap audit, reference year %(year)s", year=audit.reference_year)
     if summary is GapSummary.countries:
         rows = records.coverage_records(audit.coverage())
         emit(rows, format, list(records.COVERAGE_KEYS), title=title)
@@ -161,8 +167,16 @@ def parity_years_command(
         return
     title = f"{trend.country} {trend.indicator}: {localised(trend.message)}"
     if trend.parity_year_low is not None and trend.status.value != "at_parity":
-        high = trend.parity_year_high or f"after {trend.last_year + trend.method.horizon}"  # type: ignore[operator]
-        title += f" (95% prediction interval: {trend.parity_year_low}-{high})"
+        high = trend.parity_year_high or _(
+            "after %(year)s",
+            year=trend.last_year + trend.method.horizon,  # type: ignore[operator]
+        )
+        title = _(
+            "%(title)s (95%% prediction interval: %(low)s-%(high)s)",
+            title=title,
+            low=trend.parity_year_low,
+            high=high,
+        )
     emit(records.trend_rows(trend), format, list(records.TREND_ROW_KEYS), title=title)
 
 
@@ -234,4 +248,4 @@ def pace_command(
     rows = [
         {**asdict(g), "statuses": ";".join(f"{k}:{n}" for k, n in g.statuses)} for g in pace.groups
     ]
-    emit(rows, format, list(rows[0]), title=f"Weights: {pace.weights_source}")
+    emit(rows, format, list(rows[0]), title=_("Weights: %(source)s", source=pace.weights_source))

@@ -15,6 +15,7 @@ from equals.backup import export_package, restore_package
 from equals.cli.app import app
 from equals.cli.common import DbOption, fail, out
 from equals.core.errors import EqualsError
+from equals.core.i18n import _
 from equals.settings import default_db_url
 from equals.store import Store
 
@@ -36,8 +37,14 @@ def export_cmd(
     finally:
         store.dispose()
     out.print(
-        f"exported {report.total_rows:,} rows of {len(report.rows)} tables to {report.directory} "
-        f"(schema {report.schema_revision}); validated with frictionless",
+        _(
+            "exported %(rows)s rows of %(tables)s tables to %(path)s (schema %(schema)s); "
+            "validated with frictionless",
+            rows=f"{report.total_rows:,}",
+            tables=len(report.rows),
+            path=report.directory,
+            schema=report.schema_revision,
+        ),
         highlight=False,
         markup=False,
     )
@@ -60,10 +67,17 @@ def restore_cmd(
         raise fail(exc) from exc
     finally:
         store.dispose()
-    out.print(
-        f"restored {report.total_rows:,} rows of {len(report.rows)} tables into {report.url}"
-        + (" (replacing what was there)" if report.replaced else "")
-        + "; users need a new password: equals users password NAME",
-        highlight=False,
-        markup=False,
-    )
+    values = {"rows": f"{report.total_rows:,}", "tables": len(report.rows), "url": report.url}
+    if report.replaced:
+        line = _(
+            "restored %(rows)s rows of %(tables)s tables into %(url)s (replacing what was "
+            "there); users need a new password: equals users password NAME",
+            **values,
+        )
+    else:
+        line = _(
+            "restored %(rows)s rows of %(tables)s tables into %(url)s; users need a new "
+            "password: equals users password NAME",
+            **values,
+        )
+    out.print(line, highlight=False, markup=False)

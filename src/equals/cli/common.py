@@ -148,7 +148,7 @@ def progress_init(store: Store, *, force: bool = False, examples: bool = True) -
 
         def step(desc: str, done: int, total: int) -> None:
             if desc not in tasks:
-                tasks[desc] = bar.add_task(desc, total=max(total, 1))
+                tasks[desc] = bar.add_task(localised(desc), total=max(total, 1))
             bar.update(tasks[desc], completed=done, total=max(total, 1))
 
         return initialise(store, force=force, examples=examples, progress=step)

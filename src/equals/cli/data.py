@@ -67,22 +67,51 @@ SkipAreasOption = Annotated[
 
 
 def _summary(d: ReleaseDiff) -> list[str]:
-    lines = [
-        f"{len(d.added)} new row(s), {len(d.revised)} revised value(s), "
-        f"{len(d.removed)} removed row(s), {d.unchanged} unchanged"
-        + (f" ({d.metadata_changed} with a new note or flag)" if d.metadata_changed else "")
-    ]
+    counts = {
+        "added": len(d.added),
+        "revised": len(d.revised),
+        "removed": len(d.removed),
+        "unchanged": d.unchanged,
+    }
+    if d.metadata_changed:
+        first = _(
+            "%(added)s new row(s), %(revised)s revised value(s), %(removed)s removed row(s), "
+            "%(unchanged)s unchanged (%(notes)s with a new note or flag)",
+            notes=d.metadata_changed,
+            **counts,
+        )
+    else:
+        first = _(
+            "%(added)s new row(s), %(revised)s revised value(s), %(removed)s removed row(s), "
+            "%(unchanged)s unchanged",
+            **counts,
+        )
+    lines = [first]
     for ind, years in d.new_years:
-        lines.append(f"new years for {ind}: {', '.join(map(str, years))}")
+        lines.append(
+            _(
+                "new years for %(indicator)s: %(years)s",
+                indicator=ind,
+                years=", ".join(map(str, years)),
+            )
+        )
     lines.extend(_by_series(d))
-    lines.extend(f"warning: {localised(w)}" for w in d.warnings)
+    lines.extend(_("warning: %(text)s", text=localised(w)) for w in d.warnings)
     big = d.largest_revision
     if big is not None:
-        rel = f" ({big.relative:+.1%})" if big.relative is not None else ""
-        lines.append(
-            f"largest revision: {' '.join(map(str, big.key[:4]))} "
-            f"{big.old!r} -> {big.new!r} ({big.change:+.6g}){rel}"
-        )
+        change = f"{big.old!r} -> {big.new!r} ({big.change:+.6g})"
+        where = " ".join(map(str, big.key[:4]))
+        if big.relative is not None:
+            lines.append(
+                _(
+                    "largest revision: %(where)s %(change)s (%(relative)s)",
+                    where=where,
+                    change=change,
+                    relative=f"{big.relative:+.1%}",
+                )
+            )
+        else:
+            lines.append(_("largest revision: %(where)s %(change)s", where=where, change=change))
     return lines
 
 
@@ -95,13 +124,29 @@ def _by_series(d: ReleaseDiff) -> list[str]:
         removed = sum(1 for k in d.removed if (k[0], k[3]) == (ind, sex))
         if not (mine or added or removed):
             continue
-        text = f"{ind}/{sex}: {added} new, {len(mine)} revised, {removed} removed"
+        series = f"{ind}/{sex}"
         if mine:
             sizes = [abs(r.change) for r in mine]
             big = max(mine, key=lambda r: abs(r.change))
-            text += (
-                f"; mean |revision| {sum(sizes) / len(sizes):.4g}, largest {big.change:+.4g} "
-                f"({big.key[1]} {big.key[2]})"
+            text = _(
+                "%(series)s: %(added)s new, %(revised)s revised, %(removed)s removed; "
+                "mean |revision| %(mean)s, largest %(largest)s (%(country)s %(year)s)",
+                series=series,
+                added=added,
+                revised=len(mine),
+                removed=removed,
+                mean=f"{sum(sizes) / len(sizes):.4g}",
+                largest=f"{big.change:+.4g}",
+                country=big.key[1],
+                year=big.key[2],
+            )
+        else:
+            text = _(
+                "%(series)s: %(added)s new, %(revised)s revised, %(removed)s removed",
+                series=series,
+                added=added,
+                revised=len(mine),
+                removed=removed,
             )
         out.append(text)
     return out
@@ -164,16 +209,24 @@ def diff_command(
     records = _diff_records(d)[:limit]
     if format is OutputFormat.table:
         say(
-            f"{parsed.file_name} ({parsed.format}, SHA-256 {parsed.sha256[:12]}…): "
-            f"{parsed.rows_read} rows read, {len(parsed.observations)} observations of {source}"
+            _(
+                "%(file)s (%(format)s, SHA-256 %(sha)s…): %(rows)s rows read, "
+                "%(observations)s observations of %(source)s",
+                file=parsed.file_name,
+                format=parsed.format,
+                sha=parsed.sha256[:12],
+                rows=parsed.rows_read,
+                observations=len(parsed.observations),
+                source=source,
+            )
         )
         for reason, n in parsed.skipped:
-            say(f"skipped: {n} row(s), {localised(skip_reason(reason))}")
+            say(_("skipped: %(n)s row(s), %(reason)s", n=n, reason=localised(skip_reason(reason))))
         for line in _summary(d):
             say(line)
         if not records:
             return
-    emit(records, format, DIFF_COLUMNS, title=f"Changes to {source}")
+    emit(records, format, DIFF_COLUMNS, title=_("Changes to %(source)s", source=source))
 
 
 @data_app.command("import")
@@ -215,7 +268,15 @@ def import_command(
     if report.release is None:
         return
     r = report.release
-    say(f"imported release {r.id} of {r.source}: {r.name}, {r.observations} observations")
+    say(
+        _(
+            "imported release %(id)s of %(source)s: %(name)s, %(observations)s observations",
+            id=r.id,
+            source=r.source,
+            name=r.name,
+            observations=r.observations,
+        )
+    )
     for line in _summary(report.diff):
         say(line)
 
@@ -268,9 +329,9 @@ def releases_command(
     if format is OutputFormat.table:
         cols = TABLE_COLUMNS
         if not records:
-            say("No release imported yet: every number comes from the bundled data.")
+            say(_("No release imported yet: every number comes from the bundled data."))
             return
-    emit(records, format, cols, title="Data releases")
+    emit(records, format, cols, title=_("Data releases"))
 
 
 @data_app.command("observations")
@@ -299,7 +360,7 @@ def observations_command(
     ]
     cols = ["indicator", "country", "year", "sex", "breakdown", "value", "source", "release",
             "flag", "note"]  # fmt: skip
-    emit(records, format, cols, title=f"Release {release_id}")
+    emit(records, format, cols, title=_("Release %(id)s", id=release_id))
 
 
 @data_app.command("package")

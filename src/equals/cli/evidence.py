@@ -137,7 +137,7 @@ def indicators_list(db: DbOption = None, format: FormatOption = OutputFormat.tab
         "year_min",
         "year_max",
     ]
-    emit(records, format, cols, title="EQUALS Hub indicators")
+    emit(records, format, cols, title=_("EQUALS Hub indicators"))
 
 
 @indicators_app.command("show")
@@ -208,7 +208,12 @@ def gaps(
         if format is GapsFormat.table
         else list(GAP_COLUMNS)
     )
-    emit(records, OutputFormat(format.value), cols, title=f"{ind.title}: {metric.value} gap")
+    emit(
+        records,
+        OutputFormat(format.value),
+        cols,
+        title=_("%(indicator)s: %(metric)s gap", indicator=ind.title, metric=metric.value),
+    )
 
 
 @app.command()

@@ -110,9 +110,25 @@ def partners_show(
     emit([{"field": k, "value": v} for k, v in row.items()], fmt, ["field", "value"], p.name)
     if fmt is OutputFormat.table:
         for i in inis:
-            say(f"initiative {i.id}: {i.title} ({i.status.label}; {i.freshness.label})")
+            say(
+                _(
+                    "initiative %(id)s: %(title)s (%(status)s; %(freshness)s)",
+                    id=i.id,
+                    title=i.title,
+                    status=i.status.label,
+                    freshness=i.freshness.label,
+                )
+            )
         for s in sessions:
-            say(f"session {s.id}: {s.title} ({s.event} {s.year})")
+            say(
+                _(
+                    "session %(id)s: %(title)s (%(event)s %(year)s)",
+                    id=s.id,
+                    title=s.title,
+                    event=s.event,
+                    year=s.year,
+                )
+            )
 
 
 @partners_app.command("export-iati")
@@ -132,7 +148,7 @@ def partners_export_iati(
         out.write_bytes(result.xml)
     for line in [*result.skipped, *result.notes]:
         say(Msg("note: %(line)s", line=line).localised(), console=err)
-    say(f"{len(result.exported)} activities exported", console=err)
+    say(_("%(n)s activities exported", n=len(result.exported)), console=err)
 
 
 @partners_app.command("import-iati")
@@ -151,11 +167,17 @@ def partners_import_iati(
         raise fail(Msg("%(file)s: larger than 50 MB; split the file", file=str(file)))
     rep = import_iati(open_store(db), data, actor=Actor.cli(), name=file.name, lead=lead)
     say(
-        f"{rep.activities} activities: {len(rep.created)} created, {len(rep.updated)} updated, "
-        f"{rep.progress_reports} progress reports"
+        _(
+            "%(activities)s activities: %(created)s created, %(updated)s updated, "
+            "%(reports)s progress reports",
+            activities=rep.activities,
+            created=len(rep.created),
+            updated=len(rep.updated),
+            reports=rep.progress_reports,
+        )
     )
     for oid in rep.organizations_created:
-        say(f"new organisation: {oid}")
+        say(_("new organisation: %(id)s", id=oid))
     for line in rep.unmapped:
         say(Msg("not imported: %(line)s", line=line).localised())
 
@@ -169,14 +191,21 @@ def partners_merge(
     """Merge a duplicate organisation into another (audited)."""
     detail = merge(open_store(db), merged, into, actor=Actor.cli())
     moved = sum(detail["moved"].values())
-    say(f"merged {merged} into {into} ({moved} references moved)")
+    say(
+        _(
+            "merged %(merged)s into %(into)s (%(moved)s references moved)",
+            merged=merged,
+            into=into,
+            moved=moved,
+        )
+    )
 
 
 @partners_app.command("remove-examples")
 def partners_remove_examples(db: DbOption = None) -> None:
     """Delete the example partners, coalitions, seats and initiatives (not loaded again)."""
     removed = remove_examples(open_store(db), actor=Actor.cli())
-    say("removed " + ", ".join(f"{n} {k}" for k, n in removed.items()))
+    say(_("removed %(what)s", what=", ".join(f"{n} {k}" for k, n in removed.items())))
 
 
 @initiatives_app.command("list")

@@ -126,7 +126,7 @@ def detect_cmd(
             for r in rows
         ]
         emit(table, format, ["file", "layout", "confidence", "igf", "fields", "warnings"],
-             title="Layouts")  # fmt: skip
+             title=_("Layouts"))  # fmt: skip
     if unreadable:
         raise typer.Exit(2)
 
@@ -217,7 +217,7 @@ def analyse_cmd(
         }
         for p in per
     ]
-    emit(rows, format, ["file", "areas", "speakers", "groups", "balance"], title="Sessions")
+    emit(rows, format, ["file", "areas", "speakers", "groups", "balance"], title=_("Sessions"))
     if format is OutputFormat.table:
         out.print(
             _(
@@ -267,7 +267,7 @@ def templates_cmd(
             {"id": t.id, "title": t.title, "year": t.year, "fields": len(t.fields)}
             for t in templates().values()
         ]
-        emit(rows, OutputFormat.table, ["id", "title", "year", "fields"], title="Templates")
+        emit(rows, OutputFormat.table, ["id", "title", "year", "fields"], title=_("Templates"))
         return
     try:
         t = load_template(template_id)

@@ -71,7 +71,7 @@ def people_cmd(
     for r in rows:
         r["sessions"] = len(r["sessions"])
     cols = ["id", "name", "names", "organizations", "stakeholder_groups", "years", "sessions"]
-    emit(rows, format, cols, title="People")
+    emit(rows, format, cols, title=_("People"))
 
 
 @sessions_app.command("candidates")
@@ -95,7 +95,7 @@ def candidates_cmd(
         }
         for c in merge_candidates(_store(db), min_confidence=min_confidence)
     ]
-    emit(rows, format, ["a", "b", "confidence", "reasons"], title="Merge candidates")
+    emit(rows, format, ["a", "b", "confidence", "reasons"], title=_("Merge candidates"))
 
 
 @sessions_app.command("merge")

@@ -26,7 +26,7 @@ from equals.cli.common import DbOption, FormatOption, OutputFormat, emit, err, f
 from equals.cli.problems import SEVERITY_WORDS
 from equals.cli.sessions import sessions_app
 from equals.core.errors import EqualsError, message_of
-from equals.core.i18n import _, localised
+from equals.core.i18n import N_, _, localised
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.sessions import parse_report
 from equals.settings import default_db_url
@@ -109,13 +109,20 @@ def file_cmd(
     except EqualsError as exc:
         raise fail(message_of(exc), 1 if exc.code == "report-not-filed" else 2) from exc
     if filed.unchanged:
-        what = "unchanged (identical to the current revision)"
+        what = _("unchanged (identical to the current revision)")
+    elif filed.created:
+        what = _("created")
     else:
-        what = "created" if filed.created else f"revision {filed.revision}"
+        what = _("revision %(number)s", number=filed.revision)
     v = filed.validation
     out.print(
-        f"session {filed.session_id}: {what} — {len(v.errors)} error(s), "
-        f"{len(v.findings) - len(v.errors)} warning(s)",
+        _(
+            "session %(id)s: %(what)s — %(errors)s error(s), %(warnings)s warning(s)",
+            id=filed.session_id,
+            what=what,
+            errors=len(v.errors),
+            warnings=len(v.findings) - len(v.errors),
+        ),
         highlight=False,
     )
 
@@ -126,24 +133,44 @@ _STYLE = {
     ImportStatus.UNCHANGED: "dim",
     ImportStatus.FAILED: "bold red",
 }
+#: The status column of `sessions import` (padded to 12 characters in any language).
+_STATUS_WORDS = {
+    ImportStatus.IMPORTED: N_("imported"),
+    ImportStatus.WARNED: N_("warned"),
+    ImportStatus.UNCHANGED: N_("unchanged"),
+    ImportStatus.FAILED: N_("failed"),
+}
 
 
 def _import_line(path: Path, item: ImportItem, dry_run: bool) -> list[Text]:
-    status = item.status.value
-    if dry_run and item.status is not ImportStatus.FAILED:
-        status = "would " + ("be unchanged" if status == "unchanged" else "import")
+    status = str(_STATUS_WORDS[item.status])
+    if dry_run and item.status is ImportStatus.UNCHANGED:
+        status = _("would be unchanged")
+    elif dry_run and item.status is not ImportStatus.FAILED:
+        status = _("would import")
     line = Text(f"{status:12} ", style=_STYLE[item.status])
     line.append(path.name, style="bold")
     if item.layout:
         conf = f" ({item.confidence:.0%})" if item.confidence is not None else ""
-        line.append(f"  layout {item.layout}{conf}, {len(item.fields)} field(s) found")
+        line.append(
+            "  "
+            + _(
+                "layout %(layout)s%(confidence)s, %(fields)s field(s) found",
+                layout=item.layout,
+                confidence=conf,
+                fields=len(item.fields),
+            )
+        )
     if item.session_id is not None and item.status is not ImportStatus.FAILED:
-        what = "new session" if item.created else f"revision {item.revision}"
-        line.append(f"  → session {item.session_id}, {what}")
+        what = _("new session") if item.created else _("revision %(number)s", number=item.revision)
+        line.append("  " + _("→ session %(id)s, %(what)s", id=item.session_id, what=what))
     if item.message:
         line.append(f"  {localised(item.message)}")
     lines = [line]
-    lines += [Text(f"             warning {localised(w)}", style="yellow") for w in item.warnings]
+    lines += [
+        Text(" " * 13 + _("warning %(text)s", text=localised(w)), style="yellow")
+        for w in item.warnings
+    ]
     return lines
 
 
@@ -208,13 +235,18 @@ def import_cmd(
         cols = ["path", "status", "layout", "confidence", "fields_found", "warnings"]
         emit(rows, format, [*cols, "session_id", "revision", "message"])
     else:
-        head = "dry run, nothing written: " if dry_run else ""
-        out.print(
-            f"{head}{record['files']} file(s): {record['imported']} imported, "
-            f"{record['warned']} with warnings, {record['unchanged']} unchanged, "
-            f"{record['failed']} failed",
-            highlight=False,
+        counts = _(
+            "%(files)s file(s): %(imported)s imported, %(warned)s with warnings, "
+            "%(unchanged)s unchanged, %(failed)s failed",
+            files=record["files"],
+            imported=record["imported"],
+            warned=record["warned"],
+            unchanged=record["unchanged"],
+            failed=record["failed"],
         )
+        if dry_run:
+            counts = _("dry run, nothing written: %(summary)s", summary=counts)
+        out.print(counts, highlight=False)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -236,7 +268,12 @@ def _filters(
         raise fail(message_of(exc), 2) from exc
     except ValueError as exc:
         raise fail(
-            f"{exc}; areas: {', '.join(Pillar)}; stakeholder groups: {', '.join(StakeholderGroup)}"
+            _(
+                "%(error)s; areas: %(areas)s; stakeholder groups: %(groups)s",
+                error=exc,
+                areas=", ".join(Pillar),
+                groups=", ".join(StakeholderGroup),
+            )
         ) from exc
 
 
@@ -265,7 +302,7 @@ def list_cmd(
         s.to_record() for s in list_sessions(_store(db), _filters(event, year, area, stakeholder))
     ]
     cols = ["id", "event", "year", "date", "title", "areas", "speakers", "revisions", "valid"]
-    emit(rows, format, cols, title="Sessions")
+    emit(rows, format, cols, title=_("Sessions"))
 
 
 @sessions_app.command("search")
@@ -327,11 +364,17 @@ def show_cmd(
     s = detail.summary
     out.print(Text(s.title, style="bold"))
     when = " ".join(x for x in (s.date, s.start_time and f"{s.start_time}–{s.end_time or ''}") if x)
-    label = " · example content" if s.example else ""
-    out.print(
-        f"{s.event} {s.year} · {when} · template {s.template_id} · version {s.version}{label}",
-        highlight=False,
+    heading = _(
+        "%(event)s %(year)s · %(when)s · template %(template)s · version %(version)s",
+        event=s.event,
+        year=s.year,
+        when=when,
+        template=s.template_id,
+        version=s.version,
     )
+    if s.example:
+        heading += " · " + _("example content")
+    out.print(heading, highlight=False)
     for r in detail.roles:
         if r.role == "organizer":
             who, extra = r.organization or r.raw, ""
@@ -340,21 +383,35 @@ def show_cmd(
             extra = ", ".join(x for x in (r.organization, r.stakeholder_group) if x)
         out.print(f"  {r.role:10} {who}" + (f" ({extra})" if extra else ""), highlight=False)
     for a in detail.areas:
-        out.print(Text.assemble((str(a["area"]), "bold"), f" — {a['sentences']} sentence(s)"))
+        sentences = _("%(n)s sentence(s)", n=a["sentences"])
+        out.print(Text.assemble((str(a["area"]), "bold"), f" — {sentences}"))
         for e in a["evidence"][:3]:
             out.print(f"    “{e['sentence']}”", highlight=False)
     d = rec["diversity"]
+    not_stated = _("not stated")
     out.print(
-        f"diversity: {d['speakers']} speaker(s), {d['distinct_groups']} group(s), "
-        f"balance {d['group_balance']}; women/participants as stated: "
-        f"{detail.women if detail.women is not None else 'not stated'}/"
-        f"{detail.participants if detail.participants is not None else 'not stated'}",
+        _(
+            "diversity: %(speakers)s speaker(s), %(groups)s group(s), balance %(balance)s; "
+            "women/participants as stated: %(women)s/%(participants)s",
+            speakers=d["speakers"],
+            groups=d["distinct_groups"],
+            balance=d["group_balance"],
+            women=not_stated if detail.women is None else detail.women,
+            participants=not_stated if detail.participants is None else detail.participants,
+        ),
         highlight=False,
     )
     for rv in detail.revisions:
         out.print(
-            f"  revision {rv.number}: {rv.created_at} by {rv.actor} "
-            f"({'valid' if rv.valid else 'invalid'}; {rv.source_name})",
+            "  "
+            + _(
+                "revision %(number)s: %(at)s by %(actor)s (%(validity)s; %(source)s)",
+                number=rv.number,
+                at=rv.created_at,
+                actor=rv.actor,
+                validity=_("valid") if rv.valid else _("invalid"),
+                source=rv.source_name,
+            ),
             highlight=False,
         )
     # The current revision's findings, in the reader's language (JSON keeps the English).

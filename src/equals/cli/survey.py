@@ -215,7 +215,7 @@ def estimate_cmd(
     if format is not OutputFormat.json:
         records = [_flat(r) for r in records]
     cols = EST_COLUMNS if format is OutputFormat.csv else TABLE_COLUMNS
-    emit(records, format, cols, title=f"Survey estimates: {Path(file).name}")
+    emit(records, format, cols, title=_("Survey estimates: %(file)s", file=Path(file).name))
 
 
 @survey_app.command("gap")
@@ -275,4 +275,4 @@ def gap_cmd(
     if format is OutputFormat.csv:
         cols = ["variable", "level", "domain"]
         cols += [f"{p}_{k}" for p in GAP_PARTS for k in ("estimate", "se")] + ["flags"]
-    emit(flat, format, cols, title=f"Gender gaps: {Path(file).name}")
+    emit(flat, format, cols, title=_("Gender gaps: %(file)s", file=Path(file).name))

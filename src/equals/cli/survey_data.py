@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from equals.cli.common import DbOption, err, fail, open_evidence, say
 from equals.cli.survey import survey_app
 from equals.core.errors import EqualsError
-from equals.core.i18n import localised
+from equals.core.i18n import _, localised
 from equals.evidence.queries import Evidence
 from equals.indicators.microdata.simulated import mapping_path, simulated_mapping
 from equals.survey.simulate import (
@@ -86,9 +86,15 @@ def simulate_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     if out_file.suffix.lower() not in (".parquet", ".pq"):
-        raise fail(f"{out_file}: --out must be a .parquet file")
+        raise fail(_("%(file)s: --out must be a .parquet file", file=out_file))
     if not out_file.parent.exists():
-        raise fail(f"{out_file}: directory {out_file.parent} does not exist")
+        raise fail(
+            _(
+                "%(file)s: directory %(directory)s does not exist",
+                file=out_file,
+                directory=out_file.parent,
+            )
+        )
     try:
         ev = open_evidence(db)
         area = ev.area(country)
@@ -97,25 +103,44 @@ def simulate_cmd(
         raise fail(exc) from exc
     targets = default_targets(known)
     say(localised(SYNTHETIC_WARNING), console=err, style="bold")
-    say(f"Calibration figures for {area.name} ({area.code}), female / male:", console=err)
+    say(
+        _(
+            "Calibration figures for %(name)s (%(code)s), female / male:",
+            name=area.name,
+            code=area.code,
+        ),
+        console=err,
+    )
     for var, t in targets.items():
         say(f"  {var:28} {t.female:6.1%} / {t.male:6.1%}  ← {t.source}", console=err)
     spec = SimulationSpec(area.code, persons, seed, targets)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,} persons"),
+        TextColumn(
+            _("%(done)s/%(total)s persons", done="{task.completed:,}", total="{task.total:,}")
+        ),
         TimeElapsedColumn(),
         console=err,
         transient=True,
         disable=quiet,
     ) as bar:
-        task = bar.add_task("simulating", total=persons)
+        task = bar.add_task(_("simulating"), total=persons)
         simulate(spec, out_file, progress=lambda done: bar.update(task, completed=done))
-    say(f"wrote {persons:,} synthetic person records to {out_file}")
+    say(
+        _(
+            "wrote %(persons)s synthetic person records to %(file)s",
+            persons=f"{persons:,}",
+            file=out_file,
+        )
+    )
     mapping = mapping_path(out_file)
     mapping.write_text(simulated_mapping(area.code, seed=seed), encoding="utf-8")
     say(  # soft-wrapped: a command to copy is never folded
-        f"wrote its variable mapping to {mapping}; try:\n"
-        f"  equals survey indicators {out_file} --mapping {mapping}"
+        _(
+            "wrote its variable mapping to %(mapping)s; try:\n"
+            "  equals survey indicators %(file)s --mapping %(mapping)s",
+            mapping=mapping,
+            file=out_file,
+        )
     )

@@ -122,7 +122,13 @@ def indicators_cmd(
     counted in `missing`.
     """
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise fail(f"--out must end in {', '.join(OUT_SUFFIXES)}, got {out.name!r}")
+        raise fail(
+            _(
+                "--out must end in %(suffixes)s, got %(name)s",
+                suffixes=", ".join(OUT_SUFFIXES),
+                name=repr(out.name),
+            )
+        )
     request = None
     if publish:
         fields = {
@@ -164,9 +170,15 @@ def indicators_cmd(
     if result.published is not None:
         p = result.published
         say(
-            f"published {p.observations} observations of "
-            f"{', '.join(p.indicators) or 'no indicator'} as source {p.source} "
-            f"(replaced {p.replaced}; intervals at {round(p.ci_level * 100, 2):g}%)",
+            _(
+                "published %(observations)s observations of %(indicators)s as source "
+                "%(source)s (replaced %(replaced)s; intervals at %(level)s%%)",
+                observations=p.observations,
+                indicators=", ".join(p.indicators) or _("no indicator"),
+                source=p.source,
+                replaced=p.replaced,
+                level=f"{round(p.ci_level * 100, 2):g}",
+            ),
             console=err,
         )
         for n in p.not_published:
@@ -178,4 +190,4 @@ def indicators_cmd(
     cols = list(RECORD_COLUMNS) if format is OutputFormat.csv else TABLE_COLUMNS
     if format is OutputFormat.csv:
         rows = [{**r, "flags": ";".join(r["flags"])} for r in rows]
-    emit(rows, format, cols, title=f"ITU indicators: {Path(file).name}")
+    emit(rows, format, cols, title=_("ITU indicators: %(file)s", file=Path(file).name))

@@ -123,7 +123,13 @@ def users_disable(name: NameArg, db: DbOption = None) -> None:
     except EqualsError as exc:
         raise fail(message_of(exc)) from exc
     out.print(
-        f"user {name} disabled: {ended} browser session(s) ended, {revoked} token(s) revoked",
+        _(
+            "user %(name)s disabled: %(sessions)s browser session(s) ended, "
+            "%(tokens)s token(s) revoked",
+            name=name,
+            sessions=ended,
+            tokens=revoked,
+        ),
         highlight=False,
         markup=False,
     )
@@ -151,7 +157,11 @@ def users_password(
     except EqualsError as exc:
         raise fail(message_of(exc)) from exc
     out.print(
-        f"password of {name} changed; {ended} browser session(s) ended",
+        _(
+            "password of %(name)s changed; %(sessions)s browser session(s) ended",
+            name=name,
+            sessions=ended,
+        ),
         highlight=False,
         markup=False,
     )
@@ -175,7 +185,7 @@ def users_sessions(
         ]
     except EqualsError as exc:
         raise fail(message_of(exc)) from exc
-    emit(rows, format, ["started", "last_seen", "address", "user_agent"], title="Sessions")
+    emit(rows, format, ["started", "last_seen", "address", "user_agent"], title=_("Sessions"))
 
 
 @users_app.command("list")
@@ -190,4 +200,4 @@ def users_list(format: FormatOption = OutputFormat.table, db: DbOption = None) -
         }
         for u in list_users(_store(db))
     ]  # fmt: skip
-    emit(rows, format, ["name", "roles", "disabled"], title="Users")
+    emit(rows, format, ["name", "roles", "disabled"], title=_("Users"))
