@@ -125,3 +125,15 @@ def test_table_titles_are_translated_csv_and_json_stay_english() -> None:
     assert code == 0 and out.startswith("Plantillas")
     code, out, _ = run("sessions", "templates")
     assert code == 0 and out.startswith("Templates")
+
+
+def test_detect_table_in_french_csv_stays_english(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"garbage")
+    code, out, _ = run("--lang", "fr", "sessions", "detect", str(bad))
+    assert code == 2
+    assert "Mises en page" in out and "ILLISIBLE" in out
+    assert "impossible de lire le rapport de session" in out
+    code, out, _ = run("--lang", "fr", "sessions", "detect", str(bad), "--format", "csv")
+    assert code == 2
+    assert ",UNREADABLE," in out and "cannot read session report" in out

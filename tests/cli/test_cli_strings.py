@@ -136,6 +136,8 @@ def scan(source: str, module: str, allowed: dict[tuple[str, str], str] = ALLOWED
             reached = list(node.args)
         elif isinstance(node.func, ast.Attribute) and name in PRINTING_METHODS:
             reached = _assembled(node) if name == "assemble" else list(node.args)
+        if name == "emit" and len(node.args) > 3:  # emit(records, fmt, columns, title)
+            reached.append(node.args[3])
         reached += [k.value for k in node.keywords if k.arg in PRINTING_KEYWORDS]
         for arg in reached:
             for line, text in _literals(arg):
@@ -177,6 +179,7 @@ def command(n, path, name, lines, table):
     title = f"Data-gap audit, reference year {n}"
     raise EqualsError("--window must be at least 1")
     emit([], fmt, ["a"], title=f"Changes to {name}")
+    emit([], fmt, ["a"], f"Under-served: {name}")
     Text.assemble((name, "bold"), f" — {n} sentence(s)")
     say("ok" if n else "nothing to do")
     # Translated, or not language: fine.
@@ -203,6 +206,7 @@ def test_scanner_finds_planted_strings() -> None:
         "Data-gap audit, reference year {}",
         "--window must be at least 1",
         "Changes to {}",
+        "Under-served: {}",
         " — {} sentence(s)",
         "nothing to do",
         "ok",

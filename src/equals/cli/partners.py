@@ -27,7 +27,7 @@ from equals.cli.common import (
     open_store,
     say,
 )
-from equals.core.i18n import Msg, _
+from equals.core.i18n import N_, Msg, _
 from equals.core.vocabulary import Pillar, StakeholderGroup
 from equals.partners import (
     InitiativeFilter,
@@ -69,6 +69,12 @@ INITIATIVE_COLUMNS = [
     "countries",
     "example",
 ]
+#: The action areas as people read them (``Pillar.label`` is the English word).
+PILLAR_LABELS = {
+    Pillar.ACCESS: N_("Access"),
+    Pillar.SKILLS: N_("Skills"),
+    Pillar.LEADERSHIP: N_("Leadership"),
+}
 
 
 @partners_app.command("list")
@@ -86,7 +92,7 @@ def partners_list(
     rows = list_partners(
         open_store(db), PartnerFilter(stakeholder_group, coalition, country, search)
     )
-    emit([partner_row(p) for p in rows], fmt, PARTNER_COLUMNS, "Partners")
+    emit([partner_row(p) for p in rows], fmt, PARTNER_COLUMNS, _("Partners"))
 
 
 @partners_app.command("show")
@@ -244,7 +250,7 @@ def initiatives_list(
         page = {"total": total, "offset": offset, "limit": limit, "items": records}
         sys.stdout.write(json.dumps(page, ensure_ascii=False, indent=2) + "\n")
         return
-    emit(records, fmt, INITIATIVE_COLUMNS, "Initiatives")
+    emit(records, fmt, INITIATIVE_COLUMNS, _("Initiatives"))
     if fmt is OutputFormat.table:
         say(showing(offset, len(records), total))
 
@@ -303,6 +309,5 @@ def action_gaps_command(
     score = max(gap, 0) / (1 + initiatives); gap = 1 − parity (F/M) of the action area's
     headline indicator at its latest year (docs/partners.md)."""
     rows = action_gaps(open_evidence(db), pillar, target_group=target_group)[:limit]
-    emit(
-        [r.model_dump(mode="json") for r in rows], fmt, GAP_COLUMNS, f"Under-served: {pillar.label}"
-    )
+    title = _("Under-served: %(area)s", area=str(PILLAR_LABELS[pillar]))
+    emit([r.model_dump(mode="json") for r in rows], fmt, GAP_COLUMNS, title)

@@ -104,26 +104,33 @@ def detect_cmd(
     if template is not None:
         _check_template(template)
     rows: list[dict[str, Any]] = []
+    shown: dict[int, str] = {}  # row -> its error in the reader's language (the table)
     unreadable = False
     for f in files:
         try:
             rows.append(report_summary(parse_report(f, template=template)))
         except EqualsError as exc:
             unreadable = True
+            shown[len(rows)] = message_of(exc)
             rows.append({"file": str(f), "layout": None, "error": str(exc)})
     if format is OutputFormat.json:
         _json(rows)
     else:
+        # A table is read by people: errors in their language; CSV keeps the English.
+        people = format is OutputFormat.table
+        unread = _("UNREADABLE") if people else "UNREADABLE"
         table = [
             {
                 "file": r["file"],
-                "layout": r["layout"] or "UNREADABLE",
+                "layout": r["layout"] or unread,
                 "confidence": r.get("confidence"),
                 "igf": r.get("igf"),
                 "fields": len(r.get("fields", [])),
-                "warnings": ", ".join(sorted(set(r.get("warnings", [])))) or r.get("error", ""),
+                "warnings": ", ".join(sorted(set(r.get("warnings", []))))
+                or (shown.get(i) if people else None)
+                or r.get("error", ""),
             }
-            for r in rows
+            for i, r in enumerate(rows)
         ]
         emit(table, format, ["file", "layout", "confidence", "igf", "fields", "warnings"],
              title=_("Layouts"))  # fmt: skip
