@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from equals.auth import create_user
 from equals.cli import app
+from equals.core.i18n import use_language
 from equals.store import Store
 
 from ..sessions.conftest import EXAMPLE
@@ -137,3 +138,17 @@ def test_detect_table_in_french_csv_stays_english(tmp_path: Path) -> None:
     code, out, _ = run("--lang", "fr", "sessions", "detect", str(bad), "--format", "csv")
     assert code == 2
     assert ",UNREADABLE," in out and "cannot read session report" in out
+
+
+def test_labels_in_tables_follow_the_language_and_records_stay_english() -> None:
+    """A ``*_label`` value (a field of a field/value table, or a column) is shown in the
+    reader's language in a table; JSON and CSV keep the English label."""
+    from equals.cli.common import shown_cell
+
+    record = {"field": "stakeholder_group_label", "value": "Civil society"}
+    with use_language("fr"):
+        assert shown_cell(record, "value") == "Société civile"
+        assert shown_cell({"field": "name", "value": "Civil society"}, "value") == "Civil society"
+    with use_language("es"):
+        assert shown_cell({"group_label": "Civil society"}, "group_label") == "Sociedad civil"
+    assert shown_cell(record, "value") == "Civil society"

@@ -195,7 +195,7 @@ def emit(
         for i, c in enumerate(columns):
             table.add_column(Text(c), overflow="fold", no_wrap=(i == 0))
         for r in records:
-            table.add_row(*(Text(cell(r.get(c))) for c in columns))
+            table.add_row(*(Text(shown_cell(r, c)) for c in columns))
         # Piped or captured output has no terminal width: print tables wide rather than
         # folding every cell into 80 columns.
         console = (
@@ -204,6 +204,17 @@ def emit(
             else Console(width=max(out.width, 200), markup=False, highlight=False)
         )
         console.print(table)
+
+
+def shown_cell(record: dict[str, Any], column: str) -> str:
+    """A table cell as people read it: a label (a ``*_label`` column, or the value of a
+    ``*_label`` field in a field/value table) in the reader's language — the records, CSV
+    and JSON keep the English label."""
+    value = record.get(column)
+    key = column if column != "value" else str(record.get("field", ""))
+    if key.endswith("_label") and isinstance(value, str) and value:
+        return _(value)
+    return cell(value)
 
 
 def cell(v: Any) -> str:
