@@ -40,9 +40,6 @@ PRINTING_KEYWORDS = {"title"}
 ALLOWED: dict[tuple[str, str], str] = {
     # `equals --version`: the program's name, not a sentence.
     ("app.py", "equals-hub {}"): "program name",
-    # The headline table's title is built around the library's English verb phrase
-    # (equals.analysis.headline.AGE_BASE, "use the Internet"): translated with it, not alone.
-    ("analysis.py", "Women and men who {} ({}); population: {}"): "library's English phrase",
 }
 
 WORD = re.compile(r"[A-Za-z]{2,}")

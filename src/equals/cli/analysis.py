@@ -207,7 +207,12 @@ def headlines_command(
         h = headlines(ev, indicator)
     except EqualsError as exc:
         raise fail(message_of(exc), 2) from exc
-    title = f"Women and men who {h.meaning} ({h.age_note}); population: {h.population_source}"
+    title = _(
+        "Women and men who %(meaning)s (%(note)s); population: %(source)s",
+        meaning=_(h.meaning),  # the library's phrases, translated in the pages catalogue
+        note=_(h.age_note),
+        source=h.population_source,
+    )
     if level is HeadlineLevel.countries:
         rows = [asdict(c) for c in h.countries]
         emit(rows, format, list(rows[0]) if rows else ["country"], title=title)
