@@ -41,9 +41,7 @@ def upgrade() -> None:
     op.create_index("ix_data_releases_source", "data_releases", ["source_id"])
     op.create_table(
         "release_observations",
-        sa.Column(
-            "release_id", sa.Integer, sa.ForeignKey("data_releases.id"), primary_key=True
-        ),
+        sa.Column("release_id", sa.Integer, sa.ForeignKey("data_releases.id"), primary_key=True),
         sa.Column("indicator_id", sa.String(64), primary_key=True),
         sa.Column("area_code", sa.String(32), primary_key=True),
         sa.Column("year", sa.Integer, primary_key=True),
@@ -58,9 +56,7 @@ def upgrade() -> None:
         sa.Column("source_id", sa.String(64), primary_key=True),
         sa.Column("indicator_id", sa.String(64), primary_key=True),
         sa.Column("sex", sa.String(8), primary_key=True),
-        sa.Column(
-            "release_id", sa.Integer, sa.ForeignKey("data_releases.id"), nullable=False
-        ),
+        sa.Column("release_id", sa.Integer, sa.ForeignKey("data_releases.id"), nullable=False),
     )
 
 
