@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from equals.survey import Design, aggregate_many, estimate, mean, proportion
+from equals.survey import Design, EstimationOptions, aggregate_many, estimate, mean, proportion
 from equals.survey.cells import PSU, STRATUM, build_cells, by_key, regroup
 from equals.survey.engine import DuckDBEngine
 from equals.survey.plan import prepare
@@ -156,3 +156,62 @@ def test_batch_domain_sets_summed_from_finer_sets_equal_separate_requests() -> N
             assert a.domain == b.domain and a.n == b.n and a.df == b.df
             assert math.isclose(a.estimate, b.estimate, rel_tol=1e-12)
             assert math.isclose(a.se, b.se, rel_tol=1e-10, abs_tol=1e-15)
+
+
+@pytest.mark.parametrize("psu", [True, False])
+def test_units_in_any_order_give_the_same_variances(psu: bool) -> None:
+    """Sorted units are totalled run by run (``reduceat``), others by ``bincount``: the same
+    estimates, SEs and gap covariances whichever order the cells come in."""
+    from dataclasses import replace
+
+    from equals.survey.domains import domain_groups
+    from equals.survey.engine import ColumnKind
+    from equals.survey.estimators import aggregated
+    from equals.survey.gaps import gaps_from_cells
+    from equals.survey.variance import Units
+
+    df = survey(13)
+    design = Design("w", strata="h", psu="psu" if psu else None)
+    engine = DuckDBEngine(df)
+    plan = prepare(engine, design, [mean("y2"), proportion("y3")], ["sex", "d", "b"])
+    cells = build_cells(engine.cells(plan.sql), design, "<test>", plan.aliases)
+    table = regroup(cells, [by_key(0), by_key(1)])  # totals over b: sorted rows
+    assert len(table) < len(cells)
+    order = np.random.default_rng(1).permutation(len(table))
+    shuffled = replace(
+        table,
+        codes={k: c[order] for k, c in table.codes.items()},
+        values=np.asfortranarray(table.values[order]),
+        stratum=table.stratum[order],
+        psu=None if table.psu is None else table.psu[order],
+    )
+    results = []
+    for t in (table, shuffled):
+        units = Units(t, domain_groups(t, [by_key(0), by_key(1)], ["sex", "d"]))
+        results.append((units.runs is not None, aggregated(units, plan.items).results()))
+    (sorted_runs, a), (shuffled_runs, b) = results
+    assert sorted_runs and not shuffled_runs
+    for x, y in zip(a, b, strict=True):
+        assert x.domain == y.domain and x.n == y.n
+        assert math.isclose(x.estimate, y.estimate, rel_tol=1e-12)
+        assert math.isclose(x.se, y.se, rel_tol=1e-12, abs_tol=1e-15)
+    gaps = [
+        gaps_from_cells(
+            t,
+            plan.items,
+            by={"d": by_key(1)},
+            sex_key=by_key(0),
+            sex_kind=ColumnKind.NUMERIC,
+            sex="sex",
+            female=2,
+            male=1,
+            options=EstimationOptions(),
+            location="<test>",
+        )
+        for t in (table, shuffled)
+    ]
+    assert len(gaps[0]) == len(gaps[1]) > 0
+    for x, y in zip(*gaps, strict=True):
+        assert x.domain == y.domain
+        assert math.isclose(x.covariance, y.covariance, rel_tol=1e-12, abs_tol=1e-18)
+        assert math.isclose(x.difference.se, y.difference.se, rel_tol=1e-12, abs_tol=1e-15)

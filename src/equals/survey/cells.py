@@ -177,13 +177,19 @@ def regroup(cells: Cells, keys: Sequence[str]) -> Cells:
     value kept as a value of its own. Rows already unique on ``keys`` are shared, not copied."""
     keys = list(dict.fromkeys(keys))
     unit = cells.psu if cells.psu is not None else cells.stratum
-    combined = unit.copy()
+    # Key-major, then unit: the rows come sorted by domain and, within it, by stratum (PSUs
+    # are numbered in stratum order), so the variance totals them run by run.
+    combined = np.zeros(len(cells), dtype=np.int64)
     for key in keys:
         codes, uniques = cells.key_codes(key)
         span = len(uniques) + 1  # + missing
         if int(combined.max(initial=0)) >= RADIX_LIMIT // span:
             combined = dense_codes(combined)[0]
         combined = combined * span + (codes + 1)
+    units = max(len(cells.psu_stratum) if cells.psu is not None else cells.n_strata, 1)
+    if int(combined.max(initial=0)) >= RADIX_LIMIT // units:
+        combined = dense_codes(combined)[0]
+    combined = combined * units + unit
     row, distinct = dense_codes(combined)
     n_rows = len(distinct)
     kept = {k: cells.codes[k] for k in keys}

@@ -72,10 +72,13 @@ class Units:
             self.g: I64 = g
             self.h: I64 = cells.stratum if self._all else cells.stratum[inside]
         else:
+            # Units numbered group-major: PSUs are numbered in stratum order, so the units
+            # come sorted by (group, stratum) and their totals are runs (see flat_sum).
             ids = unit_of if self._all else unit_of[inside]
-            self.unit, keys = dense_codes(ids * n + g)
-            self.g = keys % n
-            self.h = cells.psu_stratum[keys // n] if cells.psu is not None else keys // n
+            span = max(len(cells.psu_stratum) if cells.psu is not None else cells.n_strata, 1)
+            self.unit, keys = dense_codes(g * span + ids)
+            self.g = keys // span
+            self.h = cells.psu_stratum[keys % span] if cells.psu is not None else keys % span
         self.size = len(self.g)
         self.flat: I64 = self.g * cells.n_strata + self.h  # (group, stratum) of each unit
         self.n_flat = n * cells.n_strata
@@ -102,8 +105,43 @@ class Units:
                 taken |= m
                 side[m] = i
             else:
-                self._side = self.unit * (none + 1) + side
+                self._side = side * self.size + self.unit  # side-major: rows per side
         self._sums: OrderedDict[tuple[int, str | None], F64] = OrderedDict()
+        self._runs: tuple[I64, I64] | None = None
+        self._runs_known = False
+
+    @property
+    def runs(self) -> tuple[I64, I64] | None:
+        """(first unit, (group, stratum) code) of each run of units with the same code, when
+        the units are sorted by it (None when they are not)."""
+        if not self._runs_known:
+            flat = self.flat
+            if len(flat) and not bool((flat[1:] < flat[:-1]).any()):
+                starts = np.flatnonzero(np.concatenate(([True], flat[1:] != flat[:-1])))
+                self._runs = (starts, flat[starts])
+            self._runs_known = True
+        return self._runs
+
+    def flat_sum(self, x: F64) -> F64:
+        """The total of ``x`` (one value per unit) in each (group, stratum)."""
+        runs = self.runs
+        if runs is None:
+            return np.asarray(np.bincount(self.flat, weights=x, minlength=self.n_flat), np.float64)
+        out = np.zeros(self.n_flat)
+        out[runs[1]] = np.add.reduceat(x, runs[0])
+        return out
+
+    def spread(self, per_flat: F64) -> F64:
+        """A value per (group, stratum) → the value of each unit's (group, stratum)."""
+        runs = self.runs
+        if runs is None:
+            return per_flat[self.flat]
+        return np.repeat(per_flat[runs[1]], self._lengths())
+
+    def _lengths(self) -> I64:
+        runs = self.runs
+        assert runs is not None
+        return np.diff(np.append(runs[0], self.size))
 
     def cell_values(self, column: str, mask: str | None = None) -> F64:
         """A cell column on the cells inside the groups (masked)."""
@@ -124,9 +162,9 @@ class Units:
                 self._side,
                 weights=raw if self._all else raw[self.inside],
                 minlength=self.size * sides,
-            ).reshape(self.size, sides)
+            ).reshape(sides, self.size)
             for i, name in enumerate(self._names):
-                self._sums[(key[0], name)] = np.ascontiguousarray(totals[:, i])
+                self._sums[(key[0], name)] = totals[i].copy()  # frees the whole table
             values = self._sums.pop(key)
         else:
             values = self.cell_values(column, mask)
@@ -143,9 +181,11 @@ class Units:
         """The total of a cell column in each group."""
         key = (self.cells.columns[column], mask)
         if key not in self._group_sums:
-            self._group_sums[key] = np.asarray(
-                np.bincount(self.g, weights=self.sum(column, mask), minlength=self.groups.n),
-                dtype=np.float64,
+            values = self.sum(column, mask)
+            self._group_sums[key] = (
+                np.asarray(np.bincount(self.g, weights=values, minlength=self.groups.n), np.float64)
+                if self.runs is None
+                else self.flat_sum(values).reshape(self.groups.n, -1).sum(axis=1)
             )
         return self._group_sums[key]
 
@@ -230,11 +270,10 @@ def covariances(units: Units, infs: Sequence[Influence], present: np.ndarray) ->
     """Cov(θ̂_i[g], θ̂_j[g]) for every pair of the estimators ``infs`` and every group g
     (``[i][j]``: an array over the groups), from one pass over the units per estimator."""
     cells = units.cells
-    flat, size = units.flat, units.n_flat
     n = units.n_h
     adjust = cells.lonely is LonelyPSU.ADJUST
     z = [inf.linear(units) for inf in infs]
-    s = [np.bincount(flat, weights=zi, minlength=size) for zi in z]
+    s = [units.flat_sum(zi) for zi in z]
     k = len(infs)
     out: list[list[F64]] = [[z[0]] * k for _ in range(k)]
     if cells.psu is not None:
@@ -242,21 +281,16 @@ def covariances(units: Units, infs: Sequence[Influence], present: np.ndarray) ->
         # (n_h − k)·z̄^a·z̄^b.
         with np.errstate(divide="ignore", invalid="ignore"):
             m = [si / n for si in s]
-        d = [zi - mi[flat] for zi, mi in zip(z, m, strict=True)]
+        d = [zi - units.spread(mi) for zi, mi in zip(z, m, strict=True)]
         outside = n - units.k
     for i in range(k):
         for j in range(i, k):
             if cells.psu is not None:
-                dev = np.bincount(flat, weights=d[i] * d[j], minlength=size)
-                centred = dev + outside * m[i] * m[j]
-                uncentred = (
-                    np.asarray(np.bincount(flat, weights=z[i] * z[j], minlength=size), np.float64)
-                    if adjust
-                    else None
-                )
+                centred = units.flat_sum(d[i] * d[j]) + outside * m[i] * m[j]
+                uncentred = units.flat_sum(z[i] * z[j]) if adjust else None
             else:
                 moment = second_moment(units, infs[i], infs[j])
-                raw = np.asarray(np.bincount(flat, weights=moment, minlength=size), np.float64)
+                raw = units.flat_sum(moment)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     centred = raw - s[i] * s[j] / n
                 uncentred = raw
