@@ -128,6 +128,7 @@ AREAS: dict[str, Area] = {
     # Partners, sessions, sign-in and downloads pages; form and validation messages (H2).
     "forms": Area(
         templates=(T + "sessions/*.html", T + "partners/*.html", T + "downloads.html"),
+        collect=("equals.partners.codes:target_group_labels",),
         python=(
             "src/equals/partners/action.py",
             "src/equals/partners/admin_forms.py",

@@ -339,3 +339,13 @@ def test_the_example_content_summary_reads_in_the_reader_s_language(tmp_path: Pa
         )
     assert load_examples(store) is None  # nothing missing: nothing to say
     store.dispose()
+
+
+def test_target_groups_are_named_in_the_page_language(site: tuple[TestClient, Store]) -> None:
+    """Target groups are our own vocabulary (``target_groups.yaml``), not published data: the
+    initiative filters name them in the reader's language."""
+    client, _store = site
+    assert "Teachers and trainers" in client.get("/initiatives").text
+    fr = client.get("/fr/initiatives").text
+    assert "Enseignants et formateurs" in fr and "Teachers and trainers" not in fr
+    assert "Docentes y formadores" in client.get("/es/initiatives").text

@@ -55,6 +55,12 @@ def target_groups() -> Mapping[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+def target_group_labels() -> list[str]:
+    """The target groups' labels: our own words, translated in the ``forms`` catalogue (the
+    pages show them through the ``msg`` filter)."""
+    return list(target_groups().values())
+
+
 def check_code(name: str, value: str, location: str) -> str:
     """``value`` when it is a code of codelist ``name``; else a 422 naming the field."""
     codes = codelist(name) if name != "TargetGroup" else target_groups()
