@@ -129,6 +129,9 @@ AREAS: dict[str, Area] = {
     "forms": Area(
         templates=(T + "sessions/*.html", T + "partners/*.html", T + "downloads.html"),
         collect=("equals.partners.codes:target_group_labels",),
+        # The guidance beside each field of the rapporteur form is ours (labels stay as the
+        # IGF templates print them); the form and ``equals sessions templates`` show it.
+        yaml_fields=(("src/equals/sessions/templates/*.yaml", ("guidance",)),),
         python=(
             "src/equals/partners/action.py",
             "src/equals/partners/admin_forms.py",

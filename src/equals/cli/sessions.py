@@ -280,4 +280,10 @@ def templates_cmd(
         t = load_template(template_id)
     except EqualsError as exc:
         raise fail(message_of(exc)) from exc
-    sys.stdout.write(yaml.safe_dump(t.to_descriptor(), sort_keys=False, allow_unicode=True))
+    descriptor = t.to_descriptor()
+    # The guidance is ours (forms catalogue; the loader normalises its whitespace, as the
+    # catalogue does): the reader's language. Labels stay as the IGF templates print them.
+    for field in descriptor["fields"]:
+        if field.get("guidance"):
+            field["guidance"] = _(field["guidance"])
+    sys.stdout.write(yaml.safe_dump(descriptor, sort_keys=False, allow_unicode=True))
