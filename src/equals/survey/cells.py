@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from equals.core.i18n import Msg
 from equals.survey.design import Design, LonelyPSU
 from equals.survey.engine import CellTable
 from equals.survey.errors import FpcError, LonelyPSUError
@@ -161,8 +162,12 @@ def build_cells(
     if design.lonely_psu is LonelyPSU.ERROR and cells.lonely_h.any():
         names = ", ".join(repr(labels[h]) for h in np.flatnonzero(cells.lonely_h)[:10])
         raise LonelyPSUError(
-            f"stratum {names} of {design.strata or 'the design'!r} has only one PSU; choose a "
-            "lonely-PSU rule (certainty, remove, adjust or average)",
+            Msg(
+                "stratum %(names)s of %(design)s has only one PSU; choose a lonely-PSU rule "
+                "(certainty, remove, adjust or average)",
+                names=names,
+                design=repr(design.strata or "the design"),
+            ),
             location=location,
         )
     return cells
@@ -231,20 +236,28 @@ def _fpc_factor(
     hi = np.full(len(n_h), -np.inf)
     np.minimum.at(lo, stratum, table.values[:, columns["cell__fpc_min"]])
     np.maximum.at(hi, stratum, table.values[:, columns["cell__fpc_max"]])
-    where = f"column {design.fpc!r}"
+    col = repr(design.fpc)
     varies = np.flatnonzero(lo != hi)
     if varies.size:
         raise FpcError(
-            f"{where}: fpc varies within stratum {labels[varies[0]]!r} ({lo[varies[0]]} to "
-            f"{hi[varies[0]]})",
+            Msg(
+                "column %(col)s: fpc varies within stratum %(stratum)s (%(lo)s to %(hi)s)",
+                col=col,
+                stratum=repr(labels[varies[0]]),
+                lo=str(lo[varies[0]]),
+                hi=str(hi[varies[0]]),
+            ),
             location=location,
         )
     fpc = lo
     is_popsize = bool((fpc > 1).any())
     if is_popsize != bool((fpc >= 1).all()) or (fpc < 0).any():
         raise FpcError(
-            f"{where}: give every fpc as a population count (≥ 1) or every fpc as a sampling "
-            "fraction (≤ 1), not both",
+            Msg(
+                "column %(col)s: give every fpc as a population count (≥ 1) or every fpc as a "
+                "sampling fraction (≤ 1), not both",
+                col=col,
+            ),
             location=location,
         )
     with np.errstate(divide="ignore"):
@@ -253,8 +266,14 @@ def _fpc_factor(
     if too_big.size:
         h = too_big[0]
         raise FpcError(
-            f"{where}: fpc implies more than 100% sampling in stratum {labels[h]!r} "
-            f"(population {popsize[h]:g}, sampled {n_h[h]:g})",
+            Msg(
+                "column %(col)s: fpc implies more than 100%% sampling in stratum %(stratum)s "
+                "(population %(population)s, sampled %(sampled)s)",
+                col=col,
+                stratum=repr(labels[h]),
+                population=f"{popsize[h]:g}",
+                sampled=f"{n_h[h]:g}",
+            ),
             location=location,
         )
     with np.errstate(invalid="ignore"):

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from equals.core.i18n import Msg
 from equals.survey.errors import EngineUnavailableError, SurveyFileError, UnknownEngineError
 from equals.survey.sql import DUCKDB, TABLE, Dialect
 
@@ -238,11 +239,14 @@ class DuckDBEngine:
 
     def _open_file(self, path: Path) -> None:
         if not path.is_file():
-            raise SurveyFileError("file not found", location=self.location)
+            raise SurveyFileError(Msg("file not found"), location=self.location)
         kind = READERS.get(path.suffix.lower())
         if kind is None:
             raise SurveyFileError(
-                f"unsupported file type {path.suffix!r} (use .csv, .parquet, .dta or .sav)",
+                Msg(
+                    "unsupported file type %(suffix)s (use .csv, .parquet, .dta or .sav)",
+                    suffix=repr(path.suffix),
+                ),
                 location=self.location,
             )
         try:
@@ -357,19 +361,28 @@ def _drain(batches: list[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 _SPILL: list[str] = []
 
 
-def _reader_message(exc: Exception, path: Path) -> str:
+def _reader_message(exc: Exception, path: Path) -> Msg:
     """One line for a reader error: DuckDB's CSV errors run to 25 lines of reader settings."""
     text = str(exc)
     if "not utf-8 encoded" in text.lower() or "invalid unicode" in text.lower():
         line = _first_non_utf8_line(path)
-        where = f"line {line}" if line else "the file"
-        return (
-            f"{where} is not UTF-8 text; save the file as UTF-8 "
+        if line:
+            return Msg(
+                "line %(line)s is not UTF-8 text; save the file as UTF-8 "
+                "(e.g. iconv -f latin1 -t utf-8 in.csv > out.csv)",
+                line=line,
+            )
+        return Msg(
+            "the file is not UTF-8 text; save the file as UTF-8 "
             "(e.g. iconv -f latin1 -t utf-8 in.csv > out.csv)"
         )
     found = re.search(r"CSV Error on Line: (\d+)", text)
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return f"cannot read file{f' (line {found.group(1)})' if found else ''}: {first[:300]}"
+    if found:
+        return Msg(
+            "cannot read file (line %(line)s): %(reason)s", line=found.group(1), reason=first[:300]
+        )
+    return Msg("cannot read file: %(reason)s", reason=first[:300])
 
 
 def _first_non_utf8_line(path: Path) -> int | None:
@@ -419,7 +432,10 @@ def open_engine(
     location = str(source) if isinstance(source, str | Path) else "<DataFrame>"
     if spark_master and engine != "spark":
         raise UnknownEngineError(
-            f"a Spark master ({spark_master}) needs the spark engine (--engine spark)",
+            Msg(
+                "a Spark master (%(master)s) needs the spark engine (--engine spark)",
+                master=spark_master,
+            ),
             location=location,
         )
     if engine == "duckdb":
@@ -429,7 +445,9 @@ def open_engine(
 
         if not spark_available():
             raise EngineUnavailableError(
-                "the spark engine needs pyspark: pip install 'equals-hub[spark]' (and Java 17)",
+                Msg(
+                    "the spark engine needs pyspark: pip install 'equals-hub[spark]' (and Java 17)"
+                ),
                 location=location,
             )
         try:
@@ -437,5 +455,10 @@ def open_engine(
         except EngineUnavailableError as exc:
             raise EngineUnavailableError(exc.message, location=location) from exc
     raise UnknownEngineError(
-        f"unknown engine {engine!r} (choose from: {', '.join(ENGINES)})", location=location
+        Msg(
+            "unknown engine %(engine)s (choose from: %(choices)s)",
+            engine=repr(engine),
+            choices=", ".join(ENGINES),
+        ),
+        location=location,
     )
