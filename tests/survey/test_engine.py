@@ -138,3 +138,73 @@ def test_engine_is_usable_after_a_streamed_pass(tmp_path: Path) -> None:
     frame = DuckDBEngine(_frame(5_000))  # a registered DataFrame is registered again
     frame.cells(SQL)
     assert int(frame.query(f"SELECT COUNT(*) AS n FROM {TABLE}")["n"][0]) == 5_000
+
+
+def test_arrow_cells_keep_missing_keys_and_zero_missing_moments(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Streamed from Arrow in many batches: a missing moment (a cell where every value is
+    missing) is 0 in every batch, whatever Arrow's buffer holds under it; an integer key with
+    missing values keeps them missing (coded −1), one without is coded as its values; the
+    cells equal the query's, fetched through pandas."""
+    monkeypatch.setattr(engine_module, "CHUNK_VECTORS", 1)
+    rng = np.random.default_rng(11)
+    n = 40_000
+    frame = pd.DataFrame(
+        {
+            "psu": rng.integers(0, 9_000, n),
+            "region": pd.array(
+                np.where(rng.random(n) < 0.2, None, rng.integers(1, 5, n)), dtype="Int64"
+            ),
+            "y": np.where(rng.random(n) < 0.5, np.nan, rng.normal(size=n)),
+        }
+    )
+    sql = (
+        'SELECT "psu" AS k__psu, "region" AS k__by0, COUNT(*) AS cell__n, '
+        f'SUM("y") AS m0__y, MAX("y") AS m0__max FROM {TABLE} GROUP BY 1, 2'
+    )
+    eng = DuckDBEngine(frame)
+    got = eng.cells(sql)
+    want = CellTable.from_frame(eng.query(sql))
+    assert len(got.values) > 3 * 2048
+    assert np.isnan(want.values).sum() == 0 and np.isnan(got.values).sum() == 0
+    assert (got.values[:, 1] == 0).sum() > 1000  # many cells with every y missing
+    key = ["k__psu", "k__by0"]
+    both = [
+        t.keys.astype("float64")
+        .assign(**{m: t.values[:, j] for j, m in enumerate(t.names)})
+        .sort_values(key, na_position="last")
+        .reset_index(drop=True)
+        for t in (got, want)
+    ]
+    pd.testing.assert_frame_equal(both[0], both[1])
+    codes, uniques = factorize_sorted(got.keys["k__by0"])
+    assert list(uniques) == [1, 2, 3, 4] and (codes == -1).sum() == got.keys["k__by0"].isna().sum()
+    psu_codes, psu_values = factorize_sorted(got.keys["k__psu"])
+    np.testing.assert_array_equal(psu_values[psu_codes], got.keys["k__psu"].to_numpy())
+
+
+def test_the_streamed_pass_runs_on_one_thread_unless_threads_are_given(tmp_path: Path) -> None:
+    """The streamed aggregation runs on STREAM_THREADS DuckDB threads (its connection is then
+    closed, so later queries have DuckDB's default again, also after a failed pass); an engine
+    given ``threads`` keeps them."""
+    path = tmp_path / "s.parquet"
+    _frame(5_000).to_parquet(path)
+    sql = (
+        f"SELECT current_setting('threads') AS k__by0, COUNT(*) AS cell__n FROM {TABLE} GROUP BY 1"
+    )
+
+    def threads_in_pass(eng: DuckDBEngine) -> int:
+        table = eng.cells(sql)
+        assert table.values[:, 0].tolist() == [5_000.0]
+        return int(table.keys["k__by0"].iloc[0])
+
+    eng = DuckDBEngine(path)
+    default = int(eng.query("SELECT current_setting('threads') AS t")["t"][0])
+    assert threads_in_pass(eng) == engine_module.STREAM_THREADS == 1
+    assert int(eng.query("SELECT current_setting('threads') AS t")["t"][0]) == default
+    assert threads_in_pass(DuckDBEngine(path, threads=2)) == 2
+    failing = DuckDBEngine(path)
+    with pytest.raises(Exception, match="nope"):
+        failing.cells(f"SELECT nope AS k__by0, COUNT(*) AS cell__n FROM {TABLE} GROUP BY 1")
+    assert int(failing.query("SELECT current_setting('threads') AS t")["t"][0]) == default

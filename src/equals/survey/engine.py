@@ -44,6 +44,7 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOU
 MEMORY_LIMIT = "500MB"  # DuckDB's working memory for a pass; beyond it, it spills to disk
 CHUNK_VECTORS = 50  # cells fetched per chunk, in DuckDB vectors of 2,048 rows
 STREAM_ROWS = 4_000_000  # sources up to this many rows stream their cells (no temp table)
+STREAM_THREADS = 1  # DuckDB threads of the streamed pass, unless the engine's are given
 
 
 class ColumnKind(StrEnum):
@@ -306,13 +307,24 @@ class DuckDBEngine:
         estimates computed: the streamed pass runs on the engine's own connection, which is
         then closed (and opened again if the engine is used again) — opening a database costs
         ~30 ms of CPU, and more wall time under load while DuckDB starts its threads — and the
-        temporary-table pass runs in a database of its own, closed at the end."""
+        temporary-table pass runs in a database of its own, closed at the end.
+
+        The streamed pass runs on :data:`STREAM_THREADS` (one) DuckDB thread unless the engine
+        was given ``threads``: its cells are many (~0.3 per row in the benchmark's survey), and
+        with more threads each builds its own hash table of nearly every cell and then merges
+        them, which touches about twice the new memory — on 2 cores one thread was faster in
+        wall time as well as CPU (docs/benchmarks.md). The setting goes with the connection,
+        which is closed after the pass."""
         rows = self._rows_known(self.con)
         if rows is not None and rows <= STREAM_ROWS:
-            result = self.con.sql(sql)
-            names = [str(c) for c in result.columns]
-            batches = list(result.to_arrow_reader(CHUNK_VECTORS * 2048))
-            self.close()  # DuckDB's memory goes back before the matrix is filled
+            try:
+                if not self._threads:
+                    self.con.execute(f"SET threads = {STREAM_THREADS}")
+                result = self.con.sql(sql)
+                names = [str(c) for c in result.columns]
+                batches = list(result.to_arrow_reader(CHUNK_VECTORS * 2048))
+            finally:
+                self.close()  # DuckDB's memory goes back before the matrix is filled
             count = sum(b.num_rows for b in batches)
             if not count:
                 return CellTable.from_chunks(0, names, [])
