@@ -312,9 +312,9 @@ class DuckDBEngine:
         The streamed pass runs on :data:`STREAM_THREADS` (one) DuckDB thread unless the engine
         was given ``threads``: its cells are many (~0.3 per row in the benchmark's survey), and
         with more threads each builds its own hash table of nearly every cell and then merges
-        them, which touches about twice the new memory — on 2 cores one thread was faster in
-        wall time as well as CPU (docs/benchmarks.md). The setting goes with the connection,
-        which is closed after the pass."""
+        them, which touches about twice the new memory. On 2 cores one thread took a quarter
+        less CPU for the request and the same wall time at the median (less under load; see
+        docs/benchmarks.md). The setting goes with the connection, closed after the pass."""
         rows = self._rows_known(self.con)
         if rows is not None and rows <= STREAM_ROWS:
             try:
