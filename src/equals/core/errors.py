@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from equals.core.i18n import Msg, _, localised
+from equals.core.i18n import Msg, localised
 from equals.core.problems import (
     NOWHERE,
     Location,
@@ -20,6 +20,7 @@ from equals.core.problems import (
     Severity,
     define,
     register_class,
+    with_suggestions,
 )
 
 SHOWN_MAX = 80
@@ -83,13 +84,7 @@ class EqualsError(Exception):
             text = localised(self.detail)
         else:
             text = localised(self.message)
-        if self.suggestions:
-            return _(
-                "%(text)s (did you mean: %(names)s?)",
-                text=text,
-                names=", ".join(self.suggestions),
-            )
-        return text
+        return with_suggestions(text, self.suggestions)
 
     @property
     def problem(self) -> Problem:

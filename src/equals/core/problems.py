@@ -113,6 +113,14 @@ def _looks_like_file(text: str) -> bool:
 NOWHERE = Location()
 
 
+def with_suggestions(text: str, suggestions: Sequence[str]) -> str:
+    """``text`` followed by "(did you mean: a, b?)" in the current language, when there are
+    suggestions (how errors and problems end for people)."""
+    if not suggestions:
+        return text
+    return _("%(text)s (did you mean: %(names)s?)", text=text, names=", ".join(suggestions))
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem: what (``code``), how bad, where, and what to do instead.
@@ -142,13 +150,7 @@ class Problem:
         text = localised(self.message)
         if self.location:
             text = f"{self.location}: {text}"
-        if self.suggestions:
-            text = _(
-                "%(text)s (did you mean: %(names)s?)",
-                text=text,
-                names=", ".join(self.suggestions),
-            )
-        return text
+        return with_suggestions(text, self.suggestions)
 
     def to_record(self) -> dict[str, Any]:
         return {
