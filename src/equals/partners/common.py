@@ -159,6 +159,58 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+# -- plausible dates ----------------------------------------------------------------------------
+#: The earliest date the registry accepts anywhere: partners' older commitments, initiatives
+#: and joining dates may well predate the partnership, but nothing before 1900 is meant.
+EARLIEST = dt.date(1900, 1, 1)
+#: EQUALS was founded in 2016: its own governance bodies (co-founders, steering committee,
+#: secretariat) hold no term before then, so a seat's ``since`` and ``until`` start here.
+FOUNDED = dt.date(2016, 1, 1)
+#: How far ahead a date may lie: a planned end or a target date decades away is real; one
+#: further than this is a typo (2205 for 2025).
+YEARS_AHEAD = 50
+
+
+def latest_date(on: dt.date | None = None) -> dt.date:
+    """The last date the registry accepts: :data:`YEARS_AHEAD` years after ``on`` (today, UTC)."""
+    day = on or today()
+    try:
+        return day.replace(year=day.year + YEARS_AHEAD)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + YEARS_AHEAD, day=28)
+
+
+def implausible_date(
+    value: dt.date, field: str, *, term: bool = False, on: dt.date | None = None
+) -> Msg | None:
+    """Why ``value`` (of ``field``) is not a date the registry accepts, or ``None`` when it is.
+
+    The one rule for every date a person or a file gives the registry: from :data:`EARLIEST`
+    (:data:`FOUNDED` for a governance ``term``) to :func:`latest_date` (``on`` today), both
+    included. The input models apply it to every date field in their validators
+    (:data:`equals.partners.model.Date` and ``TermDate``), so the API, the web forms, the CLI
+    and the IATI import all refuse the same dates with the same message, naming the field."""
+    earliest, latest = (FOUNDED if term else EARLIEST), latest_date(on)
+    if earliest <= value <= latest:
+        return None
+    if term:
+        return Msg(
+            "%(field)s %(date)s is outside the accepted range for a governance term, "
+            "%(earliest)s (EQUALS was founded in 2016) to %(latest)s",
+            field=field,
+            date=value.isoformat(),
+            earliest=earliest.isoformat(),
+            latest=latest.isoformat(),
+        )
+    return Msg(
+        "%(field)s %(date)s is outside the accepted range, %(earliest)s to %(latest)s",
+        field=field,
+        date=value.isoformat(),
+        earliest=earliest.isoformat(),
+        latest=latest.isoformat(),
+    )
+
+
 def bump_version(
     conn: Connection, table: Table, key: str, value: Any, based_on: int, what: str
 ) -> int:

@@ -1,9 +1,10 @@
 """The registry's records as pydantic models: what a writer sends (``…In``) and what a reader gets.
 
-Input models check types, lengths and ranges (an API client gets 422 naming the field); the
-service checks what needs the database or the code lists (organisations, countries, IATI codes,
-catalogue indicators, end before start). Text fields refuse NUL, other control characters and
-lone surrogates, so nothing unstorable reaches the database.
+Input models check types, lengths and ranges, and that every date is plausible (:data:`Date`,
+:data:`TermDate`: the one rule of ``common.implausible_date``); an API client gets 422 naming
+the field. The service checks what needs the database or the code lists (organisations,
+countries, IATI codes, catalogue indicators, end before start). Text fields refuse NUL, other
+control characters and lone surrogates, so nothing unstorable reaches the database.
 """
 
 from __future__ import annotations
@@ -12,10 +13,18 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from equals.core.i18n import Msg
 from equals.core.vocabulary import Pillar, StakeholderGroup
+from equals.partners.common import implausible_date
 
 _BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -49,6 +58,24 @@ def _org_id(value: str) -> str:
     return value
 
 
+def _plausible(value: dt.date, info: ValidationInfo) -> dt.date:
+    why = implausible_date(value, info.field_name or "date")
+    if why is not None:
+        raise ValueError(why)
+    return value
+
+
+def _in_term(value: dt.date, info: ValidationInfo) -> dt.date:
+    why = implausible_date(value, info.field_name or "date", term=True)
+    if why is not None:
+        raise ValueError(why)
+    return value
+
+
+#: Every date the registry accepts: 1900-01-01 to 50 years from today (``common.check_date``).
+Date = Annotated[dt.date, AfterValidator(_plausible)]
+#: A governance term's date: from EQUALS's founding (2016-01-01) to 50 years from today.
+TermDate = Annotated[dt.date, AfterValidator(_in_term)]
 Line = Annotated[str, Field(max_length=300), AfterValidator(_clean)]
 Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean)]
 Prose = Annotated[str, Field(max_length=20_000), AfterValidator(_clean)]
@@ -79,7 +106,7 @@ class PartnerIn(BaseModel):
     stakeholder_group: StakeholderGroup
     country: Code | None = Field(None, description="ISO 3166-1 alpha-3 of the headquarters.")
     website: Url = ""
-    joined: dt.date | None = None
+    joined: Date | None = None
     iati_org_id: Annotated[str, Field(max_length=128), AfterValidator(_clean)] | None = None
     iati_org_type: Code | None = Field(None, description="IATI OrganisationType code.")
     description: Prose = ""
@@ -107,7 +134,7 @@ class DeliverableIn(BaseModel):
     model_config = _IN
     title: Name
     measure: Line = ""
-    due: dt.date | None = None
+    due: Date | None = None
     done: bool = False
 
 
@@ -142,8 +169,8 @@ class InitiativeIn(BaseModel):
     countries: list[Code] = Field(default_factory=list, max_length=250)
     regions: list[Code] = Field(default_factory=list, max_length=50)
     status: Code = Field("2", description="IATI ActivityStatus code (2 = implementation).")
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: Date | None = None
+    end_date: Date | None = None
     budget: Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)] | None = None
     currency: Code | None = None
     gender_marker: Code | None = Field(None, description="IATI PolicySignificance (0-4).")
@@ -152,7 +179,7 @@ class InitiativeIn(BaseModel):
     targets: list[TargetIn] = Field(default_factory=list, max_length=200)
     iati_identifier: Annotated[str, Field(max_length=255), AfterValidator(_clean)] | None = None
     website: Url = ""
-    as_of: dt.date | None = Field(None, description="Date of this information (default: today).")
+    as_of: Date | None = Field(None, description="Date of this information (default: today).")
 
 
 class ActualIn(BaseModel):
@@ -164,7 +191,7 @@ class ActualIn(BaseModel):
 
 class ProgressIn(BaseModel):
     model_config = _IN
-    date: dt.date
+    date: Date
     narrative: Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(_clean)]
     links: list[Url] = Field(default_factory=list, max_length=50)
     values: list[ActualIn] = Field(default_factory=list, max_length=200)
@@ -173,7 +200,7 @@ class ProgressIn(BaseModel):
 class MemberIn(BaseModel):
     model_config = _IN
     organization_id: OrgId
-    since: dt.date | None = None
+    since: Date | None = None
 
 
 class CoalitionIn(BaseModel):
@@ -192,13 +219,13 @@ class SeatIn(BaseModel):
     seat: Line = ""
     organization_id: OrgId
     holder: Line = ""
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: TermDate | None = None
+    until: TermDate | None = None
 
 
 class SeatEndIn(BaseModel):
     model_config = _IN
-    until: dt.date = Field(description="The last day of the term.")
+    until: TermDate = Field(description="The last day of the term.")
 
 
 # -- what readers get -------------------------------------------------------------------------
