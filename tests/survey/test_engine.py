@@ -10,7 +10,7 @@ import pytest
 
 from equals.settings import Settings
 from equals.survey import engine as engine_module
-from equals.survey.cells import factorize_sorted
+from equals.survey.codes import factorize_sorted
 from equals.survey.engine import CellTable, DuckDBEngine
 from equals.survey.sql import TABLE
 

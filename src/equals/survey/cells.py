@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from equals.core.i18n import Msg
+from equals.survey.codes import dense_codes
 from equals.survey.design import Design, LonelyPSU
 from equals.survey.engine import CellTable
 from equals.survey.errors import FpcError, LonelyPSUError
@@ -78,38 +79,6 @@ class Cells:
         return np.asarray((self.n_h == 1) & (self.f_h >= SELF_REPRESENTING))
 
 
-def factorize_sorted(values: pd.Series | np.ndarray) -> tuple[I64, np.ndarray]:
-    """Codes into the sorted distinct values (−1: missing)."""
-    numpy_int = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu"
-    if numpy_int and len(values):  # numpy integers (no missing value)
-        array = np.asarray(values)
-        low = int(array.min())
-        codes, offsets = dense_codes(np.asarray(array, dtype=np.int64) - low)
-        return codes, offsets + low
-    dtype = values.dtype
-    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories.is_monotonic_increasing:
-        # coded by the engine (text keys): the categories are the sorted distinct values
-        coded: I64 = np.asarray(pd.Series(values).cat.codes, dtype=np.int64)
-        return coded, np.asarray(dtype.categories, dtype=object)
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
-
-
-def dense_codes(values: I64) -> tuple[I64, I64]:
-    """Codes of non-negative integers into their sorted distinct values: by a table of the
-    values present when their range is small (no hashing, no sort), else by hashing."""
-    if not len(values):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    top = int(values.max())
-    if top >= 2 * len(values) + 65_536:
-        codes, uniques = pd.factorize(values, sort=True)
-        return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=np.int64)
-    present = np.zeros(top + 1, dtype=bool)
-    present[values] = True
-    rank = np.cumsum(present, dtype=np.int64 if len(values) >= 2**31 else np.int32)
-    return np.asarray(rank[values], dtype=np.int64) - 1, np.flatnonzero(present)
-
-
 def build_cells(
     table: CellTable | pd.DataFrame,
     design: Design,
@@ -121,13 +90,13 @@ def build_cells(
     (:class:`equals.survey.sql.Moments`)."""
     if isinstance(table, pd.DataFrame):
         table = CellTable.from_frame(table)
-    frame = table.keys
+    coded = table.coded
     columns = {name: j for j, name in enumerate(table.names)}
     for alias, target in (aliases or {}).items():
         columns[alias] = columns[target]
     n_cells = len(table.values)
     if design.strata:
-        stratum, uniq = factorize_sorted(frame[STRATUM])
+        stratum, uniq = coded[STRATUM]
         labels: tuple[object, ...] = tuple(uniq.tolist())
     else:
         stratum = np.zeros(n_cells, dtype=np.int64)
@@ -137,7 +106,7 @@ def build_cells(
     psu_stratum = np.zeros(0, dtype=np.int64)
     if design.psu:
         # PSU ids are nested in strata: number (stratum, PSU) pairs, in stratum order.
-        local, seen = factorize_sorted(frame[PSU])
+        local, seen = coded[PSU]
         psu, pairs = dense_codes(stratum * max(len(seen), 1) + local)
         psu_stratum = pairs // max(len(seen), 1)
         n_h = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
@@ -145,7 +114,7 @@ def build_cells(
         counts = table.values[:, columns["cell__n"]]
         n_h = np.asarray(np.bincount(stratum, weights=counts, minlength=n_strata), np.float64)
     f_h = _fpc_factor(table, columns, design, stratum, n_h, labels, location)
-    key_codes = {str(c): factorize_sorted(frame[c]) for c in frame.columns if c.startswith("k__by")}
+    key_codes = {c: coded[c] for c in coded if c.startswith("k__by")}
     cells = Cells(
         {k: c for k, (c, _) in key_codes.items()},
         {k: u for k, (_, u) in key_codes.items()},

@@ -19,12 +19,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from equals.core.i18n import Msg
+from equals.survey.codes import Coded, arrow_codes, factorize_sorted
 from equals.survey.errors import EngineUnavailableError, SurveyFileError, UnknownEngineError
 from equals.survey.sql import DUCKDB, TABLE, Dialect
 
@@ -70,12 +71,31 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class CellTable:
-    """An aggregation pass's result: its key columns (``k__*``) as a frame and every other
-    column (the moments) as one column-major float matrix, missing values as 0."""
+    """An aggregation pass's result: its key columns (``k__*``) as codes into their sorted
+    distinct values (:mod:`equals.survey.codes`; −1: missing) and every other column (the
+    moments) as one column-major float matrix, missing values as 0."""
 
-    keys: pd.DataFrame
+    coded: dict[str, Coded]
     values: npt.NDArray[np.float64]
     names: tuple[str, ...]  # the moment column of ``values`` by position
+
+    @property
+    def keys(self) -> pd.DataFrame:
+        """The key columns as values (missing: NA; text as sorted categoricals)."""
+        import pandas as pd
+
+        columns: dict[str, Any] = {}
+        for name, (codes, uniques) in self.coded.items():
+            if uniques.dtype == object:
+                categories: Any = pd.Index(uniques, dtype=object)
+                columns[name] = pd.Categorical.from_codes(codes, categories=categories)
+            elif (codes < 0).any():
+                column: Any = pd.array(uniques[np.maximum(codes, 0)], dtype="Int64")
+                column[codes < 0] = pd.NA
+                columns[name] = column
+            else:
+                columns[name] = uniques[codes]
+        return pd.DataFrame(columns, index=pd.RangeIndex(len(self.values)))
 
     @classmethod
     def from_chunks(
@@ -101,12 +121,13 @@ class CellTable:
         if row != count:
             raise RuntimeError(f"{row} cells fetched, {count} counted")
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
-        return cls(frame, values, moments)
+        return cls({k: factorize_sorted(frame[k]) for k in keys}, values, moments)
 
     @classmethod
     def from_arrow(cls, count: int, batches: Iterable[pa.RecordBatch]) -> CellTable:
         """As :meth:`from_chunks`, from Arrow record batches: the moments go column by column
-        into the matrix without a DataFrame in between; only the key columns are converted."""
+        into the matrix and the keys are coded from Arrow (:func:`~equals.survey.codes.\
+arrow_codes`), without a DataFrame in between."""
         import pyarrow as pa
 
         values: npt.NDArray[np.float64] | None = None
@@ -132,37 +153,12 @@ class CellTable:
             row += batch.num_rows
         if row != count or values is None or schema is None:
             raise RuntimeError(f"{row} cells fetched, {count} counted")
-        key_schema = pa.schema([schema.field(k) for k in keys])
-        key_table = pa.Table.from_batches(parts, schema=key_schema)
-        frame = key_table.to_pandas()
-        for name in keys:  # text keys: coded by Arrow, not hashed again as Python strings
-            column = key_table.column(name)
-            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                frame[name] = _sorted_categorical(column)
-        return cls(frame, values, moments)
+        key_table = pa.Table.from_batches(parts, schema=pa.schema([schema.field(k) for k in keys]))
+        return cls({k: arrow_codes(key_table.column(k)) for k in keys}, values, moments)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> CellTable:
         return cls.from_chunks(len(frame), [str(c) for c in frame.columns], [frame])
-
-
-def _sorted_categorical(column: pa.ChunkedArray) -> pd.Categorical:
-    """A text column as a categorical over its distinct values in sorted order (missing → NaN),
-    by Arrow's dictionary encoding: what ``pd.factorize(sort=True)`` gives, without hashing
-    Python strings."""
-    import pandas as pd
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(column.combine_chunks())
-    dictionary = encoded.dictionary
-    order = np.asarray(pc.sort_indices(dictionary), dtype=np.int64)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    missing = encoded.indices.is_null().to_numpy(zero_copy_only=False)
-    codes = np.where(missing, -1, rank[np.where(missing, 0, indices).astype(np.int64)])
-    categories = pd.Index(dictionary.take(order).to_pylist(), dtype=object)
-    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _kind(duck_type: str) -> ColumnKind:
@@ -200,6 +196,8 @@ class DuckDBEngine:
         self._memory = memory_limit or MEMORY_LIMIT
         self._frame: pd.DataFrame | None = None  # a DataFrame source (or a Stata/SPSS file)
         self._view: str | None = None  # the view over a CSV or Parquet file
+        self._parquet: str | None = None  # the Parquet file (its metadata has null counts)
+        self._nulls: dict[str, int] | None = None
         self._con: duckdb.DuckDBPyConnection | None = self._connect()
         if isinstance(source, str | Path):
             path = Path(source)
@@ -258,6 +256,7 @@ class DuckDBEngine:
                 )
             elif kind == "parquet":
                 self._view = f"SELECT * FROM read_parquet({_sql_string(str(path))})"
+                self._parquet = str(path)
             else:
                 self._frame = read_statistical_file(path, kind)
             if self._view is not None:
@@ -292,6 +291,26 @@ class DuckDBEngine:
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
+
+    def known_nulls(self) -> dict[str, int]:
+        """Each column's count of missing values, from a Parquet file's metadata (no scan):
+        the top-level columns whose every row group records its null count. Empty for other
+        sources."""
+        if self._parquet is None:
+            return {}
+        if self._nulls is None:
+            rows = self.con.execute(
+                "SELECT path_in_schema, SUM(stats_null_count), "
+                "COUNT(*) - COUNT(stats_null_count) "
+                f"FROM parquet_metadata({_sql_string(self._parquet)}) GROUP BY path_in_schema"
+            ).fetchall()
+            names = set(self.schema())
+            self._nulls = {
+                str(name): int(nulls)
+                for name, nulls, unknown in rows
+                if str(name) in names and not unknown and nulls is not None
+            }
+        return self._nulls
 
     def cells(self, sql: str) -> CellTable:
         """Run the pass and fetch its cells as Arrow batches into a matrix allocated once.

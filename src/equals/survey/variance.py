@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from equals.survey.cells import F64, I64, SELF_REPRESENTING, Cells, dense_codes
+from equals.survey.cells import F64, I64, SELF_REPRESENTING, Cells
+from equals.survey.codes import dense_codes
 from equals.survey.design import LonelyPSU
 from equals.survey.domains import Groups
 
