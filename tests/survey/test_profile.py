@@ -143,3 +143,97 @@ def test_a_nan_weight_is_still_refused_when_integer_columns_are_not_summed(
     with pytest.raises(NonFiniteValueError) as info:
         estimate(path, DESIGN, [proportion("uses")])
     assert info.value.column == "w" and info.value.count == 2
+
+
+def test_missing_counts_come_from_the_parquet_metadata(tmp_path: Path) -> None:
+    """A Parquet file records each column's missing values: the profile writes those counts
+    as numbers, and its answers are those of the counting pass (the reference: the same
+    profile without the metadata, which counts every row)."""
+    path = tmp_path / "s.parquet"
+    pq.write_table(_table(), path, row_group_size=150)  # four row groups
+    eng = DuckDBEngine(path)
+    known = eng.known_nulls()
+    asked = _table().column("uses").null_count
+    assert known["uses"] == known["also"] == asked > 0
+    assert known["never"] == 600 and known["stratum"] == 0
+    validity = ['"uses" IS NOT NULL', '"also" IS NOT NULL', '"level3" IS NOT NULL',
+                '"never" IS NOT NULL', '"sex" IS NOT NULL', '"stratum" IS NOT NULL']  # fmt: skip
+    args = {
+        "weight": "w",
+        "design_columns": ["stratum", "psu"],
+        "binary_checks": [],
+        "dialect": DUCKDB,
+        "validity": validity,
+        "validity_columns": [[c.split('"')[1]] for c in validity],
+    }
+    fast = profile_sql(**args, known_nulls=known)  # type: ignore[arg-type]
+    counted = profile_sql(**args)  # type: ignore[arg-type]
+    assert f"{asked} AS invalid_0" in fast and 'COUNT("uses")' not in fast
+    assert "1 AS differs_2" in fast and "0 AS differs_5" in fast  # 0 missing vs 0 missing
+    # "uses" and "also": the same count, so one check that they are missing on the same rows
+    assert "differs_1" not in fast and "AS samenull_0" in fast
+    got, want = eng.query(fast).iloc[0], eng.query(counted).iloc[0]
+    assert int(got["samenull_0"]) == asked and int(want["differs_1"]) == 0
+    for name in want.index:
+        if name.startswith("differs") and name != "differs_1":  # metadata: "some row differs"
+            assert (int(got[name]) == 0) == (int(want[name]) == 0), name
+        elif name in got.index:
+            assert got[name] == want[name], name
+
+
+def _blocks(n: int, shift: bool) -> pa.Table:
+    """Three questions missing for the same number of persons: "a" and "b" on the same rows,
+    "c" on the same rows too, or (``shift``) on as many other rows."""
+    rng = np.random.default_rng(2)
+    asked = rng.random(n) < 0.6
+    other = np.roll(asked, 1) if shift else asked
+    value = rng.integers(0, 2, n)
+    return pa.table(
+        {
+            "stratum": pa.array(rng.integers(1, 3, n), pa.int16()),
+            "psu": pa.array(rng.integers(0, 30, n), pa.int32()),
+            "w": pa.array(rng.uniform(0.5, 3.0, n)),
+            "a": pa.array(value, pa.int8(), mask=~asked),
+            "b": pa.array(1 - value, pa.int8(), mask=~asked),
+            "c": pa.array(value, pa.int8(), mask=~other),
+        }
+    )
+
+
+@pytest.mark.parametrize("shift", [False, True], ids=["same-rows", "same-count-other-rows"])
+def test_validity_classes_from_the_metadata_equal_those_counted(
+    tmp_path: Path, shift: bool
+) -> None:
+    """Columns with the same count of missing values share a validity class only when they
+    are missing on the same rows: the plan of a Parquet file (metadata counts, one check per
+    run, pairs compared only when that check fails) is the plan of the same data counted row
+    by row (a DataFrame), to the same aggregation SQL."""
+    from equals.survey.plan import prepare
+
+    table = _blocks(900, shift)
+    assert table.column("a").null_count == table.column("c").null_count
+    path = tmp_path / "s.parquet"
+    pq.write_table(table, path, row_group_size=200)
+    quantities = [proportion(v) for v in ("a", "b", "c")]
+    from_file = prepare(DuckDBEngine(path), DESIGN, quantities, [])
+    counted = prepare(DuckDBEngine(table.to_pandas()), DESIGN, quantities, [])
+    assert from_file.sql == counted.sql
+    shared = from_file.sql.count("__n") - 1  # the cell's count and one per class
+    assert shared == (2 if shift else 1)
+
+
+def test_a_parquet_file_without_statistics_is_counted(tmp_path: Path) -> None:
+    path = tmp_path / "s.parquet"
+    pq.write_table(_table(), path, write_statistics=False)
+    eng = DuckDBEngine(path)
+    assert eng.known_nulls() == {}
+    assert DuckDBEngine(_table().to_pandas()).known_nulls() == {}
+    quantities = [proportion(v) for v in VARS]
+    with_stats = tmp_path / "t.parquet"
+    pq.write_table(_table(), with_stats)
+    got = _records(estimate(path, DESIGN, quantities, by=["sex"]))
+    want = _records(estimate(with_stats, DESIGN, quantities, by=["sex"]))
+    assert [r[:3] + r[5:] for r in got] == [r[:3] + r[5:] for r in want]
+    for a, b in zip(got, want, strict=True):  # the same sums, perhaps in another order
+        for x, y in zip(a[3:5], b[3:5], strict=True):
+            assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(y, rel=1e-12)

@@ -30,14 +30,17 @@ from equals.survey.finite import check_rows, finite_roles, finite_sums, flagged,
 from equals.survey.quantities import Quantity, Scalar, Statistic
 from equals.survey.sql import (
     EVERY_ROW,
+    TABLE,
     Measure,
     aggregate_sql,
     column_value,
+    differs_item,
     is_binary,
     level_indicator,
     levels_sql,
     not_null,
     profile_sql,
+    same_missing_runs,
 )
 
 MAX_LEVELS = 100
@@ -148,6 +151,8 @@ def prepare(
     # that could hold NaN or ±inf: integer columns cannot).
     finite = finite_roles(design, [c for q in quantities for c in q.columns], schema)
     finite = {c: role for c, role in finite.items() if c not in integers}
+    validity_cols = [valid_of[v] for v in valids]
+    nulls = known_nulls(engine)
     prof = engine.query(
         profile_sql(
             weight=design.weight,
@@ -157,10 +162,18 @@ def prepare(
             validity=valids,
             extra=finite_sums(list(finite), d),
             integers=integers,
-            validity_columns=[valid_of[v] for v in valids],
+            validity_columns=validity_cols,
+            known_nulls=nulls,
         )
     ).iloc[0]
     values = {str(k): v for k, v in prof.items()}
+    for start, end, _, count in same_missing_runs(valids, validity_cols, nulls, d):
+        if _count(values[f"samenull_{start}"]) == count:
+            values |= {f"differs_{i}": 0 for i in range(start + 1, end + 1)}
+        else:  # the same number missing, not the same rows: compare them pair by pair
+            pairs = ", ".join(differs_item(valids, i) for i in range(start + 1, end + 1))
+            row = engine.query(f"SELECT {pairs} FROM {TABLE}").iloc[0]
+            values |= {str(k): v for k, v in row.items()}
     suspect = flagged(list(finite), values)
     if suspect:
         raise_nonfinite(engine, {c: finite[c] for c in suspect})
@@ -253,6 +266,13 @@ def integer_columns(engine: Engine) -> frozenset[str]:
     they hold no NaN or ±inf, and a 0/1 check is their MIN and MAX. Empty otherwise."""
     method = getattr(engine, "integer_columns", None)
     return frozenset(method()) if callable(method) else frozenset()
+
+
+def known_nulls(engine: Engine) -> dict[str, int]:
+    """The missing counts the engine knows without a scan (DuckDB over a Parquet file: its
+    metadata). Empty otherwise."""
+    method = getattr(engine, "known_nulls", None)
+    return dict(method()) if callable(method) else {}
 
 
 def validity_classes(valids: Sequence[str], prof: Mapping[str, object]) -> dict[str, str]:

@@ -234,6 +234,7 @@ def profile_sql(
     extra: Sequence[str] = (),
     integers: Collection[str] = (),
     validity_columns: Sequence[Sequence[str]] = (),
+    known_nulls: Mapping[str, int] | None = None,
     table: str = TABLE,
 ) -> str:
     """Validation pass: row count, missing design values, smallest weight, non-0/1 values;
@@ -245,13 +246,31 @@ def profile_sql(
     (``integers``) is its ``MIN`` and ``MAX`` (``binmin_i``, ``binmax_i``: 0/1 when both lie
     in [0, 1]; a Parquet reader answers them from the file's statistics, without a scan); a
     missing count, or the failures of a condition on one column (``validity_columns[i]``
-    names it), is ``COUNT(*) − COUNT(column)``, which reads only the column's validity."""
+    names it), is ``COUNT(*) − COUNT(column)``, which reads only the column's validity.
+
+    ``known_nulls`` (column → its count of missing values, from a Parquet file's metadata):
+    those counts are written as numbers, not counted; two validity conditions on one column
+    each whose counts differ differ on some row (``differs_i`` 1, "some") and two on columns
+    without a missing value never differ (0), so only conditions with the same non-zero count
+    are compared row by row."""
     d = dialect
+    known = known_nulls or {}
+
+    def single(i: int) -> str | None:
+        return single_column(
+            validity[i], validity_columns[i] if i < len(validity_columns) else (), d
+        )
+
+    runs = same_missing_runs(validity, validity_columns, known, d)
+    in_run = {i for start, end, _, _ in runs for i in range(start + 1, end + 1)}
     select = ["COUNT(*) AS n_rows", f"MIN({column_value(weight, d)}) AS weight_min"]
     select += [f"SUM(CASE WHEN {column_value(weight, d)} < 0 THEN 1 ELSE 0 END) AS weight_negative"]
     select += [f"SUM(CASE WHEN {column_value(weight, d)} = 0 THEN 1 ELSE 0 END) AS weight_zero"]
     for i, col in enumerate(design_columns):
-        select.append(f"COUNT(*) - COUNT({d.ident(col)}) AS null_{i}")
+        if col in known:
+            select.append(f"{int(known[col])} AS null_{i}")
+        else:
+            select.append(f"COUNT(*) - COUNT({d.ident(col)}) AS null_{i}")
     for i, col in enumerate(binary_checks):
         if col in integers:
             select.append(f"MIN({d.ident(col)}) AS binmin_{i}")
@@ -263,15 +282,70 @@ def profile_sql(
             f" AS nonbinary_{i}"
         )
     for i, valid in enumerate(validity):
-        columns = validity_columns[i] if i < len(validity_columns) else ()
-        if len(columns) == 1 and valid == f"{d.ident(columns[0])} IS NOT NULL":
-            select.append(f"COUNT(*) - COUNT({d.ident(columns[0])}) AS invalid_{i}")
+        column = single(i)
+        if column is not None and column in known:
+            select.append(f"{int(known[column])} AS invalid_{i}")
+        elif column is not None:
+            select.append(f"COUNT(*) - COUNT({d.ident(column)}) AS invalid_{i}")
         else:
             select.append(f"{_count_if(f'NOT ({valid})')} AS invalid_{i}")
-        if i:
-            select.append(f"{_count_if(f'({valid}) <> ({validity[i - 1]})')} AS differs_{i}")
+        if not i or i in in_run:
+            continue
+        before = single(i - 1)
+        if column in known and before in known:
+            assert column is not None and before is not None
+            now, then = int(known[column]), int(known[before])
+            if now != then or now == 0:
+                select.append(f"{int(now != then)} AS differs_{i}")
+                continue
+        select.append(differs_item(validity, i))
+    for start, _, columns, _ in runs:
+        missing = " AND ".join(f"{d.ident(c)} IS NULL" for c in columns)
+        select.append(f"{_count_if(missing)} AS samenull_{start}")
     select += extra
     return "SELECT " + ", ".join(select) + f" FROM {table}"
+
+
+def single_column(valid: str, columns: Sequence[str], d: Dialect) -> str | None:
+    """The one column of a validity condition when it is ``column IS NOT NULL``."""
+    if len(columns) == 1 and valid == f"{d.ident(columns[0])} IS NOT NULL":
+        return columns[0]
+    return None
+
+
+def same_missing_runs(
+    validity: Sequence[str],
+    validity_columns: Sequence[Sequence[str]],
+    known: Mapping[str, int],
+    d: Dialect,
+) -> list[tuple[int, int, list[str], int]]:
+    """Runs (first, last, columns, missing count) of two or more consecutive validity
+    conditions ``column IS NOT NULL`` whose columns have the same known, non-zero count of
+    missing values — e.g. a block of questions asked of the same persons. Such a run holds on
+    the same rows exactly when the rows where *every* column of the run is missing are that
+    many (``samenull_<first>`` of :func:`profile_sql`): one count for the run, not one
+    comparison per pair."""
+    runs: list[tuple[int, int, list[str], int]] = []
+    current: list[str] = []
+    start, count = 0, -1
+    for i, valid in enumerate(validity):
+        column = single_column(valid, validity_columns[i] if i < len(validity_columns) else (), d)
+        value = known.get(column, 0) if column is not None else 0
+        if column is not None and value > 0 and current and value == count:
+            current.append(column)
+        else:
+            if len(current) > 1:
+                runs.append((start, i - 1, current, count))
+            current = [column] if column is not None and value > 0 else []
+            start, count = i, value
+    if len(current) > 1:
+        runs.append((start, len(validity) - 1, current, count))
+    return runs
+
+
+def differs_item(validity: Sequence[str], i: int) -> str:
+    """The rows where validity condition ``i`` and the one before it disagree."""
+    return f"{_count_if(f'({validity[i]}) <> ({validity[i - 1]})')} AS differs_{i}"
 
 
 def is_binary(i: int, profile: Mapping[str, object]) -> bool:
