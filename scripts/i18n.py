@@ -12,7 +12,9 @@ Messages are what the sources pass to ``_`` / ``gettext`` / ``N_`` / ``lazy_gett
 message) and ``ngettext`` (singular, plural), plus the listed fields of YAML files (indicator
 titles: our own text, not data). ``check`` fails when extraction differs from ``AREA.pot`` or
 from a language's msgids, or when a message is untranslated, fuzzy or has other ``%(name)s``
-placeholders than its msgid; ``tests/web/test_i18n.py`` runs it for every area.
+placeholders than its msgid, or when a French translation has an ordinary space before
+``: ; ! ?`` (French typography puts a no-break space there, U+00A0);
+``tests/web/test_i18n.py`` runs it for every area.
 
 To add an area, add an entry to ``AREAS``; to add a language see docs/development.md.
 """
@@ -57,6 +59,9 @@ JS_KEYWORDS: dict[str, Any] = {"t": None}
 #: Fixed header date: catalogues change only when their messages do.
 HEADER_DATE = datetime(2026, 11, 29, tzinfo=UTC)
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]")
+#: French puts a no-break space (U+00A0) before ":", ";", "!" and "?"; an ordinary space there
+#: lets a line break before the sign. ``check`` refuses it in every French catalogue.
+LOOSE_FRENCH_SPACE = re.compile(r" [:;!?]")
 
 
 @dataclass(frozen=True)
@@ -392,7 +397,22 @@ def check_area(name: str) -> list[str]:
         for message in catalog:
             if message.id:
                 problems.extend(_message_problems(message, where))
+                if lang == "fr":
+                    problems.extend(_french_spacing_problems(message, where))
     return problems
+
+
+def _french_spacing_problems(message: Message, where: str) -> list[str]:
+    """An ordinary space before ``: ; ! ?`` in a French translation (it takes U+00A0)."""
+    strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+    first = message.id[0] if isinstance(message.id, tuple | list) else message.id
+    return [
+        f"{where}: {str(first)!r}: ordinary space before {m.group()[-1]!r} in "
+        f"{text[max(0, m.start() - 20) : m.end()]!r}; French puts a no-break space (U+00A0)"
+        for text in strings
+        if text
+        for m in LOOSE_FRENCH_SPACE.finditer(str(text))
+    ]
 
 
 def unmarked_files() -> list[str]:

@@ -44,7 +44,7 @@ def test_a_message_is_its_english_text_everywhere_a_string_goes() -> None:
 def test_a_message_is_rendered_in_the_current_language() -> None:
     m = Msg("unknown country %(value)s", value="'XYZ'")
     with use_language("fr"):
-        assert localised(m) == "pays inconnu : 'XYZ'"
+        assert localised(m) == "pays inconnu\xa0: 'XYZ'"
     with use_language("es"):
         assert localised(m) == "país desconocido: 'XYZ'"
     with use_language("en"):
@@ -56,7 +56,7 @@ def test_an_error_is_english_in_str_and_localised_for_people() -> None:
     assert str(exc) == "unknown country 'KENN' (did you mean: KEN?)"
     with use_language("fr"):
         assert str(exc) == "unknown country 'KENN' (did you mean: KEN?)"  # logs, API
-        assert message_of(exc) == "pays inconnu : 'KENN' (vouliez-vous dire : KEN ?)"
+        assert message_of(exc) == "pays inconnu\xa0: 'KENN' (vouliez-vous dire\xa0: KEN\xa0?)"
     with use_language("es"):
         assert message_of(exc) == "país desconocido: 'KENN' (¿quiso decir: KEN?)"
     assert message_of(ValueError("plain")) == "plain"
@@ -66,7 +66,7 @@ def test_a_located_error_keeps_its_location_in_every_language() -> None:
     exc = ValidationError(Msg("unknown country %(value)s", value="'X'"), location="data.csv:3")
     assert str(exc) == "data.csv:3: unknown country 'X'"
     with use_language("fr"):
-        assert exc.localised() == "data.csv:3: pays inconnu : 'X'"
+        assert exc.localised() == "data.csv:3: pays inconnu\xa0: 'X'"
 
 
 def test_a_problem_is_localised_with_its_location() -> None:
@@ -86,7 +86,7 @@ def test_the_cli_prints_library_errors_in_the_requested_language() -> None:
     env = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "", "COLUMNS": "200"}
     result = runner.invoke(app, ["--lang", "fr", "indicators", "show", "nope"], env=env)
     assert result.exit_code == 2
-    assert "erreur\N{NO-BREAK SPACE}: indicateur inconnu : 'nope'" in result.stderr
+    assert "erreur\N{NO-BREAK SPACE}: indicateur inconnu\xa0: 'nope'" in result.stderr
     result = runner.invoke(app, ["indicators", "show", "nope"], env=env)
     assert "error: unknown indicator 'nope'" in result.stderr
 

@@ -36,7 +36,7 @@ def test_french_map_legend_and_country_link(page: Any) -> None:
     assert "Indice de parité entre les sexes" in legend and "0,98–1,02 parité" in legend
     assert "Pas de données" in legend
     # country names in French from the embedded CLDR names (the API keeps them as published)
-    assert page.locator('#map svg path[aria-label^="Allemagne :"]').count() == 1
+    assert page.locator('#map svg path[aria-label^="Allemagne\xa0:"]').count() == 1
     kenya = page.locator('#map svg path[aria-label^="Kenya"]')
     assert ": parité " in (kenya.get_attribute("aria-label") or "")
     # a click on a country opens its page in the same language

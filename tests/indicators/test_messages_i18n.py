@@ -66,7 +66,7 @@ def test_a_survey_error_is_english_in_str_and_translated_for_people(text_survey:
     with use_language("fr"):
         assert str(exc) == english  # logs, the API, anything stored
         assert message_of(exc) == (
-            f"{text_survey}: la colonne 'x' est de type texte, non numérique : une moyenne "
+            f"{text_survey}: la colonne 'x' est de type texte, non numérique\xa0: une moyenne "
             "nécessite des nombres (utilisez --proportion pour des catégories)"
         )
     with use_language("es"):
@@ -93,7 +93,7 @@ def test_an_option_out_of_range_is_translated_too(text_survey: Path) -> None:
     code, err = cli("--lang", "fr", *args, "--level", "1.5")
     assert code == 2
     assert "le niveau de confiance doit être strictement compris entre 0 et 1" in err
-    assert "(valeur reçue : 1.5)" in err
+    assert "(valeur reçue\xa0: 1.5)" in err
     code, err = cli("--lang", "es", *args, "--level", "1.5")
     assert "el nivel de confianza debe estar estrictamente entre 0 y 1" in err
     code, err = cli(*args, "--level", "1.5")
@@ -118,7 +118,7 @@ def test_a_bad_setting_is_named_in_every_language() -> None:
     assert str(exc).startswith("EQUALS_LOG_LEVEL: log level 'loud' is not one of: ")
     with use_language("fr"):
         assert message_of(exc).startswith(
-            "EQUALS_LOG_LEVEL: niveau de journalisation 'loud' inconnu ; valeurs possibles : "
+            "EQUALS_LOG_LEVEL: niveau de journalisation 'loud' inconnu\xa0; valeurs possibles\xa0: "
         )
     with use_language("es"):
         assert message_of(exc).startswith(
@@ -133,7 +133,9 @@ def test_an_edit_conflict_is_explained_in_every_language() -> None:
         "reload it, merge your changes and try again"
     )
     with use_language("fr"):
-        assert message_of(exc).startswith("record 7 : une version plus récente existe (version 3")
+        assert message_of(exc).startswith(
+            "record 7\xa0: une version plus récente existe (version 3"
+        )
     with use_language("es"):
         assert "no se guardó nada" in message_of(exc)
 
@@ -164,10 +166,11 @@ def test_a_mapping_report_is_printed_in_the_requested_language(
     result = runner.invoke(app, ["--lang", "fr", *args], env=ENV)
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
-    assert lines[0] == f"erreur{NBSP}: bad.yaml : 1 problème(s) avec survey.csv"
+    assert lines[0] == f"erreur{NBSP}: bad.yaml\xa0: 1 problème(s) avec survey.csv"
     assert lines[1].startswith("  - bad.yaml:9:")
     assert lines[1].endswith(
-        "sex.column: aucune colonne 'b44' dans survey.csv (les plus proches : b4) [unknown-column]"
+        "sex.column: aucune colonne 'b44' dans survey.csv "
+        "(les plus proches\xa0: b4) [unknown-column]"
     )
     result = runner.invoke(app, ["--lang", "es", *args], env=ENV)
     assert result.stderr.splitlines()[0] == "error: bad.yaml: 1 problema(s) con survey.csv"
@@ -195,8 +198,9 @@ def test_a_shape_problem_of_the_mapping_is_translated_with_its_hint(tmp_path: Pa
         )
     )
     with use_language("fr"):
-        assert "clé inconnue 'surveys' (vouliez-vous dire 'survey' ?) ; clés autorisées : " in (
-            message_of(exc)
+        assert (
+            "clé inconnue 'surveys' (vouliez-vous dire 'survey'\xa0?)\xa0; clés autorisées\xa0: "
+            in (message_of(exc))
         )
         assert str(exc) == exc.report.render()  # English whatever the language
     with use_language("es"):
@@ -225,7 +229,7 @@ def test_unmapped_codes_are_listed_with_their_rows_in_every_language() -> None:
         text = problem.localised()
         assert text.startswith(
             "mapping.yaml: concepts.internet_use: la colonne 'q7' contient des valeurs que la "
-            "correspondance ne couvre pas : 15 (15 lignes), 14 (14 lignes), 13 (13 lignes), "
+            "correspondance ne couvre pas\xa0: 15 (15 lignes), 14 (14 lignes), 13 (13 lignes), "
         )
         assert text.endswith("6 (6 lignes), et 3 autre(s) valeur(s) (12 lignes)")
     with use_language("es"):
@@ -240,7 +244,7 @@ def test_skipped_indicators_are_reported_in_the_requested_language(survey_csv: P
         result.stderr.splitlines()
     )
     result = runner.invoke(app, ["--lang", "fr", *args, "--format", "json"], env=ENV)
-    assert "HH4 ignoré : la correspondance n'a pas de concept 'household_computer'" in (
+    assert "HH4 ignoré\xa0: la correspondance n'a pas de concept 'household_computer'" in (
         result.stderr.splitlines()
     )
     document = json.loads(result.stdout)  # the JSON stays English
@@ -279,7 +283,7 @@ def test_a_data_file_error_names_its_place_in_every_language(tmp_path: Path) -> 
     where = str(tmp_path / "sources.yaml")
     assert str(exc) == f"{where}: duplicate source id 'wdi'"
     with use_language("fr"):
-        assert message_of(exc) == f"{where}: identifiant de source en double : 'wdi'"
+        assert message_of(exc) == f"{where}: identifiant de source en double\xa0: 'wdi'"
     with use_language("es"):
         assert message_of(exc) == f"{where}: identificador de fuente duplicado: 'wdi'"
 
@@ -289,7 +293,7 @@ def test_a_bad_cell_of_a_source_file_in_every_language() -> None:
         parse_value("12,5", where="wdi.csv:7")
     assert str(info.value) == "wdi.csv:7: not a number: '12,5'"
     with use_language("fr"):
-        assert message_of(info.value) == "wdi.csv:7: pas un nombre : '12,5'"
+        assert message_of(info.value) == "wdi.csv:7: pas un nombre\xa0: '12,5'"
     with use_language("es"):
         assert message_of(info.value) == "wdi.csv:7: no es un número: '12,5'"
 
@@ -302,7 +306,7 @@ def test_the_synthetic_data_warning_is_shown_in_the_requested_language(
     result = runner.invoke(app, ["--lang", "fr", *args, "--db", loaded_db_url, "-q"], env=ENV)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith(
-        "DONNÉES SYNTHÉTIQUES générées par `equals survey simulate` : il ne s'agit pas d'une "
+        "DONNÉES SYNTHÉTIQUES générées par `equals survey simulate`\xa0: il ne s'agit pas d'une "
         "enquête réelle."
     )
     # The files keep the English note (they are data, read by anyone).

@@ -71,7 +71,7 @@ def test_sdmx_errors_in_spanish_and_english_in_str(tmp_path: Path) -> None:
         assert str(exc) == english  # logs, the API
         assert message_of(exc) == f"{path}:3: código SEX desconocido: 'X' (se esperaba F, M o _T)"
     with use_language("fr"):
-        assert message_of(exc) == f"{path}:3: code SEX inconnu : 'X' (attendu : F, M ou _T)"
+        assert message_of(exc) == f"{path}:3: code SEX inconnu\xa0: 'X' (attendu\xa0: F, M ou _T)"
 
 
 def test_unknown_source_and_missing_file_in_french(store: Store, tmp_path: Path) -> None:
@@ -104,8 +104,8 @@ def test_init_progress_labels_are_localised() -> None:
     assert labels == ["Example content: session archive", "Example content: partnership registry"]
     with use_language("fr"):
         assert [label.localised() for label in labels] == [
-            "Contenu d’exemple : archive des sessions",
-            "Contenu d’exemple : registre du partenariat",
+            "Contenu d’exemple\xa0: archive des sessions",
+            "Contenu d’exemple\xa0: registre du partenariat",
         ]
 
 

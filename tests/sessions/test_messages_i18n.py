@@ -240,7 +240,7 @@ def test_archive_errors_are_english_in_str_and_translated_for_people(store: Stor
     assert str(caught.value) == ("the report has validation errors: no-rapporteur, unparsed-date")
     with use_language("fr"):
         assert message_of(caught.value) == (
-            "le rapport comporte des erreurs de validation : no-rapporteur, unparsed-date"
+            "le rapport comporte des erreurs de validation\xa0: no-rapporteur, unparsed-date"
         )
     with pytest.raises(ValidationError) as bad:
         file_report(store, report, actor=Actor.cli(), event=EventRef("IGF\x00", 2016))
@@ -257,7 +257,7 @@ def test_archive_errors_are_english_in_str_and_translated_for_people(store: Stor
                     expected_version=0)  # fmt: skip
     assert str(conflict.value).startswith(f"session {sid} changed since version 0")
     with use_language("fr"):
-        assert message_of(conflict.value).startswith(f"session {sid} : une version plus récente")
+        assert message_of(conflict.value).startswith(f"session {sid}\xa0: une version plus récente")
 
 
 def test_merge_candidates_give_their_reasons_in_the_readers_language(
@@ -290,7 +290,9 @@ def test_merge_candidates_give_their_reasons_in_the_readers_language(
         creds = {"name": "root", "password": "correct horse battery", "csrf_token": token[1]}
         assert client.post("/login", data=creds, follow_redirects=False).status_code == 303
         page = client.get("/fr/sessions/people").text
-    assert "une initiale pour le prénom, même nom de famille; même organisation : Microsoft" in page
+    assert (
+        "une initiale pour le prénom, même nom de famille; même organisation\xa0: Microsoft" in page
+    )
 
 
 def test_archive_errors_on_the_pages_are_in_the_pages_language(db: tuple[Store, str]) -> None:
@@ -319,7 +321,7 @@ def test_a_broken_template_file_is_explained_in_the_readers_language() -> None:
         ReportTemplate.from_descriptor({**broken, "colour": "red", "years": [2016]})
     assert str(caught.value) == "template 't': unknown key(s) colour"
     with use_language("fr"):
-        assert message_of(caught.value) == "template 't': clé(s) inconnue(s) : colour"
+        assert message_of(caught.value) == "template 't': clé(s) inconnue(s)\xa0: colour"
     with pytest.raises(DataFileError) as caught:
         ReportTemplate.from_descriptor({**broken, "years": [2016]})
     with use_language("es"):

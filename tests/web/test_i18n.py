@@ -278,6 +278,51 @@ def test_check_catches_an_untranslated_message() -> None:
     assert catalog.locale is not None
 
 
+def test_check_catches_an_ordinary_space_before_french_punctuation() -> None:
+    """French puts a no-break space (U+00A0) before : ; ! ? — the check refuses an ordinary
+    one, and leaves URLs, times, placeholders and code (no space before the sign) alone."""
+    from babel.messages.catalog import Message
+
+    nb = "\N{NO-BREAK SPACE}"
+    loose = {
+        "colon": Message("Score: %(n)s", "Score : %(n)s"),
+        "semicolon": Message("a; b", "a ; b"),
+        "question": Message("Sure?", "Vraiment ?"),
+        "bang": Message("Done!", "Fini !"),
+        "plural": Message(("%(num)s row:", "%(num)s rows:"), ("%(num)s ligne\xa0:", "lignes :")),
+    }
+    tight = {
+        "no-break": Message("Score: %(n)s", f"Score{nb}: %(n)s{nb}; fini{nb}! vrai{nb}?"),
+        "machine": Message("%(file)s:%(line)s: at 12:30", "%(file)s:%(line)s: à 12:30"),
+        "url": Message("See https://x.org/?q=1", "Voir https://x.org/?q=1"),
+    }
+    check = SCRIPT._french_spacing_problems  # type: ignore[attr-defined]
+    for name, message in loose.items():
+        found = check(message, "fr.po")
+        assert len(found) == 1 and "U+00A0" in found[0], (name, found)
+    for name, message in tight.items():
+        assert check(message, "fr.po") == [], name
+
+
+def test_french_catalogues_use_a_no_break_space_before_punctuation() -> None:
+    """Independently of the script: no French translation has " :", " ;", " !" or " ?"."""
+    from babel.messages.pofile import read_po
+
+    found = []
+    for path in sorted((i18n.LOCALES_DIR / "fr" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as fh:
+            for message in read_po(fh, locale="fr"):
+                if not message.id:  # the header
+                    continue
+                strings = message.string if isinstance(message.string, tuple) else [message.string]
+                found += [
+                    (path.name, str(text))
+                    for text in strings
+                    if text and re.search(r" [:;!?]", str(text))
+                ]
+    assert found == []
+
+
 def test_region_names_per_locale() -> None:
     with i18n.use_language("fr"):
         assert i18n.region_name("Sub-Saharan Africa") == "Afrique subsaharienne"
@@ -321,7 +366,13 @@ def test_trend_statuses_and_units_are_translated(web: TestClient) -> None:
     en = web.get("/analysis/country/KEN").text
     fr = web.get("/fr/analysis/country/KEN").text
     english = ("parity in ", "not at current pace", "diverging:", "at parity:", "not enough data")
-    french = ("parité en ", "pas au rythme actuel", "divergente :", "à parité :", "pas assez de")
+    french = (
+        "parité en ",
+        "pas au rythme actuel",
+        "divergente\xa0:",
+        "à parité\xa0:",
+        "pas assez de",
+    )
     for en_word, fr_word in zip(english, french, strict=True):
         assert (en_word in en) == (fr_word in fr), en_word
     assert any(w in fr for w in french)
@@ -368,21 +419,23 @@ def test_source_metadata_chart_titles_and_embeds_in_the_pages_language(web: Test
     """Our own sentences about the sources, chart titles, the trend's unit and the embeds'
     browser-script messages follow the page's language; source titles stay as published."""
     about = web.get("/fr/about").text
-    assert "Utilisation d’Internet (IT.NET.USER.FE.ZS/MA.ZS/ZS) : par sexe 136 économies" in about
+    assert (
+        "Utilisation d’Internet (IT.NET.USER.FE.ZS/MA.ZS/ZS)\xa0: par sexe 136 économies" in about
+    )
     assert "(conversion DDF des WDI par Gapminder)" in about  # "retrieved from"
     assert "World Development Indicators: Individuals using the Internet" in about  # title
     assert "Internet use (IT.NET.USER.FE.ZS" in web.get("/en/about").text
 
     country = web.get("/fr/country/KEN").text
-    assert 'data-title="Kenya : ' in country  # the chart toolbar's (and iframe's) title
+    assert 'data-title="Kenya\xa0: ' in country  # the chart toolbar's (and iframe's) title
     assert 'data-unit="% de la population"' in country
     embed = web.get("/fr/country/KEN?indicator=internet_use&embed=1").text
     assert 'id="equals-i18n"' in embed and 'id="equals-countries"' in embed
     assert 'data-unit="% de la population"' in embed
-    assert "<title>Kenya : " in embed
+    assert "<title>Kenya\xa0: " in embed
     english = web.get("/en/country/KEN?indicator=internet_use&embed=1").text
     assert 'id="equals-i18n"' not in english and "<title>Kenya: " in english
-    assert "Score de sous-desserte : " in web.get("/fr/action").text
+    assert "Score de sous-desserte\xa0: " in web.get("/fr/action").text
     web.cookies.clear()
 
 
