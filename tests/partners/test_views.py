@@ -71,11 +71,11 @@ def test_every_write_is_seen_at_once(registry: Registry, ev: Evidence) -> None:
     add_progress(
         store,
         registry.own_initiative,
-        {"date": "2099-01-01", "narrative": "Reported."},
+        {"date": "2070-01-01", "narrative": "Reported."},
         actor=OPERATOR,
     )
     ini = next(i for i in views.initiatives_page(ev, f).items if i.id == registry.own_initiative)
-    assert ini.freshness.last_information == "2099-01-01"
+    assert ini.freshness.last_information == "2070-01-01"
     update_partner(
         store,
         registry.own,
