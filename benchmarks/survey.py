@@ -31,6 +31,7 @@ import platform
 import queue
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,7 @@ def work_svy(path: str) -> dict[str, float | int]:
                                           "age_group", "region", *VARS])  # fmt: skip
     sample = svy.Sample(data=data, design=svy.Design(stratum="stratum", psu="psu", wgt="weight"))
     t1 = time.perf_counter()
+    cpu = time.process_time()  # every thread of the process (polars' too)
     n = 0
     for by in BYS:
         for v in VARS:
@@ -101,7 +103,8 @@ def work_svy(path: str) -> dict[str, float | int]:
             n += 1 if r is not None else 0
             print(f"progress {n} {time.perf_counter() - t1:.3f}", flush=True)
     t2 = time.perf_counter()
-    return {"load_s": t1 - t0, "estimate_s": t2 - t1, "results": n}
+    return {"load_s": t1 - t0, "estimate_s": t2 - t1, "results": n,
+            "cpu_s": time.process_time() - cpu}  # fmt: skip
 
 
 def work_samplics(path: str) -> dict[str, float | int]:
@@ -377,7 +380,7 @@ def markdown(results: list[dict[str, object]]) -> str:
     """A table per size: estimation and wall time, peak memory, and the ratio to ours."""
     parts: list[str] = []
     for size in sorted({int(r["persons"]) for r in results}):  # type: ignore[call-overload]
-        rows = [r for r in results if r["persons"] == size]
+        rows = [r for r in results if r["persons"] == size and not r.get("round")]
         ours = next((_estimate_s(r) for r in rows if r["peer"] == "duckdb"), None)
         parts.append(f"**{size:,} persons**\n")
         ours_cpu = next((r.get("process_cpu_s") for r in rows if r["peer"] == "duckdb"), None)
@@ -456,6 +459,59 @@ def svg_chart(results: list[dict[str, object]]) -> str:
                "samplics compute the estimates only (no gaps).</text>")  # fmt: skip
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def repeat_markdown(results: list[dict[str, object]]) -> str:
+    """With ``--repeat``: each round's estimation time of every peer and its ratio to ours in
+    the same round, then the medians (time, and estimation CPU where the peer reports it)."""
+    out: list[str] = []
+    for size in sorted({int(r["persons"]) for r in results}):  # type: ignore[call-overload]
+        rows = [r for r in results if r["persons"] == size and "round" in r]
+        rounds = sorted({int(r["round"]) for r in rows})  # type: ignore[call-overload]
+        if len(rounds) < 2:
+            continue
+        peers = list(dict.fromkeys(str(r["peer"]) for r in rows if r["peer"] != "duckdb"))
+        by = {(int(r["round"]), str(r["peer"])): r for r in rows}  # type: ignore[call-overload]
+        out.append(f"**{size:,} persons, {len(rounds)} rounds** (each round runs every peer "
+                   "once, in turn; ratio = peer ÷ ours of the same round)\n")  # fmt: skip
+        head = "| round | ours s | " + " | ".join(f"{LABELS.get(p, p)} s | ÷ ours" for p in peers)
+        out += [head + " |", "|--:|--:|" + "--:|--:|" * len(peers)]
+        ratios: dict[str, list[float]] = {p: [] for p in peers}
+        times: dict[str, list[float]] = {p: [] for p in ["duckdb", *peers]}
+        cpus: dict[str, list[float]] = {p: [] for p in ["duckdb", *peers]}
+        for k in rounds:
+            ours = _estimate_s(by.get((k, "duckdb"), {}))
+            cells = [f"{ours:.3f}" if ours else "–"]
+            if ours:
+                times["duckdb"].append(ours)
+            for peer, r in ((p, by.get((k, p), {})) for p in ["duckdb", *peers]):
+                if isinstance(r.get("cpu_s"), int | float) and not r.get("partial"):
+                    cpus[peer].append(float(r["cpu_s"]))  # type: ignore[arg-type]
+            for p in peers:
+                est = _estimate_s(by.get((k, p), {}))
+                if est is None or not ours:
+                    cells += ["–", "–"]
+                    continue
+                times[p].append(est)
+                ratios[p].append(est / ours)
+                cells += [f"{est:.1f}", f"{est / ours:.1f}×"]
+            out.append(f"| {k + 1} | " + " | ".join(cells) + " |")
+        med = [f"{statistics.median(times['duckdb']):.3f}" if times["duckdb"] else "–"]
+        for p in peers:
+            med += [f"{statistics.median(times[p]):.1f}" if times[p] else "–",
+                    f"{statistics.median(ratios[p]):.1f}×" if ratios[p] else "–"]  # fmt: skip
+        out.append("| median | " + " | ".join(med) + " |")
+        low = [f"{min(ratios[p]):.1f}×–{max(ratios[p]):.1f}×" for p in peers if ratios[p]]
+        out.append(f"\nRatio range over the rounds: {', '.join(low) or '–'}.")
+        if cpus["duckdb"]:
+            ours_cpu = statistics.median(cpus["duckdb"])
+            parts = [f"ours {ours_cpu:.3f} s"]
+            parts += [f"{LABELS.get(p, p)} {statistics.median(cpus[p]):.1f} s "
+                      f"({statistics.median(cpus[p]) / ours_cpu:.1f}×)"
+                      for p in peers if cpus[p]]  # fmt: skip
+            out.append("Median estimation CPU (every thread): " + ", ".join(parts) + ".")
+        out.append("")
+    return "\n".join(out)
 
 
 def bound_markdown(results: list[dict[str, object]]) -> str:
@@ -567,12 +623,16 @@ def main() -> None:
     ap.add_argument("--sets", action="store_true",
                     help="also time ours against the number of domain sets (1…16), at the "
                          "first size")  # fmt: skip
+    ap.add_argument("--repeat", type=int, default=1, metavar="N",
+                    help="run the peers N times in turn (rounds) and report each round's "
+                         "ratios and their medians: the machine's noise, measured")  # fmt: skip
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--file", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.report:
         saved = [r for f in args.report for r in json.loads(f.read_text())["results"]]
         print(markdown([r for r in saved if r["peer"] != "sets"]))
+        print(repeat_markdown(saved))
         print(bound_markdown(saved))
         if args.scaling_chart:
             args.scaling_chart.parent.mkdir(parents=True, exist_ok=True)
@@ -618,10 +678,14 @@ def main() -> None:
             peers = args.peers.split(",")
             if args.sets and size == args.sizes[0]:
                 peers.append("sets")
-            for peer in peers:
+            rounds = [(k, p) for k in range(max(args.repeat, 1)) for p in peers if k == 0 or
+                      p != "sets"]  # fmt: skip
+            for k, peer in rounds:
                 load_before = os.getloadavg()[0]
                 r = run_peer(peer, parquet, csv, limits.get(peer, args.timeout), bar)
                 r["persons"] = size
+                if args.repeat > 1:
+                    r["round"] = k
                 r["load_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
                 if peer == "duckdb":  # the bound: bytes the pass must read ÷ bandwidth
                     r |= bytes_scanned(parquet)
@@ -632,6 +696,7 @@ def main() -> None:
     args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
     print(f"\nwrote {args.out}")
     print("\n" + markdown([r for r in results if r["peer"] != "sets"]))
+    print(repeat_markdown(results))
     print(bound_markdown(results))
     results = [r for r in results if r["peer"] != "sets"]
     for size in args.sizes:

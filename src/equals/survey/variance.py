@@ -110,6 +110,16 @@ class Units:
         self._sums: OrderedDict[tuple[int, str | None], F64] = OrderedDict()
         self._runs: tuple[I64, I64] | None = None
         self._runs_known = False
+        # Units numbered group-major come sorted by group: a value per group is repeated
+        # along them rather than gathered (see per_unit).
+        ordered = self.size and not bool((self.g[1:] < self.g[:-1]).any())
+        self._g_counts: I64 | None = np.bincount(self.g, minlength=n) if ordered else None
+
+    def per_unit(self, per_group: F64) -> F64:
+        """A value per group → the value of each unit's group."""
+        if self._g_counts is None:
+            return per_group[self.g]
+        return np.repeat(per_group, self._g_counts)
 
     @property
     def runs(self) -> tuple[I64, I64] | None:
@@ -217,16 +227,16 @@ class Influence:
 
     def linear(self, units: Units) -> F64:
         """Σ z over the rows of each unit."""
-        m, g = self.measure, units.g
-        out = self.alpha[g] * units.sum(f"{m}__wy", self.mask)
-        out += self.gamma[g] * units.sum(f"{m}__w", self.mask)
+        m = self.measure
+        out = units.per_unit(self.alpha) * units.sum(f"{m}__wy", self.mask)
+        out += units.per_unit(self.gamma) * units.sum(f"{m}__w", self.mask)
         if self.beta.any():
-            out += self.beta[g] * units.sum(f"{m}__wx", self.mask)
+            out += units.per_unit(self.beta) * units.sum(f"{m}__wx", self.mask)
         return np.asarray(out)
 
     def on_units(self, units: Units) -> tuple[F64, F64, F64]:
         """α, β, γ on each unit."""
-        coef = [c[units.g] for c in (self.alpha, self.beta, self.gamma)]
+        coef = [units.per_unit(c) for c in (self.alpha, self.beta, self.gamma)]
         return coef[0], coef[1], coef[2]
 
 
