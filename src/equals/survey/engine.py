@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -75,9 +76,23 @@ class CellTable:
     distinct values (:mod:`equals.survey.codes`; −1: missing) and every other column (the
     moments) as one column-major float matrix, missing values as 0."""
 
-    coded: dict[str, Coded]
+    key_table: pa.Table | pd.DataFrame  # the key columns as fetched
     values: npt.NDArray[np.float64]
     names: tuple[str, ...]  # the moment column of ``values`` by position
+
+    @cached_property
+    def coded(self) -> dict[str, Coded]:
+        """The key columns as codes, found on first use — after the engine has handed its
+        working memory back (the keys are coded where the cells are built), so that the codes
+        and the engine's memory are never held at once."""
+        table: Any = self.key_table
+        if not hasattr(table, "column_names"):  # a DataFrame
+            return {str(k): factorize_sorted(table[k]) for k in table.columns}
+        import pyarrow as pa
+
+        coded = {str(k): arrow_codes(table.column(k)) for k in table.column_names}
+        pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it freed
+        return coded
 
     @property
     def keys(self) -> pd.DataFrame:
@@ -121,13 +136,13 @@ class CellTable:
         if row != count:
             raise RuntimeError(f"{row} cells fetched, {count} counted")
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
-        return cls({k: factorize_sorted(frame[k]) for k in keys}, values, moments)
+        return cls(frame, values, moments)
 
     @classmethod
     def from_arrow(cls, count: int, batches: Iterable[pa.RecordBatch]) -> CellTable:
         """As :meth:`from_chunks`, from Arrow record batches: the moments go column by column
-        into the matrix and the keys are coded from Arrow (:func:`~equals.survey.codes.\
-arrow_codes`), without a DataFrame in between."""
+        into the matrix; the keys stay Arrow columns, coded from Arrow when first used
+        (:func:`~equals.survey.codes.arrow_codes`), without a DataFrame in between."""
         import pyarrow as pa
 
         values: npt.NDArray[np.float64] | None = None
@@ -154,7 +169,7 @@ arrow_codes`), without a DataFrame in between."""
         if row != count or values is None or schema is None:
             raise RuntimeError(f"{row} cells fetched, {count} counted")
         key_table = pa.Table.from_batches(parts, schema=pa.schema([schema.field(k) for k in keys]))
-        return cls({k: arrow_codes(key_table.column(k)) for k in keys}, values, moments)
+        return cls(key_table, values, moments)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> CellTable:
