@@ -3,6 +3,7 @@ and a small registry (two partners, one initiative) to act on."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,12 +11,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from equals.auth import Actor, Grant, Role, User
 from equals.partners import create_initiative, create_partner
 from equals.store import Store
 
 OPERATOR = Actor("cli:test")
+PASSWORD = "a long enough passphrase 42"  # the web tests' root user
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def signed_in(client: TestClient, prefix: str = "") -> TestClient:
+    """A new client on ``client``'s app, signed in as ``root`` (``PASSWORD``) through the login
+    form of the language ``prefix`` ("" or "/fr" …)."""
+    c = TestClient(client.app)
+    token = CSRF.search(c.get(f"{prefix}/login").text).group(1)  # type: ignore[union-attr]
+    r = c.post(
+        f"{prefix}/login",
+        data={"name": "root", "password": PASSWORD, "csrf_token": token, "next": "/partners"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    return c
 
 
 @dataclass(frozen=True)

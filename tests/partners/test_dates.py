@@ -36,7 +36,7 @@ from equals.settings import Settings
 from equals.store import Store
 from equals.store.tables import partners as t
 from equals.web.app import create_app
-from tests.partners.conftest import OPERATOR, Registry, initiative_body
+from tests.partners.conftest import CSRF, OPERATOR, PASSWORD, Registry, initiative_body, signed_in
 
 NB = "\N{NO-BREAK SPACE}"
 LATEST = latest_date().isoformat()
@@ -266,8 +266,6 @@ def test_an_iati_activity_with_an_implausible_date_is_refused(store: Store, star
 
 
 # -- API (422, English) and the French web forms -------------------------------------------------
-PASSWORD = "a long enough passphrase 42"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -309,18 +307,6 @@ def test_the_api_answers_422_naming_the_field(site: tuple[TestClient, Store, str
     assert client.get(f"/api/v1/governance/{seat.json()['id']}").json()["until"] is None
 
 
-def _signed_in(client: TestClient, prefix: str) -> TestClient:
-    c = TestClient(client.app)
-    token = CSRF.search(c.get(f"{prefix}/login").text).group(1)  # type: ignore[union-attr]
-    r = c.post(
-        f"{prefix}/login",
-        data={"name": "root", "password": PASSWORD, "csrf_token": token, "next": "/partners"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    return c
-
-
 def _field_error(html: str, field: str) -> str:
     found = re.search(rf'id="err-{field}"[^>]*>([^<]*)<', html)
     assert found, f"no error shown for {field}"
@@ -331,7 +317,7 @@ def test_the_french_initiative_form_says_so_under_the_field(
     site: tuple[TestClient, Store, str],
 ) -> None:
     client, _, lead = site
-    c = _signed_in(client, "/fr")
+    c = signed_in(client, "/fr")
     token = CSRF.search(c.get("/fr/initiatives/new").text).group(1)  # type: ignore[union-attr]
     data = {
         "csrf_token": token,
@@ -354,7 +340,7 @@ def test_the_french_end_of_term_form_says_so_under_the_field(
 ) -> None:
     client, store, lead = site
     seat = add_seat(store, {"body": "secretariat", "organization_id": lead}, actor=OPERATOR)
-    c = _signed_in(client, "/fr")
+    c = signed_in(client, "/fr")
     url = f"/fr/governance/{seat.id}/end"
     token = CSRF.search(c.get(url).text).group(1)  # type: ignore[union-attr]
     r = c.post(url, data={"csrf_token": token, "version": "1", "until": "1900-01-01"})

@@ -29,10 +29,8 @@ from equals.partners.permissions import ACTION_WORDS, Action, require
 from equals.settings import Settings
 from equals.store import Store
 from equals.web.app import create_app
-from tests.partners.conftest import OPERATOR
+from tests.partners.conftest import CSRF, OPERATOR, PASSWORD, signed_in
 
-PASSWORD = "a long enough passphrase 42"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 NB = "\N{NO-BREAK SPACE}"
 
 
@@ -54,14 +52,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
 
 
 def _signed_in(client: TestClient, prefix: str) -> tuple[TestClient, str]:
-    c = TestClient(client.app)
-    token = CSRF.search(c.get(f"{prefix}/login").text).group(1)  # type: ignore[union-attr]
-    r = c.post(
-        f"{prefix}/login",
-        data={"name": "root", "password": PASSWORD, "csrf_token": token, "next": "/partners"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
+    """Signed in, with the CSRF token of the new-partner form."""
+    c = signed_in(client, prefix)
     form = c.get(f"{prefix}/partners/new").text
     return c, CSRF.search(form).group(1)  # type: ignore[union-attr]
 
