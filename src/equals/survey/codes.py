@@ -51,7 +51,10 @@ def factorize_sorted(values: pd.Series | np.ndarray) -> Coded:
 
 
 def _integer_codes(array: np.ndarray) -> Coded:
-    low = int(array.min())
+    low, high = int(array.min()), int(array.max())
+    if high - low >= 2**62 or high >= 2**63:  # beyond 64-bit offsets (or int64 at all)
+        codes, uniques = pd.factorize(array, sort=True)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
     codes, offsets = dense_codes(np.asarray(array, dtype=np.int64) - low)
     return codes, offsets + low
 

@@ -15,6 +15,7 @@ import atexit
 import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -105,7 +106,8 @@ class CellTable:
                 categories: Any = pd.Index(uniques, dtype=object)
                 columns[name] = pd.Categorical.from_codes(codes, categories=categories)
             elif (codes < 0).any():
-                column: Any = pd.array(uniques[np.maximum(codes, 0)], dtype="Int64")
+                present = uniques[np.maximum(codes, 0)] if len(uniques) else codes
+                column: Any = pd.array(present)  # Int64, UInt64, Float64, datetime…
                 column[codes < 0] = pd.NA
                 columns[name] = column
             else:
@@ -314,16 +316,26 @@ class DuckDBEngine:
         if self._parquet is None:
             return {}
         if self._nulls is None:
+            import pyarrow.parquet as pq
+
             rows = self.con.execute(
                 "SELECT path_in_schema, SUM(stats_null_count), "
-                "COUNT(*) - COUNT(stats_null_count) "
+                "COUNT(*) - COUNT(stats_null_count), COUNT(DISTINCT column_id) "
                 f"FROM parquet_metadata({_sql_string(self._parquet)}) GROUP BY path_in_schema"
             ).fetchall()
-            names = set(self.schema())
+            # Only a column whose name is the file's own, once: DuckDB renames a repeated
+            # name ("x", "x" → "x", "x_1"), and a path is shared by a top-level column and a
+            # nested one ("a, b" and field b of struct a) whose counts must not be summed.
+            try:
+                top = pq.read_schema(self._parquet).names
+            except Exception:  # a file pyarrow cannot describe: its columns are counted
+                top = []
+            repeated = {n for n, k in Counter(top).items() if k > 1}
+            names = {n for n, t in zip(self.schema(), top, strict=False) if n == t} - repeated
             self._nulls = {
                 str(name): int(nulls)
-                for name, nulls, unknown in rows
-                if str(name) in names and not unknown and nulls is not None
+                for name, nulls, unknown, columns in rows
+                if str(name) in names and not unknown and nulls is not None and columns == 1
             }
         return self._nulls
 
