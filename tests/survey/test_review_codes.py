@@ -147,6 +147,7 @@ def test_keys_beyond_64_bit_offsets_are_coded_as_pandas_does() -> None:
         (pa.array([2**63, None, 1], pa.uint64()), [2**63, None, 1]),
         (pa.array([None, None, None], pa.int64()), [None, None, None]),
         (pa.array(["b", None, "a"]), ["b", None, "a"]),
+        (pa.array([None, None, None], pa.string()), [None, None, None]),
     ],
 )
 def test_cell_table_keys_give_back_the_values(column: pa.Array, want: list[object]) -> None:
@@ -238,3 +239,17 @@ def test_per_unit_equals_the_gather(key_file: tuple[Path, pa.Table], extra: bool
     assert (units.unit is not None) == extra
     per_group = np.random.default_rng(2).normal(size=groups.n)
     np.testing.assert_array_equal(units.per_unit(per_group), per_group[units.g])
+
+
+@pytest.mark.parametrize("kind", [pa.int64(), pa.string(), pa.float64()])
+def test_a_domain_variable_missing_on_every_row_gives_no_domain(
+    tmp_path: Path, kind: pa.DataType
+) -> None:
+    """Every cell in no group: no estimate (once a ValueError from a reshape of 0 groups)."""
+    rng = np.random.default_rng(4)
+    table = pa.table(_base(rng, 60) | {"k": pa.nulls(60, kind)})
+    path = tmp_path / "k.parquet"
+    pq.write_table(table, path)
+    for source in (path, table.to_pandas()):
+        assert estimate(source, DESIGN, [proportion("y"), mean("x")], ["k"]) == []
+        assert estimate(source, DESIGN, [proportion("y")], ["k", "sex"]) == []

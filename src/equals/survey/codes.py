@@ -95,6 +95,8 @@ def _text_codes(encoded: pa.DictionaryArray) -> Coded:
 
     dictionary = encoded.dictionary
     indices = encoded.indices
+    if not len(dictionary):  # every value missing
+        return np.full(len(indices), -1, dtype=np.int64), np.zeros(0, dtype=object)
     missing = indices.is_null().to_numpy(zero_copy_only=False)
     index = np.asarray(indices.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
     used = np.zeros(len(dictionary), dtype=bool)

@@ -317,7 +317,7 @@ def _strata_total(units: Units, centred: F64, uncentred: F64 | None, present: np
         contrib = np.where(n > 1, f * n / (n - 1) * centred, 0.0)
     if cells.lonely is LonelyPSU.ADJUST and uncentred is not None:
         contrib = np.where(units.lonely_h, f * uncentred, contrib)
-    contrib = np.where(f < SELF_REPRESENTING, 0.0, contrib).reshape(units.groups.n, -1)
+    contrib = np.where(f < SELF_REPRESENTING, 0.0, contrib).reshape(units.groups.n, cells.n_strata)
     total = contrib.sum(axis=1)
     if cells.lonely is LonelyPSU.AVERAGE:
         pres = np.asarray(present, dtype=bool)
