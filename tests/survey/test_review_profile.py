@@ -18,6 +18,7 @@ import pytest
 
 from equals.survey import Design, estimate, mean, proportion, ratio, total
 from equals.survey.engine import DuckDBEngine
+from equals.survey.errors import MissingDesignValueError
 from equals.survey.plan import prepare
 from equals.survey.quantities import Quantity
 
@@ -260,4 +261,29 @@ def test_csv_and_dataframe_sources_count_every_missing_value(tmp_path: Path, sou
     _same(
         _records(estimate(SOURCES[source](table, tmp_path), DESIGN, quantities, ["sex"])),
         _records(estimate(parquet, DESIGN, quantities, ["sex"])),
+    )
+
+
+@pytest.mark.parametrize("column", ["w", "st", "psu"])
+def test_a_design_column_missing_in_one_row_group_is_refused_as_when_counted(
+    tmp_path: Path, column: str
+) -> None:
+    """The missing design values counted from the metadata (13, all in the first of several
+    row groups) are reported as the counting pass reports them."""
+    rng = np.random.default_rng(10)
+    columns = _base(rng, 200) | {"y": _bits(rng, _mask(rng, 0, 200))}
+    columns[column] = pa.array(columns[column].to_numpy(), mask=np.arange(200) < 13)
+    table = pa.table(columns)
+    path = tmp_path / "m.parquet"
+    pq.write_table(table, path, row_group_size=13)
+    assert DuckDBEngine(path).known_nulls()[column] == 13
+    messages = []
+    for source in (path, table.to_pandas()):
+        with pytest.raises(MissingDesignValueError) as error:
+            estimate(source, DESIGN, [proportion("y")])
+        messages.append(str(error.value).split(": ", 1)[1])
+    assert (
+        messages[0]
+        == messages[1]
+        == (f"column '{column}' has 13 missing value(s); design variables must be complete")
     )
