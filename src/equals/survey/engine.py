@@ -316,8 +316,6 @@ class DuckDBEngine:
         if self._parquet is None:
             return {}
         if self._nulls is None:
-            import pyarrow.parquet as pq
-
             rows = self.con.execute(
                 "SELECT path_in_schema, SUM(stats_null_count), "
                 "COUNT(*) - COUNT(stats_null_count), COUNT(DISTINCT column_id) "
@@ -326,10 +324,10 @@ class DuckDBEngine:
             # Only a column whose name is the file's own, once: DuckDB renames a repeated
             # name ("x", "x" → "x", "x_1"), and a path is shared by a top-level column and a
             # nested one ("a, b" and field b of struct a) whose counts must not be summed.
-            try:
-                top = pq.read_schema(self._parquet).names
-            except Exception:  # a file pyarrow cannot describe: its columns are counted
-                top = []
+            schema = self.con.execute(
+                f"SELECT name, num_children FROM parquet_schema({_sql_string(self._parquet)})"
+            ).fetchall()
+            top = _top_level_names([(str(n), int(k or 0)) for n, k in schema])
             repeated = {n for n, k in Counter(top).items() if k > 1}
             names = {n for n, t in zip(self.schema(), top, strict=False) if n == t} - repeated
             self._nulls = {
@@ -407,6 +405,21 @@ class DuckDBEngine:
         if self._view is not None and self._view.startswith("SELECT * FROM read_parquet("):
             return int(con.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchall()[0][0])
         return None
+
+
+def _top_level_names(schema: Sequence[tuple[str, int]]) -> list[str]:
+    """The top-level column names of a Parquet schema given as (name, number of children) in
+    the file's order (the root first, then each column followed by its nested fields)."""
+    names: list[str] = []
+    i = 1
+    for _ in range(schema[0][1] if schema else 0):
+        names.append(schema[i][0])
+        pending = schema[i][1]  # nested fields still to skip
+        i += 1
+        while pending:
+            pending += schema[i][1] - 1
+            i += 1
+    return names
 
 
 def _drain(batches: list[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
