@@ -351,3 +351,23 @@ def test_the_french_end_of_term_form_says_so_under_the_field(
     )
     assert 'value="1900-01-01"' in r.text  # what was typed is kept
     assert get_seat(store, seat.id).until is None
+
+
+def test_the_forms_offer_only_dates_in_the_range(site: tuple[TestClient, Store, str]) -> None:
+    """Every date input of the registry's forms carries the accepted range as ``min``/``max``
+    (the server still checks: a browser without them, or a script, gets the error)."""
+    client, _, _ = site
+    c = signed_in(client, "")
+    latest = latest_date().isoformat()
+    general = f'min="{EARLIEST.isoformat()}" max="{latest}"'
+    term = f'min="{FOUNDED.isoformat()}" max="{latest}"'
+    for path, bounds in (
+        ("/partners/new", general),
+        ("/initiatives/new", general),
+        ("/governance/new", term),
+    ):
+        page = c.get(path)
+        assert page.status_code == 200, path
+        dates = re.findall(r'<input[^>]*type="date"[^>]*>', page.text)
+        assert dates, path
+        assert all(bounds in tag for tag in dates), (path, dates)

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from equals.auth import Actor, User
@@ -35,6 +36,7 @@ from equals.partners import (
     update_initiative,
     update_partner,
 )
+from equals.partners.common import EARLIEST, FOUNDED, latest_date
 from equals.partners.forms import (
     GUIDANCE,
     PARTNER_GUIDANCE,
@@ -55,6 +57,16 @@ from equals.web.pages import templates as jinja
 from equals.web.partners_deps import IniId
 
 router = APIRouter(include_in_schema=False)
+
+
+def date_bounds(term: bool = False) -> Markup:
+    """``min``/``max`` attributes of a date input: the registry's accepted range
+    (:func:`equals.partners.common.implausible_date`), so the browser offers only those dates."""
+    earliest = FOUNDED if term else EARLIEST
+    return Markup(f' min="{earliest.isoformat()}" max="{latest_date().isoformat()}"')
+
+
+jinja.env.globals["date_bounds"] = date_bounds
 
 
 def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
