@@ -22,17 +22,14 @@ from equals.survey import Design, estimate, mean, proportion, ratio
 from equals.survey.codes import arrow_codes, factorize_sorted
 from equals.survey.engine import CellTable
 from tests.conftest import require
+from tests.survey.review_data import design_columns
 
 N = 400
 DESIGN = Design(weight="w", strata="st", psu="psu")
 
 
 def _base(rng: np.random.Generator, n: int = N) -> dict[str, pa.Array]:
-    return {
-        "st": pa.array(rng.integers(1, 4, n), pa.int32()),
-        "psu": pa.array(rng.integers(0, 30, n), pa.int32()),
-        "w": pa.array(rng.uniform(0.5, 3, n)),
-        "sex": pa.array(rng.integers(1, 3, n), pa.int8()),
+    return design_columns(rng, n) | {
         "y": pa.array(rng.integers(0, 2, n), pa.int8()),
         "x": pa.array(rng.uniform(1, 2, n)),
     }

@@ -21,6 +21,7 @@ from equals.survey.engine import DuckDBEngine
 from equals.survey.errors import MissingDesignValueError
 from equals.survey.plan import prepare
 from equals.survey.quantities import Quantity
+from tests.survey.review_data import design_columns
 
 N = 500
 DESIGN = Design(weight="w", strata="st", psu="psu")
@@ -44,12 +45,7 @@ def _mask(rng: np.random.Generator, count: int, n: int = N) -> np.ndarray:
 
 
 def _base(rng: np.random.Generator, n: int = N) -> dict[str, pa.Array]:
-    return {
-        "st": pa.array(rng.integers(1, 4, n), pa.int32()),
-        "psu": pa.array(rng.integers(0, 30, n), pa.int32()),
-        "w": pa.array(rng.uniform(0.5, 3, n)),
-        "sex": pa.array(rng.integers(1, 3, n), pa.int8()),
-    }
+    return design_columns(rng, n)
 
 
 def _bits(rng: np.random.Generator, mask: np.ndarray) -> pa.Array:
