@@ -68,6 +68,17 @@ class Entry(NamedTuple):
     epilog: str | None = None
     callback: bool = False
 
+    def listing(self) -> dict[str, Any]:
+        """What a stand-in for this entry shows in help: its name and help texts."""
+        return {
+            "name": self.name,
+            "help": self.help,
+            "short_help": self.short_help,
+            "hidden": self.hidden,
+            "deprecated": self.deprecated,
+            "rich_help_panel": self.rich_help_panel,
+        }
+
 
 @cache
 def index() -> dict[str, tuple[Entry, ...]]:
@@ -80,14 +91,7 @@ class LazyCommand(TyperCommand):
     """A command's name and help texts, standing in for it until it is resolved."""
 
     def __init__(self, entry: Entry) -> None:
-        super().__init__(
-            name=entry.name,
-            help=entry.help,
-            short_help=entry.short_help,
-            hidden=entry.hidden,
-            deprecated=entry.deprecated,
-            rich_help_panel=entry.rich_help_panel,
-        )
+        super().__init__(**entry.listing())
         self.entry = entry
 
     def invoke(self, ctx: Any) -> Any:
@@ -161,12 +165,7 @@ class LazyGroup(TyperGroup):
         path = (*self.lazy_path, entry.name)
         if entry.group and not entry.callback:  # listed from the index: no import yet
             group = LazyGroup(
-                name=entry.name,
-                help=entry.help,
-                short_help=entry.short_help,
-                hidden=entry.hidden,
-                deprecated=entry.deprecated,
-                rich_help_panel=entry.rich_help_panel,
+                **entry.listing(),
                 no_args_is_help=entry.no_args_is_help,
                 invoke_without_command=entry.invoke_without_command,
                 epilog=entry.epilog,
