@@ -106,11 +106,5 @@ def _text_codes(encoded: pa.DictionaryArray) -> Coded:
     rank = np.full(len(dictionary), -1, dtype=np.int64)
     rank[order] = np.arange(len(order))
     codes = np.where(missing, -1, rank[index])
-    uniques = np.asarray(dictionary.take(pa_indices(order)).to_pylist(), dtype=object)
+    uniques = np.asarray(dictionary.take(order).to_pylist(), dtype=object)
     return np.asarray(codes, dtype=np.int64), uniques
-
-
-def pa_indices(order: I64) -> pa.Array:
-    import pyarrow as pa
-
-    return pa.array(order, type=pa.int64())
