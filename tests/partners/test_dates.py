@@ -23,6 +23,7 @@ from equals.core.i18n import use_language
 from equals.partners import (
     add_progress,
     add_seat,
+    common,
     create_initiative,
     create_partner,
     end_term,
@@ -39,9 +40,17 @@ from equals.web.app import create_app
 from tests.partners.conftest import CSRF, OPERATOR, PASSWORD, Registry, initiative_body, signed_in
 
 NB = "\N{NO-BREAK SPACE}"
-LATEST = latest_date().isoformat()
-FAR = (latest_date() + dt.timedelta(days=1)).isoformat()
+#: "Today" for every test here: the range moves at midnight (UTC), and a run that crosses it
+#: must not compare a range computed before midnight with one computed after.
+TODAY = dt.date(2026, 11, 29)
+LATEST = latest_date(TODAY).isoformat()
+FAR = (latest_date(TODAY) + dt.timedelta(days=1)).isoformat()
 RANGE = f"1900-01-01 to {LATEST}"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(common, "today", lambda: TODAY)
 
 
 # -- the rule ---------------------------------------------------------------------------------
