@@ -32,7 +32,7 @@ from equals.survey.engine import ColumnKind, Engine, open_engine
 from equals.survey.errors import SurveyError
 from equals.survey.estimators import Aggregated, aggregated
 from equals.survey.gaps import gaps_from_cells, require_means
-from equals.survey.plan import Item, prepare
+from equals.survey.plan import Item, prepare, run_pass
 from equals.survey.quantities import Quantity, Scalar
 from equals.survey.results import Estimate, GapEstimate
 from equals.survey.variance import Units
@@ -151,7 +151,7 @@ def aggregate_many(
     plan = prepare(eng, design, quantities, finest)
     schema = eng.schema()
     kinds = {b: schema[b] for b in plan.by}
-    cells = build_cells(eng.cells(plan.sql), design, eng.location, plan.aliases)
+    cells = build_cells(run_pass(eng, plan), design, eng.location, plan.aliases)
     batch = Batch(cells, plan.by, plan.items, kinds, eng.location)
     batch.prepare(bys)
     return batch

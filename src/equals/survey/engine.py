@@ -77,7 +77,7 @@ class CellTable:
     distinct values (:mod:`equals.survey.codes`; −1: missing) and every other column (the
     moments) as one column-major float matrix, missing values as 0."""
 
-    key_table: pa.Table | pd.DataFrame  # the key columns as fetched
+    key_table: pa.Table | pd.DataFrame | dict[str, Coded]  # the key columns (or their codes)
     values: npt.NDArray[np.float64]
     names: tuple[str, ...]  # the moment column of ``values`` by position
 
@@ -87,6 +87,8 @@ class CellTable:
         working memory back (the keys are coded where the cells are built), so that the codes
         and the engine's memory are never held at once."""
         table: Any = self.key_table
+        if isinstance(table, dict):  # coded by the columnar pass
+            return table
         if not hasattr(table, "column_names"):  # a DataFrame
             return {str(k): factorize_sorted(table[k]) for k in table.columns}
         import pyarrow as pa
@@ -174,6 +176,13 @@ class CellTable:
         return cls(key_table, values, moments)
 
     @classmethod
+    def from_codes(
+        cls, keys: dict[str, Coded], values: npt.NDArray[np.float64], names: tuple[str, ...]
+    ) -> CellTable:
+        """Cells whose keys are already codes (:mod:`equals.survey.columnar`)."""
+        return cls(keys, values, names)
+
+    @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> CellTable:
         return cls.from_chunks(len(frame), [str(c) for c in frame.columns], [frame])
 
@@ -205,11 +214,15 @@ class DuckDBEngine:
         *,
         threads: int | None = None,
         memory_limit: str | None = None,
+        columnar: bool = True,
     ) -> None:
         """``memory_limit``: DuckDB's working memory (default 500MB; the CLI passes
         ``Settings.duckdb_memory``); larger aggregations spill to a temporary directory,
-        removed at exit."""
+        removed at exit. ``columnar=False``: the aggregation pass always runs as SQL in DuckDB
+        (by default a source of at most :data:`STREAM_ROWS` rows is aggregated on its columns
+        in memory, :mod:`equals.survey.columnar`)."""
         self._threads = threads
+        self._columnar = columnar
         self._memory = memory_limit or MEMORY_LIMIT
         self._frame: pd.DataFrame | None = None  # a DataFrame source (or a Stata/SPSS file)
         self._view: str | None = None  # the view over a CSV or Parquet file
@@ -391,6 +404,27 @@ class DuckDBEngine:
         finally:
             con.close()
 
+    def arrow_columns(self, columns: Sequence[str]) -> pa.Table | None:
+        """The source's rows of ``columns`` as an Arrow table, for the columnar pass
+        (:mod:`equals.survey.columnar`); None when this engine runs its passes as SQL.
+
+        A Parquet file is read by Arrow itself, its text columns as dictionaries (their codes
+        come with them) — when each column is one of the file's own top-level names, once;
+        any other source is read through DuckDB, with DuckDB's types. Either way the
+        connection is then closed, so DuckDB's memory goes back first (as in :meth:`cells`)."""
+        if not self._columnar:
+            return None
+        try:
+            if self._parquet is not None:
+                table = _read_parquet_columns(self._parquet, columns)
+                if table is not None:
+                    return table
+            select = ", ".join(self.dialect.ident(c) for c in columns)
+            reader = self.con.sql(f"SELECT {select} FROM {TABLE}").to_arrow_reader(1 << 20)
+            return reader.read_all()
+        finally:
+            self.close()
+
     def close(self) -> None:
         """Close the connection (the next use of :attr:`con` opens a new one)."""
         if self._con is not None:
@@ -405,6 +439,31 @@ class DuckDBEngine:
         if self._view is not None and self._view.startswith("SELECT * FROM read_parquet("):
             return int(con.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchall()[0][0])
         return None
+
+
+def _read_parquet_columns(path: str, columns: Sequence[str]) -> pa.Table | None:
+    """The columns of a Parquet file read by Arrow (text as dictionaries), or None when one
+    of them is not a unique top-level name of the file (DuckDB then reads it)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    file = pq.ParquetFile(path)
+    schema = file.schema_arrow
+    names = [str(n) for n in schema.names]
+    counts = Counter(names)
+    if any(counts[c] != 1 for c in columns):
+        return None
+    text = [
+        c
+        for c in columns
+        if pa.types.is_string(schema.field(c).type)
+        or pa.types.is_large_string(schema.field(c).type)
+    ]
+    file = pq.ParquetFile(path, read_dictionary=text) if text else file
+    table = file.read(columns=list(columns), use_threads=True)
+    if text:  # one dictionary per column, not one per row group
+        table = table.unify_dictionaries()
+    return table.combine_chunks() if table.num_rows else table
 
 
 def _top_level_names(schema: Sequence[tuple[str, int]]) -> list[str]:

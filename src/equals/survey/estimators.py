@@ -28,7 +28,7 @@ from equals.survey.design import CIMethod, DeffMethod, Design, DfRule, Estimatio
 from equals.survey.distributions import qnorm, qt
 from equals.survey.domains import domain_groups
 from equals.survey.engine import Engine, open_engine
-from equals.survey.plan import Item, prepare
+from equals.survey.plan import Item, prepare, run_pass
 from equals.survey.quality import quality_flags
 from equals.survey.quantities import Quantity, Statistic
 from equals.survey.results import Estimate
@@ -67,7 +67,7 @@ def aggregate(
     """Validate, then reduce the microdata to stratum × PSU × domain cells (one SQL pass)."""
     eng = open_engine(engine, source)
     plan = prepare(eng, design, quantities, by)
-    cells = build_cells(eng.cells(plan.sql), design, eng.location, plan.aliases)
+    cells = build_cells(run_pass(eng, plan), design, eng.location, plan.aliases)
     groups = domain_groups(cells, [by_key(i) for i in range(len(plan.by))], plan.by)
     return aggregated(Units(cells, groups), plan.items)
 

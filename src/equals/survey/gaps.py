@@ -26,7 +26,7 @@ from equals.survey.design import Design, EstimationOptions
 from equals.survey.domains import domain_groups, native
 from equals.survey.engine import ColumnKind, Engine, open_engine
 from equals.survey.errors import DomainValueError, SurveyError
-from equals.survey.plan import Item, coerce_level, prepare
+from equals.survey.plan import Item, coerce_level, prepare, run_pass
 from equals.survey.quality import quality_flags
 from equals.survey.quantities import Quantity, Scalar, Statistic
 from equals.survey.results import GapEstimate, ValueSE
@@ -63,7 +63,7 @@ def gender_gaps(
     require_means(quantities, eng.location)
     by = [b for b in dict.fromkeys(by) if b != sex]
     plan = prepare(eng, design, quantities, [*by, sex])
-    cells = build_cells(eng.cells(plan.sql), design, eng.location, plan.aliases)
+    cells = build_cells(run_pass(eng, plan), design, eng.location, plan.aliases)
     return gaps_from_cells(
         cells,
         plan.items,

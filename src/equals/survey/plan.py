@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from equals.core.i18n import Msg
+from equals.survey import columnar
 from equals.survey.cells import PSU, STRATUM, by_key
 from equals.survey.design import Design
-from equals.survey.engine import ColumnKind, Engine
+from equals.survey.engine import STREAM_ROWS, CellTable, ColumnKind, Engine
 from equals.survey.errors import (
     MissingColumnError,
     MissingDesignValueError,
@@ -32,16 +34,19 @@ from equals.survey.sql import (
     EVERY_ROW,
     TABLE,
     Measure,
-    aggregate_sql,
-    column_value,
+    Pass,
+    Term,
+    aggregate_pass,
     differs_item,
     is_binary,
-    level_indicator,
     levels_sql,
     not_null,
     profile_sql,
     same_missing_runs,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_LEVELS = 100
 NUMERIC = (ColumnKind.NUMERIC, ColumnKind.BOOLEAN)
@@ -63,6 +68,28 @@ class Plan:
     second_order: bool
     n_rows: int
     aliases: dict[str, str]  # moments that equal another column (see sql.Moments)
+    spec: Pass  # the pass as data: its SQL is ``sql``; the columnar pass reads it directly
+
+
+@runtime_checkable
+class ColumnarEngine(Protocol):
+    """An engine that can hand over a source's columns for the columnar pass."""
+
+    def arrow_columns(self, columns: Sequence[str]) -> pa.Table | None: ...
+
+
+def run_pass(engine: Engine, plan: Plan) -> CellTable:
+    """The plan's cells: aggregated on columns in memory (:mod:`equals.survey.columnar`) when
+    the engine hands them over and the source has at most :data:`STREAM_ROWS` rows, else by
+    the plan's SQL on the engine (Spark; harmonised views; larger sources, which DuckDB
+    aggregates within its memory limit)."""
+    if isinstance(engine, ColumnarEngine) and plan.n_rows <= STREAM_ROWS:
+        table = engine.arrow_columns(plan.spec.columns)
+        if table is not None:
+            cells = columnar.aggregate(table, plan.spec)
+            if cells is not None:
+                return cells
+    return engine.cells(plan.sql)
 
 
 def coerce_level(value: Scalar, kind: ColumnKind) -> Scalar:
@@ -215,9 +242,10 @@ def prepare(
     items: list[Item] = []
     measures: dict[Measure, str] = {}
 
-    def add(q: Quantity, y: str, valid: str, x: str | None = None) -> None:
+    def add(q: Quantity, y: Term, x: Term | None = None) -> None:
         binary = q.statistic is Statistic.PROPORTION
-        key = Measure("", y, valid, x, binary=binary, validity=classes[valid])
+        valid = tuple(q.columns)
+        key = Measure("", y, valid, x, binary=binary, validity=classes[not_null(valid, d)])
         if key not in measures:
             measures[key] = f"m{len(measures)}"
         items.append(Item(q, measures[key]))
@@ -225,23 +253,16 @@ def prepare(
     for q in quantities:
         if q.statistic is Statistic.RATIO:
             assert q.denominator is not None
-            add(
-                q,
-                column_value(q.variable, d),
-                not_null(q.columns, d),
-                column_value(q.denominator, d),
-            )
+            add(q, Term(q.variable), Term(q.denominator))
         elif q.statistic is not Statistic.PROPORTION or q.variable in binary:
-            add(q, column_value(q.variable, d), not_null(q.columns, d))
+            add(q, Term(q.variable))
         else:
             levels = [q.level] if q.level is not None else _levels(engine, q.variable)
             for level in levels:
                 lv = coerce_level(level, schema[q.variable])
                 if isinstance(lv, float) and math.isnan(lv):
                     continue
-                add(
-                    replace(q, level=lv), level_indicator(q.variable, lv, d), not_null(q.columns, d)
-                )
+                add(replace(q, level=lv), Term(q.variable, lv))
     keys: list[tuple[str, str]] = []
     if design.strata:
         keys.append((STRATUM, design.strata))
@@ -249,16 +270,15 @@ def prepare(
         keys.append((PSU, design.psu))
     keys += [(by_key(i), col) for i, col in enumerate(by)]
     second_order = design.psu is None
-    sql, aliases = aggregate_sql(
+    spec, aliases = aggregate_pass(
         weight=design.weight,
         keys=keys,
         measures=[replace(m, name=name) for m, name in measures.items()],
         fpc=design.fpc,
         second_order=second_order,
-        dialect=d,
         zero_weights=int(prof["weight_zero"] or 0) > 0,
     )
-    return Plan(sql, tuple(items), by, second_order, n_rows, aliases)
+    return Plan(spec.sql(d), tuple(items), by, second_order, n_rows, aliases, spec)
 
 
 def integer_columns(engine: Engine) -> frozenset[str]:

@@ -44,25 +44,78 @@ def literal(value: Scalar) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Measure:
-    """A per-row numeric expression ``y`` (and ``x`` for ratios) with its validity condition.
+class Term:
+    """A per-row number: a column's value (as a double), or — with a ``level`` — 1.0 where
+    the column equals the level and 0.0 elsewhere (a category's indicator)."""
 
-    ``y``, ``x`` and ``valid`` are SQL expressions over the source row. ``binary``: ``y`` is
-    0 or 1 on every valid row (a proportion), so y² = y and the moments in y² are not summed.
-    ``validity``: the name of its validity class — measures valid on exactly the same rows
-    (e.g. questions asked of the same persons) share their counts and weight sums; ``cell``
-    is the class of measures valid on every row (the profile pass finds the classes).
+    column: str
+    level: Scalar | None = None
+
+    def sql(self, d: Dialect) -> str:
+        if self.level is None:
+            return column_value(self.column, d)
+        return level_indicator(self.column, self.level, d)
+
+
+WEIGHT = "w"  # the factor of an aggregate that is the row's weight
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A per-row number ``y`` (and ``x`` for ratios), valid on the rows where every column of
+    ``valid`` has a value.
+
+    ``binary``: ``y`` is 0 or 1 on every valid row (a proportion), so y² = y and the moments
+    in y² are not summed. ``validity``: the name of its validity class — measures valid on
+    exactly the same rows (e.g. questions asked of the same persons) share their counts and
+    weight sums; ``cell`` is the class of measures valid on every row (the profile pass finds
+    the classes).
     """
 
     name: str
-    y: str
-    valid: str
-    x: str | None = None
+    y: Term
+    valid: tuple[str, ...]
+    x: Term | None = None
     binary: bool = False
     validity: str = ""
 
 
 EVERY_ROW = "cell"  # the validity class of a measure with no missing value: the cell's moments
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """One column of the aggregation pass, per cell: a row count (no ``factors``) or the sum
+    of a product of ``factors`` (:data:`WEIGHT` or a :class:`Term`), over the rows where
+    every column of ``valid`` has a value (all rows when None) and, with ``nonzero``, the
+    weight is not 0. ``plain``: the product is missing exactly where the row is not valid, so
+    a sum skips those rows without a condition. ``extreme`` ("MIN"/"MAX"): the smallest or
+    largest of the one factor instead of a sum (the fpc column's).
+
+    The SQL text (:meth:`sql`) and the columnar pass (:mod:`equals.survey.columnar`) are both
+    computed from this one description."""
+
+    alias: str
+    factors: tuple[str | Term, ...] = ()
+    valid: tuple[str, ...] | None = None
+    nonzero: bool = False
+    plain: bool = False
+    extreme: str | None = None
+
+    def sql(self, weight: str, d: Dialect) -> str:
+        w = column_value(weight, d)
+        if self.extreme:
+            term = self.factors[0]
+            assert isinstance(term, Term)
+            return f"{self.extreme}({term.sql(d)})"
+        conditions = [not_null(self.valid, d)] if self.valid is not None else []
+        if self.nonzero:
+            conditions.append(f"{w} <> 0")
+        cond = " AND ".join(conditions)
+        if not self.factors:
+            return _count_if(cond) if cond else "COUNT(*)"
+        expr = " * ".join(f.sql(d) if isinstance(f, Term) else w for f in self.factors)
+        return f"SUM({expr})" if not cond or self.plain else _sum_if(cond, expr)
 
 
 def column_value(col: str, d: Dialect) -> str:
@@ -88,78 +141,59 @@ def _count_if(cond: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Moments:
-    """The aggregates of a pass: ``columns`` are (alias, aggregate) pairs that are summed;
-    ``aliases`` name moments that equal another column and so are not summed twice
-    (``<m>__wyy`` → ``<m>__wy`` for a 0/1 measure; ``…__np`` → ``…__n`` when no weight is 0;
-    a measure's ``n``, ``np``, ``w`` and ``ww`` → those of its validity class)."""
+    """The aggregates of a pass: ``columns`` are summed; ``aliases`` name moments that equal
+    another column and so are not summed twice (``<m>__wyy`` → ``<m>__wy`` for a 0/1 measure;
+    ``…__np`` → ``…__n`` when no weight is 0; a measure's ``n``, ``np``, ``w`` and ``ww`` →
+    those of its validity class)."""
 
-    columns: list[tuple[str, str]]
+    columns: list[Aggregate]
     aliases: dict[str, str]
 
 
 def validity_columns(
-    name: str, valid: str | None, w: str, second_order: bool, *, zero_weights: bool
-) -> list[tuple[str, str]]:
+    name: str, valid: tuple[str, ...] | None, second_order: bool, *, zero_weights: bool
+) -> list[Aggregate]:
     """The moments shared by the measures of one validity class (``valid`` None: every row)."""
-    if valid is None:
-        cols = [("n", "COUNT(*)")]
-        if zero_weights:
-            cols.append(("np", _count_if(f"{w} <> 0")))
-        cols.append(("w", f"SUM({w})"))
-        if second_order:
-            cols.append(("ww", f"SUM({w} * {w})"))
-    else:
-        cols = [("n", _count_if(valid))]
-        if zero_weights:
-            cols.append(("np", _count_if(f"{valid} AND {w} <> 0")))
-        cols.append(("w", _sum_if(valid, w)))
-        if second_order:
-            cols.append(("ww", _sum_if(valid, f"{w} * {w}")))
-    return [(f"{name}__{alias}", agg) for alias, agg in cols]
+    cols = [Aggregate(f"{name}__n", valid=valid)]
+    if zero_weights:
+        cols.append(Aggregate(f"{name}__np", valid=valid, nonzero=True))
+    cols.append(Aggregate(f"{name}__w", (WEIGHT,), valid))
+    if second_order:
+        cols.append(Aggregate(f"{name}__ww", (WEIGHT, WEIGHT), valid))
+    return cols
 
 
 def _null_when_invalid(m: Measure) -> bool:
-    """``y`` is NULL exactly on the rows where the measure is not valid (a column's value,
+    """``y`` is missing exactly on the rows where the measure is not valid (a column's value,
     valid where that column is present): SUM skips those rows without a CASE."""
-    suffix = " IS NOT NULL"
-    if m.x is not None or not m.valid.endswith(suffix):
-        return False
-    column = m.valid[: -len(suffix)]
-    return " AND " not in column and m.y == f"CAST({column} AS DOUBLE)"
+    return m.x is None and m.y.level is None and m.valid == (m.y.column,)
 
 
-def measure_columns(m: Measure, w: str, second_order: bool, *, zero_weights: bool) -> Moments:
+def measure_columns(m: Measure, second_order: bool, *, zero_weights: bool) -> Moments:
     """The moments of one measure beyond those of its validity class. Aliases:
     ``<name>__<moment>``."""
     cls = m.validity or m.name
     plain = cls == EVERY_ROW or _null_when_invalid(m)
+    valid = None if cls == EVERY_ROW else m.valid
 
-    def total(expr: str) -> str:  # every expr here has the factor y
-        return f"SUM({expr})" if plain else _sum_if(m.valid, expr)
+    def total(alias: str, *factors: str | Term) -> Aggregate:  # every product has the factor y
+        return Aggregate(f"{m.name}__{alias}", factors, valid, plain=plain)
 
-    cols: list[tuple[str, str]] = []
+    w, y, x = WEIGHT, m.y, m.x
+    cols: list[Aggregate] = []
     if not m.validity:  # a class of its own
-        cols += validity_columns(m.name, m.valid, w, second_order, zero_weights=zero_weights)
-    cols.append((f"{m.name}__wy", total(f"{w} * {m.y}")))
+        cols += validity_columns(m.name, m.valid, second_order, zero_weights=zero_weights)
+    cols.append(total("wy", w, y))
     if not m.binary:
-        cols.append((f"{m.name}__wyy", total(f"{w} * {m.y} * {m.y}")))
-    if m.x is not None:
-        cols += [
-            (f"{m.name}__wx", total(f"{w} * {m.x}")),
-            (f"{m.name}__wxx", total(f"{w} * {m.x} * {m.x}")),
-            (f"{m.name}__wxy", total(f"{w} * {m.x} * {m.y}")),
-        ]
+        cols.append(total("wyy", w, y, y))
+    if x is not None:
+        cols += [total("wx", w, x), total("wxx", w, x, x), total("wxy", w, x, y)]
     if second_order:
-        ww = f"{w} * {w}"
-        cols.append((f"{m.name}__wwy", total(f"{ww} * {m.y}")))
+        cols.append(total("wwy", w, w, y))
         if not m.binary:
-            cols.append((f"{m.name}__wwyy", total(f"{ww} * {m.y} * {m.y}")))
-        if m.x is not None:
-            cols += [
-                (f"{m.name}__wwx", total(f"{ww} * {m.x}")),
-                (f"{m.name}__wwxx", total(f"{ww} * {m.x} * {m.x}")),
-                (f"{m.name}__wwxy", total(f"{ww} * {m.x} * {m.y}")),
-            ]
+            cols.append(total("wwyy", w, w, y, y))
+        if x is not None:
+            cols += [total("wwx", w, w, x), total("wwxx", w, w, x, x), total("wwxy", w, w, x, y)]
     aliases: dict[str, str] = {}
     shared = ["n", "np", "w"] + (["ww"] if second_order else [])
     if m.validity:
@@ -173,6 +207,75 @@ def measure_columns(m: Measure, w: str, second_order: bool, *, zero_weights: boo
     return Moments(cols, aliases)
 
 
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """The aggregation pass as data: cells = the rows grouped by ``keys`` ((alias, column)
+    pairs), one :class:`Aggregate` per moment column. :meth:`sql` is its SQL text."""
+
+    weight: str
+    keys: tuple[tuple[str, str], ...]
+    aggregates: tuple[Aggregate, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        """The source columns the pass reads, each once."""
+        names = [self.weight, *(col for _, col in self.keys)]
+        for a in self.aggregates:
+            names += [f.column for f in a.factors if isinstance(f, Term)]
+            names += list(a.valid or ())
+        return list(dict.fromkeys(names))
+
+    def sql(self, d: Dialect, table: str = TABLE) -> str:
+        select = [f"{d.ident(col)} AS {d.ident(alias)}" for alias, col in self.keys]
+        select += [f"{a.sql(self.weight, d)} AS {d.ident(a.alias)}" for a in self.aggregates]
+        sql = "SELECT\n  " + ",\n  ".join(select) + f"\nFROM {table}"
+        if self.keys:
+            sql += "\nGROUP BY " + ", ".join(d.ident(col) for _, col in self.keys)
+        return sql
+
+
+def aggregate_pass(
+    *,
+    weight: str,
+    keys: Sequence[tuple[str, str]],
+    measures: Sequence[Measure],
+    fpc: str | None,
+    second_order: bool,
+    zero_weights: bool = True,
+) -> tuple[Pass, dict[str, str]]:
+    """The one pass over the microdata: cells = GROUP BY ``keys`` ((alias, column) pairs).
+
+    Returns the pass and the aliases of the moments it does not sum (see :class:`Moments`);
+    ``zero_weights=False`` (the profile found no weight of 0) drops the counts of rows with
+    non-zero weight, which then equal the row counts. Measures of one validity class
+    (:attr:`Measure.validity`) share one set of counts and weight sums; the class
+    :data:`EVERY_ROW` uses the cell's own (``cell__n``, ``cell__w`` …)."""
+    aliases: dict[str, str] = {}
+    cell = validity_columns(EVERY_ROW, None, second_order, zero_weights=zero_weights)
+    if not any(m.validity == EVERY_ROW for m in measures):
+        cell = cell[:2] if zero_weights else cell[:1]  # the row counts only
+    columns = list(cell)
+    if not zero_weights:
+        aliases[f"{EVERY_ROW}__np"] = f"{EVERY_ROW}__n"
+    if fpc:
+        columns += [Aggregate("cell__fpc_min", (Term(fpc),), extreme="MIN")]
+        columns += [Aggregate("cell__fpc_max", (Term(fpc),), extreme="MAX")]
+    classes: set[str] = set()
+    for m in measures:
+        if m.validity and m.validity != EVERY_ROW and m.validity not in classes:
+            classes.add(m.validity)
+            columns += validity_columns(
+                m.validity, m.valid, second_order, zero_weights=zero_weights
+            )
+            if not zero_weights:
+                aliases[f"{m.validity}__np"] = f"{m.validity}__n"
+    for m in measures:
+        moments = measure_columns(m, second_order, zero_weights=zero_weights)
+        columns += moments.columns
+        aliases |= moments.aliases
+    return Pass(weight, tuple(keys), tuple(columns)), aliases
+
+
 def aggregate_sql(
     *,
     weight: str,
@@ -184,44 +287,16 @@ def aggregate_sql(
     zero_weights: bool = True,
     table: str = TABLE,
 ) -> tuple[str, dict[str, str]]:
-    """The one pass over the microdata: cells = GROUP BY ``keys`` ((alias, column) pairs).
-
-    Returns the SQL and the aliases of the moments it does not sum (see :class:`Moments`);
-    ``zero_weights=False`` (the profile found no weight of 0) drops the counts of rows with
-    non-zero weight, which then equal the row counts. Measures of one validity class
-    (:attr:`Measure.validity`) share one set of counts and weight sums; the class
-    :data:`EVERY_ROW` uses the cell's own (``cell__n``, ``cell__w`` …)."""
-    d = dialect
-    w = column_value(weight, d)
-    select = [f"{d.ident(col)} AS {d.ident(alias)}" for alias, col in keys]
-    aliases: dict[str, str] = {}
-    cell = validity_columns(EVERY_ROW, None, w, second_order, zero_weights=zero_weights)
-    if not any(m.validity == EVERY_ROW for m in measures):
-        cell = cell[:2] if zero_weights else cell[:1]  # the row counts only
-    select += [f"{agg} AS {d.ident(alias)}" for alias, agg in cell]
-    if not zero_weights:
-        aliases[f"{EVERY_ROW}__np"] = f"{EVERY_ROW}__n"
-    if fpc:
-        select += [f"MIN({column_value(fpc, d)}) AS cell__fpc_min"]
-        select += [f"MAX({column_value(fpc, d)}) AS cell__fpc_max"]
-    classes: dict[str, str] = {}
-    for m in measures:
-        if m.validity and m.validity != EVERY_ROW and m.validity not in classes:
-            classes[m.validity] = m.valid
-            shared = validity_columns(
-                m.validity, m.valid, w, second_order, zero_weights=zero_weights
-            )
-            select += [f"{agg} AS {d.ident(alias)}" for alias, agg in shared]
-            if not zero_weights:
-                aliases[f"{m.validity}__np"] = f"{m.validity}__n"
-    for m in measures:
-        moments = measure_columns(m, w, second_order, zero_weights=zero_weights)
-        select += [f"{agg} AS {d.ident(alias)}" for alias, agg in moments.columns]
-        aliases |= moments.aliases
-    sql = "SELECT\n  " + ",\n  ".join(select) + f"\nFROM {table}"
-    if keys:
-        sql += "\nGROUP BY " + ", ".join(d.ident(col) for _, col in keys)
-    return sql, aliases
+    """:func:`aggregate_pass` as SQL text."""
+    spec, aliases = aggregate_pass(
+        weight=weight,
+        keys=keys,
+        measures=measures,
+        fpc=fpc,
+        second_order=second_order,
+        zero_weights=zero_weights,
+    )
+    return spec.sql(dialect, table), aliases
 
 
 def profile_sql(
