@@ -63,7 +63,7 @@ def aggregate(table: pa.Table, spec: Pass) -> CellTable | None:
     columns = _Columns(table, spec.weight)
     scratch = np.empty(rows, dtype=np.float64)
     for j, agg in enumerate(spec.aggregates):
-        values[:, j] = _moment(agg, columns, cell, n, scratch)
+        _moment(agg, columns, cell, values[:, j], scratch)
     return CellTable.from_codes(coded, values, tuple(a.alias for a in spec.aggregates))
 
 
@@ -241,13 +241,13 @@ class _Columns:
         self._kept: dict[str, np.ndarray] = {}  # the weight's: w·w, w ≠ 0
 
     def raw(self, column: str) -> np.ndarray:
-        """The column's values as numbers (integers as they are, booleans as 0/1). Where a
-        value is missing the number is 0 for floats and arbitrary otherwise: every sum over
-        such a column is masked by :meth:`present`."""
+        """The column's values as numbers (integers as they are, booleans as 0/1), 0 where a
+        value is missing — so a product with the column is 0 on the rows where it is not
+        valid, as the SQL's ``SUM`` skips them."""
         if column not in self._raw:
             values, valid = _raw(self.table.column(column))
-            if valid is not None and values.dtype.kind == "f":  # NaN·0 would be NaN
-                values = np.where(valid, values, 0.0)
+            if valid is not None:  # under a missing value Arrow's number is arbitrary
+                values = np.where(valid, values, values.dtype.type(0))
             self._raw[column] = values
         return self._raw[column]
 
@@ -339,28 +339,31 @@ def _integer_equal(array: pa.ChunkedArray | pa.Array, level: int) -> B:
     return np.asarray(filled.to_numpy(zero_copy_only=False) == kind.type(level), dtype=bool)
 
 
-def _moment(agg: Aggregate, columns: _Columns, cell: I64, n: int, scratch: F64) -> F64:
-    """One aggregate per cell; ``scratch``: a row-length array to compute in."""
+def _moment(agg: Aggregate, columns: _Columns, cell: I64, out: F64, scratch: F64) -> None:
+    """One aggregate per cell, into ``out`` (zeros); ``scratch``: a row-length array to
+    compute in. Sums are added in place (``np.add.at``): no array per moment."""
+    n = len(out)
     if agg.extreme:
         term = agg.factors[0]
         assert isinstance(term, Term)
-        out = np.full(n, np.inf if agg.extreme == "MIN" else -np.inf)
+        out[:] = np.inf if agg.extreme == "MIN" else -np.inf
         ufunc = np.minimum if agg.extreme == "MIN" else np.maximum
         ufunc.at(out, cell, columns.value(term.column))
-        return out
-    # Every sum is masked to its valid rows, plain or not: an integer column's number under
-    # a missing value is arbitrary (the SQL's plain SUM skips it as NULL).
-    mask = columns.present(agg.valid) if agg.valid is not None else None
+        return
+    # A product is 0 on the rows where one of its columns is missing (:meth:`_Columns.raw`),
+    # so only a sum over rows where columns outside the product are valid needs a mask.
+    outside = set(agg.valid or ()) - {f.column for f in agg.factors if isinstance(f, Term)}
+    mask = columns.present(agg.valid) if agg.valid is not None and outside else None
     if agg.nonzero:
         nonzero = columns.nonzero_weight()
         mask = nonzero if mask is None else mask & nonzero
     if not agg.factors:  # a row count
-        rows = cell if mask is None else cell[mask]
-        return np.bincount(rows, minlength=n).astype(np.float64)
+        out[:] = np.bincount(cell if mask is None else cell[mask], minlength=n)
+        return
     product = columns.product(agg.factors, scratch)
     if mask is not None:
         product = np.multiply(product, mask, out=scratch, dtype=np.float64)
-    return np.asarray(np.bincount(cell, weights=product, minlength=n), dtype=np.float64)
+    np.add.at(out, cell, product)
 
 
 def _supported(table: pa.Table, spec: Pass) -> bool:
