@@ -240,3 +240,48 @@ class TestCellNumbers:
         number, n = cell_numbers(self._keys(columns), rows)  # type: ignore[arg-type]
         want = pd.DataFrame({k: np.asarray(v) for k, v in columns.items()}).drop_duplicates()
         assert n == len(want) and number.max() == n - 1 and not math.isnan(n)
+
+
+class TestLoad:
+    """A Parquet request's columns are read once into memory (DuckDBEngine.load): the
+    profile pass scans them there, and the columnar pass takes them."""
+
+    def test_missing_counts_are_counted_not_taken_from_the_writer(
+        self, tmp_path: Path, rng: np.random.Generator
+    ) -> None:
+        cols = design_columns(rng, N) | {"y": with_nulls(rng, rng.integers(0, 2, N), pa.int8())}
+        path = tmp_path / "nostats.parquet"
+        pq.write_table(pa.table(cols), path, write_statistics=False)
+        engine = DuckDBEngine(path)
+        engine.load(["w", "st", "psu", "y"])
+        assert engine.known_nulls() == {"w": 0, "st": 0, "psu": 0, "y": cols["y"].null_count}
+        engine.unload()
+        assert "y" not in engine.known_nulls()  # the file records none
+
+    def test_a_failed_request_leaves_the_engine_whole(
+        self, tmp_path: Path, rng: np.random.Generator
+    ) -> None:
+        cols = design_columns(rng, N) | {"y": pa.array(rng.normal(size=N))}
+        cols["bad"] = pa.array(np.where(rng.random(N) < 0.1, -1.0, 1.0))
+        path = write(tmp_path, cols)
+        engine = DuckDBEngine(path)
+        with pytest.raises(Exception, match="negative"):
+            prepare(engine, Design("bad", strata="st", psu="psu"), [mean("y")], [])
+        # The next request on the same engine reads other columns of the whole file.
+        plan = prepare(engine, Design("w", strata="st", psu="psu"), [mean("y")], ["sex"])
+        assert_same_cells(
+            run_pass(engine, plan), DuckDBEngine(path, columnar=False).cells(plan.sql)
+        )
+        assert set(engine.schema()) == set(cols)
+
+    def test_other_types_are_not_loaded(self, tmp_path: Path, rng: np.random.Generator) -> None:
+        cols = design_columns(rng, N)
+        cols["day"] = pa.array(rng.integers(0, 3, N).astype("datetime64[D]"))
+        path = write(tmp_path, cols)
+        engine = DuckDBEngine(path)
+        engine.load(["w", "day"])
+        assert "psu" in engine.known_nulls()  # not loaded: the file's metadata answers
+        engine.load(["w", "sex"])
+        assert engine.known_nulls() == {"w": 0, "sex": 0}  # loaded: counted in memory
+        held = engine.arrow_columns(["w", "sex"])
+        assert held is not None and held.column_names == ["w", "sex"]

@@ -223,6 +223,7 @@ class DuckDBEngine:
         in memory, :mod:`equals.survey.columnar`)."""
         self._threads = threads
         self._columnar = columnar
+        self._loaded: pa.Table | None = None  # columns read for one request (see load)
         self._memory = memory_limit or MEMORY_LIMIT
         self._frame: pd.DataFrame | None = None  # a DataFrame source (or a Stata/SPSS file)
         self._view: str | None = None  # the view over a CSV or Parquet file
@@ -326,6 +327,8 @@ class DuckDBEngine:
         """Each column's count of missing values, from a Parquet file's metadata (no scan):
         the top-level columns whose every row group records its null count. Empty for other
         sources."""
+        if self._loaded is not None:  # counted by Arrow as it read them: exact
+            return {c: self._loaded.column(c).null_count for c in self._loaded.column_names}
         if self._parquet is None:
             return {}
         if self._nulls is None:
@@ -404,6 +407,29 @@ class DuckDBEngine:
         finally:
             con.close()
 
+    def load(self, columns: Sequence[str]) -> None:
+        """Read ``columns`` of a Parquet source of at most :data:`STREAM_ROWS` rows into
+        memory, as Arrow (text as dictionaries), for the passes of one request: the profile
+        pass then scans them in memory instead of decoding the file again, their missing
+        counts are exact (not a writer's statistics), and the columnar pass takes them
+        (:meth:`arrow_columns`, which also ends the load). Only columns of plain types
+        (integers, floats, booleans, text) are loaded; otherwise nothing changes."""
+        if not self._columnar or self._parquet is None:
+            return
+        table = _read_parquet_columns(self._parquet, columns, STREAM_ROWS, plain=True)
+        if table is None:
+            return
+        self.schema()  # the file's own types, before the view is replaced
+        self.con.execute(f"DROP VIEW IF EXISTS {TABLE}")
+        self.con.register(TABLE, table)
+        self._loaded = table
+
+    def unload(self) -> None:
+        """End a :meth:`load`: the source is the whole file again."""
+        if self._loaded is not None:
+            self._loaded = None
+            self.close()
+
     def arrow_columns(self, columns: Sequence[str]) -> pa.Table | None:
         """The source's rows of ``columns`` as an Arrow table, for the columnar pass
         (:mod:`equals.survey.columnar`); None when this engine runs its passes as SQL.
@@ -415,6 +441,9 @@ class DuckDBEngine:
         if not self._columnar:
             return None
         try:
+            loaded, self._loaded = self._loaded, None
+            if loaded is not None and set(columns) <= set(loaded.column_names):
+                return loaded.select(list(columns))
             if self._parquet is not None:
                 table = _read_parquet_columns(self._parquet, columns)
                 if table is not None:
@@ -441,17 +470,25 @@ class DuckDBEngine:
         return None
 
 
-def _read_parquet_columns(path: str, columns: Sequence[str]) -> pa.Table | None:
+def _read_parquet_columns(
+    path: str, columns: Sequence[str], max_rows: int | None = None, *, plain: bool = False
+) -> pa.Table | None:
     """The columns of a Parquet file read by Arrow (text as dictionaries), or None when one
-    of them is not a unique top-level name of the file (DuckDB then reads it)."""
+    of them is not a unique top-level name of the file (DuckDB then reads it), the file has
+    more than ``max_rows`` rows or, with ``plain``, a column is of another type than
+    integers, floats, booleans or text."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     file = pq.ParquetFile(path)
+    if max_rows is not None and file.metadata.num_rows > max_rows:
+        return None
     schema = file.schema_arrow
     names = [str(n) for n in schema.names]
     counts = Counter(names)
     if any(counts[c] != 1 for c in columns):
+        return None
+    if plain and not all(_plain(schema.field(c).type) for c in columns):
         return None
     text = [
         c
@@ -464,6 +501,19 @@ def _read_parquet_columns(path: str, columns: Sequence[str]) -> pa.Table | None:
     if text:  # one dictionary per column, not one per row group
         table = table.unify_dictionaries()
     return table.combine_chunks() if table.num_rows else table
+
+
+def _plain(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    t = pa.types
+    return bool(
+        t.is_integer(kind)
+        or t.is_floating(kind)
+        or t.is_boolean(kind)
+        or t.is_string(kind)
+        or t.is_large_string(kind)
+    )
 
 
 def _top_level_names(schema: Sequence[tuple[str, int]]) -> list[str]:

@@ -89,6 +89,8 @@ def run_pass(engine: Engine, plan: Plan) -> CellTable:
             cells = columnar.aggregate(table, plan.spec)
             if cells is not None:
                 return cells
+    elif isinstance(engine, LoadingEngine):
+        engine.unload()
     return engine.cells(plan.sql)
 
 
@@ -159,10 +161,37 @@ def _check_columns(engine: Engine, design: Design, columns: Sequence[str]) -> di
     return schema
 
 
+@runtime_checkable
+class LoadingEngine(Protocol):
+    """An engine that can hold a request's columns in memory for its passes."""
+
+    def load(self, columns: Sequence[str]) -> None: ...
+
+    def unload(self) -> None: ...
+
+
 def prepare(
     engine: Engine, design: Design, quantities: Sequence[Quantity], by: Sequence[str]
 ) -> Plan:
+    """Validate the request (the profile pass) and plan its aggregation pass. An engine that
+    can (:class:`LoadingEngine`) first loads the columns the request reads — the profile and
+    the pass then scan them in memory; :func:`run_pass` ends the load, as does an error."""
     by = tuple(dict.fromkeys(by))
+    if not isinstance(engine, LoadingEngine):
+        return _prepare(engine, design, quantities, by)
+    needed = [c for q in quantities for c in q.columns] + list(by)
+    _check_columns(engine, design, needed)  # an unknown column fails before anything is read
+    engine.load(list(dict.fromkeys([*design.columns, *needed])))
+    try:
+        return _prepare(engine, design, quantities, by)
+    except BaseException:
+        engine.unload()
+        raise
+
+
+def _prepare(
+    engine: Engine, design: Design, quantities: Sequence[Quantity], by: tuple[str, ...]
+) -> Plan:
     needed = [c for q in quantities for c in q.columns] + list(by)
     schema = _check_columns(engine, design, needed)
     d = engine.dialect
