@@ -285,3 +285,20 @@ class TestLoad:
         assert engine.known_nulls() == {"w": 0, "sex": 0}  # loaded: counted in memory
         held = engine.arrow_columns(["w", "sex"])
         assert held is not None and held.column_names == ["w", "sex"]
+
+    def test_a_file_written_with_dictionaries_is_loaded(
+        self, tmp_path: Path, rng: np.random.Generator
+    ) -> None:
+        """pandas categoricals (and Arrow dictionaries) are stored with their Arrow type: text
+        all the same."""
+        frame = pa.table(design_columns(rng, N)).to_pandas()
+        frame["age"] = pd.Categorical(rng.choice(["15-24", "25-74", "75+"], N))
+        path = tmp_path / "categorical.parquet"
+        frame.to_parquet(path)
+        engine = DuckDBEngine(path)
+        engine.load(["w", "st", "psu", "age"])
+        assert engine.known_nulls() == {"w": 0, "st": 0, "psu": 0, "age": 0}
+        plan = prepare(engine, Design("w", strata="st", psu="psu"), [mean("w")], ["age"])
+        assert_same_cells(
+            run_pass(engine, plan), DuckDBEngine(path, columnar=False).cells(plan.sql)
+        )

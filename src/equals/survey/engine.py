@@ -477,7 +477,6 @@ def _read_parquet_columns(
     of them is not a unique top-level name of the file (DuckDB then reads it), the file has
     more than ``max_rows`` rows or, with ``plain``, a column is of another type than
     integers, floats, booleans or text."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     file = pq.ParquetFile(path)
@@ -490,12 +489,7 @@ def _read_parquet_columns(
         return None
     if plain and not all(_plain(schema.field(c).type) for c in columns):
         return None
-    text = [
-        c
-        for c in columns
-        if pa.types.is_string(schema.field(c).type)
-        or pa.types.is_large_string(schema.field(c).type)
-    ]
+    text = [c for c in columns if _text(schema.field(c).type)]
     file = pq.ParquetFile(path, read_dictionary=text) if text else file
     table = file.read(columns=list(columns), use_threads=True)
     if text:  # one dictionary per column, not one per row group
@@ -504,16 +498,21 @@ def _read_parquet_columns(
 
 
 def _plain(kind: pa.DataType) -> bool:
+    """Integers, floats, booleans or text (a dictionary of text too)."""
     import pyarrow as pa
 
     t = pa.types
-    return bool(
-        t.is_integer(kind)
-        or t.is_floating(kind)
-        or t.is_boolean(kind)
-        or t.is_string(kind)
-        or t.is_large_string(kind)
-    )
+    if t.is_dictionary(kind):
+        return _text(kind.value_type)
+    return bool(t.is_integer(kind) or t.is_floating(kind) or t.is_boolean(kind) or _text(kind))
+
+
+def _text(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        return _text(kind.value_type)
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _top_level_names(schema: Sequence[tuple[str, int]]) -> list[str]:
