@@ -2,20 +2,26 @@
 
 The same pass as the SQL text of :class:`equals.survey.sql.Pass` — the same cells, the same
 moments, from the same description — for a source small enough to hold its columns in memory
-(:data:`equals.survey.engine.STREAM_ROWS` rows). It is faster there because it works on codes:
+(:data:`equals.survey.engine.STREAM_ROWS` rows). It is faster there because it works on
+codes and streams:
 
-1. each key column is coded once, row by row, into its sorted distinct values
-   (:func:`equals.survey.codes.arrow_codes`: integers by their range, text by its dictionary —
-   a Parquet file's own dictionary when the column is read as one);
-2. the codes of the keys are combined into one cell number per row, in mixed radix, kept dense
-   by a table of the values present (:func:`~equals.survey.codes.dense_codes`) or by hashing
-   when the radix grows past a few times the row count;
-3. each moment is one ``np.bincount`` of its per-row product, weighted, over the cell numbers.
+1. each key column gives one digit per row, read in place from Arrow's buffers: an integer's
+   offset from its smallest value, a text's index in its dictionary (a Parquet file's own
+   when the column is read as one); 0 for a missing value;
+2. the digits are combined into one cell number per row in mixed radix, widest key first;
+   whenever the radix would pass a few entries per row the numbers are made dense by a table
+   of the numbers present (a cumulative sum, no sort, no hashing), so keys nested in the PSUs
+   (stratum, region …) cost one pass each and add no cells;
+3. each moment is one product of its columns per row (missing values are 0, so only sums
+   over rows valid on another column need a mask), added into its cell's column of the
+   matrix in place (``np.add.at``);
+4. the cells' keys are coded into their sorted distinct values from one row of each cell
+   (:func:`equals.survey.codes.arrow_codes`), as the SQL pass's keys are.
 
 A hash aggregation (DuckDB's, or polars') updates every aggregate's state through a pointer per
 row: with ~0.3 cells per row, as in a household survey's PSU × domain cells, that was 12 ns per
-row and aggregate, 0.24 s of the 0.38 s pass at 2M rows × 12 moments. A ``bincount`` per moment
-streams its inputs and writes one array (docs/benchmarks.md, session 7).
+row and aggregate, 0.24 s of the 0.38 s pass at 2M rows × 12 moments (docs/benchmarks.md,
+session 7).
 
 :func:`aggregate` returns None when a column's type is not one it reads the way the SQL does
 (see :func:`_supported`); the caller then runs the SQL.
@@ -51,9 +57,9 @@ TABLE_ROWS = 4  # a table of the numbers present may have this many entries per 
 def aggregate(table: pa.Table, spec: Pass) -> CellTable | None:
     """The cells of ``spec`` over the rows of ``table`` (which holds at least
     ``spec.columns``), or None when a column's type is not supported."""
-    if not _supported(table, spec):
-        return None
     rows = table.num_rows
+    if not rows or not _supported(table, spec):  # no rows: the SQL's one row of NULLs
+        return None
     keys = {alias: _Key(table.column(col), rows) for alias, col in spec.keys}
     cell, n = cell_numbers(list(keys.values()), rows)
     row_of = np.zeros(n, dtype=np.int64)  # a row of each cell (any: they share their keys)
