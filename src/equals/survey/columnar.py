@@ -149,7 +149,10 @@ class _Key:
         if self.sorted is not None or self.valid is not None:
             number += self.digit()
             return
-        np.add(number, self.values, out=number, casting="unsafe")
+        values = self.values
+        if values.dtype == np.uint64:  # int64 + uint64 is float64 in numpy: exact only to 2^53
+            values = values.view(np.int64)  # the same bits: modular, as below
+        np.add(number, values, out=number, casting="unsafe")
         number -= self.low  # modular: the sum fits, whatever the steps
         number += 1
 

@@ -498,13 +498,15 @@ def _read_parquet_columns(
 
 
 def _plain(kind: pa.DataType) -> bool:
-    """Integers, floats, booleans or text (a dictionary of text too)."""
+    """Integers, floats, booleans or text (a dictionary of text too). Not half floats: DuckDB
+    does not scan an Arrow float16 (its own Parquet reader reads them)."""
     import pyarrow as pa
 
     t = pa.types
     if t.is_dictionary(kind):
         return _text(kind.value_type)
-    return bool(t.is_integer(kind) or t.is_floating(kind) or t.is_boolean(kind) or _text(kind))
+    floating = t.is_floating(kind) and not t.is_float16(kind)
+    return bool(t.is_integer(kind) or floating or t.is_boolean(kind) or _text(kind))
 
 
 def _text(kind: pa.DataType) -> bool:
