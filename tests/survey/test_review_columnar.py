@@ -26,7 +26,7 @@ from equals.survey import (
 )
 from equals.survey.columnar import aggregate
 from equals.survey.engine import DuckDBEngine
-from equals.survey.plan import prepare
+from equals.survey.plan import prepare, run_pass
 from tests.survey.review_data import design_columns
 from tests.survey.test_columnar import assert_same_cells, both, write
 
@@ -229,3 +229,25 @@ def test_one_engine_many_requests_some_failing(tmp_path: Path, rng: np.random.Ge
     fast, slow = results(DuckDBEngine(path)), results(DuckDBEngine(path, columnar=False))
     assert fast == slow
     assert sum(isinstance(r, tuple) for r in slow) == 3  # the three failing requests
+
+
+def test_a_load_not_run_does_not_outlive_its_request(
+    tmp_path: Path, rng: np.random.Generator
+) -> None:
+    """A request prepared (its columns loaded) but never run — or failing between its
+    profile and its pass — left its Arrow table as the view: the next request, whose load is
+    declined (a date column), then ran its profile on the old columns (DuckDB "Referenced
+    column y not found") and its missing counts were the old request's. ``load`` ends any
+    previous load first."""
+    cols = design_columns(rng, N)
+    cols |= {
+        "z": pa.array(rng.normal(size=N)),
+        "y": pa.array(rng.normal(size=N), mask=rng.random(N) < 0.3),
+        "day": pa.array(rng.integers(0, 3, N).astype("datetime64[D]")),
+    }
+    path = write(tmp_path, cols)
+    engine = DuckDBEngine(path)
+    prepare(engine, DESIGN, [mean("z")], ["sex"])  # loaded, never run
+    plan = prepare(engine, DESIGN, [mean("y")], ["day"])  # not loaded: a date
+    assert engine.known_nulls()["y"] == cols["y"].null_count
+    assert_same_cells(run_pass(engine, plan), DuckDBEngine(path, columnar=False).cells(plan.sql))

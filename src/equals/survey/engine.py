@@ -413,7 +413,11 @@ class DuckDBEngine:
         pass then scans them in memory instead of decoding the file again, their missing
         counts are exact (not a writer's statistics), and the columnar pass takes them
         (:meth:`arrow_columns`, which also ends the load). Only columns of plain types
-        (integers, floats, booleans, text) are loaded; otherwise nothing changes."""
+        (integers, floats, booleans, text) are loaded; otherwise the source is the whole
+        file (a previous load ends either way)."""
+        # A load left by a request not run (prepared only, or failed between its profile and
+        # its pass) ends first: else a load declined here kept the old columns as the view.
+        self.unload()
         if not self._columnar or self._parquet is None:
             return
         table = _read_parquet_columns(self._parquet, columns, STREAM_ROWS, plain=True)
