@@ -60,6 +60,7 @@ def aggregate(table: pa.Table, spec: Pass) -> CellTable | None:
     rows = table.num_rows
     if not rows or not _supported(table, spec):  # no rows: the SQL's one row of NULLs
         return None
+    table = _without_null_entries(table, spec.columns)
     keys = {alias: _Key(table.column(col), rows) for alias, col in spec.keys}
     cell, n = cell_numbers(list(keys.values()), rows)
     row_of = np.zeros(n, dtype=np.int64)  # a row of each cell (any: they share their keys)
@@ -71,6 +72,23 @@ def aggregate(table: pa.Table, spec: Pass) -> CellTable | None:
     for j, agg in enumerate(spec.aggregates):
         _moment(agg, columns, cell, values[:, j], scratch)
     return CellTable.from_codes(coded, values, tuple(a.alias for a in spec.aggregates))
+
+
+def _without_null_entries(table: pa.Table, columns: Sequence[str]) -> pa.Table:
+    """The table with each dictionary column that has a missing value *in its dictionary*
+    decoded: a row pointing at it is missing (as the SQL sees it), though its index is not —
+    and the digits, codes and validity here read the indices. (Not from a Parquet file or
+    DuckDB, whose dictionaries hold no missing value; from an Arrow table given directly.)"""
+    import pyarrow as pa
+
+    for name in columns:
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type) and any(
+            chunk.dictionary.null_count for chunk in column.chunks
+        ):
+            index = table.column_names.index(name)
+            table = table.set_column(index, name, column.cast(column.type.value_type))
+    return table
 
 
 def _raw(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, B | None]:
