@@ -302,3 +302,19 @@ class TestLoad:
         assert_same_cells(
             run_pass(engine, plan), DuckDBEngine(path, columnar=False).cells(plan.sql)
         )
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_a_source_without_rows_is_refused_clearly(tmp_path: Path, columnar: bool) -> None:
+    """Before the non-finite check, whose counts are NULL on no rows (a bare ValueError)."""
+    from equals.survey.errors import SurveyError
+
+    table = pa.table(
+        design_columns(np.random.default_rng(1), 0) | {"y": pa.array([], pa.float64())}
+    )
+    path = tmp_path / "empty.parquet"
+    pq.write_table(table, path)
+    for source in (path, table.to_pandas()):
+        engine = DuckDBEngine(source, columnar=columnar)
+        with pytest.raises(SurveyError, match="no rows"):
+            prepare(engine, Design("w", strata="st", psu="psu"), [mean("y")], ["sex"])

@@ -431,7 +431,6 @@ class DuckDBEngine:
     def unload(self) -> None:
         """End a :meth:`load`: the source is the whole file again."""
         if self._loaded is not None:
-            self._loaded = None
             self.close()
 
     def arrow_columns(self, columns: Sequence[str]) -> pa.Table | None:
@@ -463,6 +462,7 @@ class DuckDBEngine:
         if self._con is not None:
             self._con.close()
             self._con = None
+        self._loaded = None  # a load's columns were the closed connection's view
 
     def _rows_known(self, con: duckdb.DuckDBPyConnection) -> int | None:
         """The source's row count where it costs no scan (a DataFrame, a Parquet file's

@@ -222,6 +222,9 @@ def _prepare(
             known_nulls=nulls,
         )
     ).iloc[0]
+    n_rows = int(prof["n_rows"])
+    if n_rows == 0:
+        raise SurveyError(Msg("the file has no rows"), location=engine.location)
     values = {str(k): v for k, v in prof.items()}
     for start, end, _, count in same_missing_runs(valids, validity_cols, nulls, d):
         if _count(values[f"samenull_{start}"]) == count:
@@ -241,9 +244,6 @@ def _prepare(
                         _needs_numbers(q.statistic, col, schema[col]),
                         location=engine.location,
                     )
-    n_rows = int(prof["n_rows"])
-    if n_rows == 0:
-        raise SurveyError(Msg("the file has no rows"), location=engine.location)
     for i, col in enumerate(design_cols):
         missing = int(prof[f"null_{i}"] or 0)
         if missing:
