@@ -536,6 +536,13 @@ def bound_markdown(results: list[dict[str, object]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _stream_rows() -> int:
+    """Sources up to this many rows take the columnar pass (equals.survey.engine)."""
+    from equals.survey.engine import STREAM_ROWS
+
+    return STREAM_ROWS
+
+
 def scaling_chart(results: list[dict[str, object]]) -> str:
     """Two panels: ours (CPU seconds of the whole estimation, every thread; steadier than wall
     time on a shared machine) against persons, and against the number of domain sets, each
@@ -575,22 +582,37 @@ def scaling_chart(results: list[dict[str, object]]) -> str:
         out.append(f'<text x="{left + (w - 2 * pad) / 2}" y="{h - 12}" text-anchor="middle">'
                    f"{xlabel}</text>")  # fmt: skip
         out.append(f'<text x="{left}" y="{pad - 14}">CPU s, all threads (max {max(ys):.2f})</text>')
-        n = len(xs)
-        mx, my = sum(xs) / n, sum(ys) / n
-        sxx = sum((x - mx) ** 2 for x in xs) or 1.0
-        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-        icpt = my - slope * mx
-        ss_res = sum((y - icpt - slope * x) ** 2 for x, y in zip(xs, ys, strict=True))
-        ss_tot = sum((y - my) ** 2 for y in ys) or 1.0
-        end = py(icpt + slope * x_max)
-        out.append(f'<line x1="{px(0):.1f}" y1="{py(icpt):.1f}" x2="{px(x_max):.1f}" '
-                   f'y2="{end:.1f}" stroke="#bbb" stroke-dasharray="4 3"/>')  # fmt: skip
-        out.append(f'<text x="{left + 8}" y="{pad + 4}" fill="#555">fit: {icpt:.2f} + '
-                   f"{slope:.3f}·x s, R² = {1 - ss_res / ss_tot:.3f}</text>")  # fmt: skip
-        for x, y in zip(xs, ys, strict=True):
-            out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="4" fill="#5b2c83"/>')
-            out.append(f'<text x="{px(x):.1f}" y="{py(y) - 8:.1f}" text-anchor="middle" '
-                       f'font-size="10">{y:.2f}</text>')  # fmt: skip
+        # Persons: the columnar pass up to STREAM_ROWS, the SQL pass above (two lines).
+        limit = _stream_rows() / scale if i == 0 else math.inf
+        groups = [
+            (label, colour, [(x, y) for x, y in zip(xs, ys, strict=True) if keep(x)])
+            for label, colour, keep in (
+                ("columnar" if i == 0 else "", "#5b2c83", lambda x, lim=limit: x <= lim),
+                ("SQL", "#d9822b", lambda x, lim=limit: x > lim),
+            )
+        ]
+        for k, (label, colour, pts) in enumerate(g for g in groups if g[2]):
+            for x, y in pts:
+                out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="4" fill="{colour}"/>')
+                out.append(f'<text x="{px(x):.1f}" y="{py(y) - 8:.1f}" text-anchor="middle" '
+                           f'font-size="10">{y:.2f}</text>')  # fmt: skip
+            if len(pts) < 2:
+                continue
+            n = len(pts)
+            mx, my = sum(x for x, _ in pts) / n, sum(y for _, y in pts) / n
+            sxx = sum((x - mx) ** 2 for x, _ in pts) or 1.0
+            slope = sum((x - mx) * (y - my) for x, y in pts) / sxx
+            icpt = my - slope * mx
+            ss_res = sum((y - icpt - slope * x) ** 2 for x, y in pts)
+            ss_tot = sum((y - my) ** 2 for _, y in pts) or 1.0
+            x0, x1 = (0.0, min(limit, x_max)) if k == 0 else (limit, x_max)  # its own range
+            out.append(f'<line x1="{px(x0):.1f}" y1="{py(icpt + slope * x0):.1f}" '
+                       f'x2="{px(x1):.1f}" y2="{py(icpt + slope * x1):.1f}" stroke="{colour}" '
+                       'stroke-opacity="0.5" stroke-dasharray="4 3"/>')  # fmt: skip
+            name = f"{label}: " if label else ""
+            r2 = f", R² = {1 - ss_res / ss_tot:.3f}" if n > 2 else ""
+            out.append(f'<text x="{left + 8}" y="{pad + 4 + 14 * k}" fill="{colour}">{name}fit '
+                       f"{icpt:.2f} + {slope:.3f}·x s{r2}</text>")  # fmt: skip
         for x in xs:
             out.append(f'<text x="{px(x):.1f}" y="{h - pad + 15}" text-anchor="middle" '
                        f'font-size="10">{x:g}</text>')  # fmt: skip
