@@ -318,3 +318,21 @@ def test_a_source_without_rows_is_refused_clearly(tmp_path: Path, columnar: bool
         engine = DuckDBEngine(source, columnar=columnar)
         with pytest.raises(SurveyError, match="no rows"):
             prepare(engine, Design("w", strata="st", psu="psu"), [mean("y")], ["sex"])
+
+
+def test_keys_nested_in_the_psus_add_no_cell_and_one_row_off_does() -> None:
+    """Region is constant within each PSU (left out of the cell numbers); urban differs on one
+    row of one PSU (kept: that PSU has two cells)."""
+    from equals.survey.columnar import _Key
+
+    psu = np.repeat(np.arange(10), 10)
+    region = psu // 5
+    urban = (psu % 2).copy()
+    urban[37] = 1 - urban[37]
+    columns = [pa.array(psu), pa.array(region, pa.int16()), pa.array(urban, pa.int8())]
+    number, n = cell_numbers([_Key(c, 100) for c in columns], 100)
+    assert n == 11
+    pairs = {
+        (p, u): c for p, u, c in zip(psu.tolist(), urban.tolist(), number.tolist(), strict=True)
+    }
+    assert len(pairs) == 11 and len(set(pairs.values())) == 11

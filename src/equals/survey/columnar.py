@@ -160,6 +160,14 @@ class _Key:
             digit[~self.valid] = 0
         return digit
 
+    def constant_within(self, groups: I64, row_of: I64) -> bool:
+        """Whether the key has one value (or is missing) on every row of each group
+        (``groups``: a dense number per row; ``row_of``: a row of each group)."""
+        if self.sorted is not None or self.valid is not None:
+            digit = self.digit()
+            return bool(np.array_equal(digit, digit[row_of][groups]))
+        return bool(np.array_equal(self.values, self.values[row_of][groups]))
+
     def shift_in(self, number: I64) -> None:
         """number ← number · radix + digit, in place (one pass each, no digit array unless
         the key has missing values or was coded row by row)."""
@@ -194,23 +202,27 @@ def cell_numbers(keys: Sequence[_Key], rows: int) -> tuple[I64, int]:
     """One number per row for its combination of keys, dense in ``[0, cells)``; returns it and
     the number of cells.
 
-    The keys' digits are combined in mixed radix, widest first, in place. Whenever the next
-    key would take the radix past :data:`TABLE_ROWS` entries per row, the numbers so far are
-    made dense first (by a table of the values present, :func:`_dense`); as keys nested in the
-    PSUs (stratum, region …) add no combination, the numbers stay about as many as the PSUs
-    and the tables small. No sort and, unless a key alone is wider than that, no hashing."""
+    The widest key (the PSU, in a survey) is made dense first. A key constant within each of
+    its groups — stratum, region, urban/rural are, in a household survey — adds no cell and is
+    left out (one comparison per row finds it). The other keys' digits are combined with it
+    in mixed radix, in place; whenever the radix would pass :data:`TABLE_ROWS` entries per
+    row, the numbers so far are made dense first (a table of the numbers present,
+    :func:`_dense`). No sort and, unless a key alone is wider than that, no hashing."""
     if not keys:  # one cell, as an aggregation without GROUP BY gives one row
         return np.zeros(rows, dtype=np.int64), 1
     limit = max(TABLE_ROWS * rows, 1 << 16)
-    ordered = sorted(keys, key=lambda k: -k.radix)
-    number = ordered[0].digit()
-    span = ordered[0].radix
-    for key in ordered[1:]:
+    widest, *others = sorted(keys, key=lambda k: -k.radix)
+    number, span = _dense(widest.digit(), widest.radix)
+    if others:
+        row_of = np.empty(span, dtype=np.int64)  # a row of each group of the widest key
+        row_of[number] = np.arange(rows, dtype=np.int64)
+        others = [key for key in others if not key.constant_within(number, row_of)]
+    for key in others:
         if span * key.radix > limit:
             number, span = _dense(number, span)
         key.shift_in(number)
         span *= key.radix
-    return _dense(number, span)
+    return (number, span) if not others else _dense(number, span)
 
 
 def _dense(number: I64, span: int) -> tuple[I64, int]:
