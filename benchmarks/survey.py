@@ -290,35 +290,6 @@ def _calls(peer: str) -> int:
     return len(VARS) * (9 if peer == "r" else len(BYS))
 
 
-WARM_IMPORTS = {  # what a peer's worker imports, imported once untimed before its run
-    "duckdb": "import duckdb, pyarrow.parquet, equals.survey, equals.survey.engine",
-    "sets": "import duckdb, pyarrow.parquet, equals.survey, equals.survey.engine",
-    "spark": "import pyspark, equals.survey",
-    "svy": "import polars, svy",
-    "samplics": "import pandas, samplics",
-}
-
-
-def warm_up(peer: str, parquet: Path, csv: Path) -> None:
-    """Bring a peer to the same warm start as any other: its input file read once (into the
-    page cache) and its libraries loaded once, in a throwaway process, untimed.
-
-    On this machine the kernel pages out memory it sees as cold (DAMON's ``pageout``): a peer
-    started right after another's long run found its libraries' pages gone — 13–48 major page
-    faults against none, and 0.88–1.05 s against 0.59–0.68 s for the same 2M request (session 7,
-    docs/benchmarks.md). Every peer gets the same treatment, so the short one is not the only
-    one to pay for the long one's run."""
-    source = csv if peer == "r" else parquet
-    with source.open("rb") as f:
-        while f.read(1 << 24):
-            pass
-    if peer == "r":
-        cmd = ["Rscript", "-e", "suppressMessages(library(survey))"]
-    else:
-        cmd = [sys.executable, "-c", WARM_IMPORTS[peer]]
-    subprocess.run(cmd, capture_output=True, check=False, timeout=300)
-
-
 def run_peer(
     peer: str, parquet: Path, csv: Path, timeout: float, bar: Progress
 ) -> dict[str, object]:
@@ -677,9 +648,6 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, metavar="N",
                     help="run the peers N times in turn (rounds) and report each round's "
                          "ratios and their medians: the machine's noise, measured")  # fmt: skip
-    ap.add_argument("--no-warm-up", dest="warm_up", action="store_false",
-                    help="start each peer as the one before left the machine (no untimed "
-                         "read of its input and load of its libraries first)")  # fmt: skip
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--file", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -736,10 +704,7 @@ def main() -> None:
                       p != "sets"]  # fmt: skip
             for k, peer in rounds:
                 load_before = os.getloadavg()[0]
-                if args.warm_up:
-                    warm_up(peer, parquet, csv)
                 r = run_peer(peer, parquet, csv, limits.get(peer, args.timeout), bar)
-                r["warm_up"] = args.warm_up
                 r["persons"] = size
                 if args.repeat > 1:
                     r["round"] = k
