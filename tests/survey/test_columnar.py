@@ -336,3 +336,22 @@ def test_keys_nested_in_the_psus_add_no_cell_and_one_row_off_does() -> None:
         (p, u): c for p, u, c in zip(psu.tolist(), urban.tolist(), number.tolist(), strict=True)
     }
     assert len(pairs) == 11 and len(set(pairs.values())) == 11
+
+
+def test_columns_over_the_memory_limit_stay_with_duckdb(
+    tmp_path: Path, rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The columnar pass holds a request's columns in memory: a request whose columns would
+    not fit the engine's memory limit (EQUALS_DUCKDB_MEMORY, also DuckDB's) runs as SQL."""
+    cols = design_columns(rng, N) | {"y": pa.array(rng.normal(size=N))}
+    path = write(tmp_path, cols)
+    engine = DuckDBEngine(path, memory_limit="2GB")
+    assert engine.fits(["w", "st", "psu", "y"], 10_000_000)  # 10M × (8+4+4+8+48) bytes
+    assert not engine.fits(["w", "st", "psu", "y"], 30_000_000)
+    assert engine.arrow_columns(["w", "y"], rows=10**12) is None
+    monkeypatch.setattr("equals.survey.engine.ROW_OVERHEAD", 10**12)  # nothing fits now
+    plan = prepare(engine, Design("w", strata="st", psu="psu"), [mean("y")], ["sex"])
+    assert "psu" in engine.known_nulls()  # not loaded: the file's metadata answers
+    fast = run_pass(engine, plan)
+    assert not isinstance(fast.key_table, dict), "the SQL pass ran"
+    assert_same_cells(fast, DuckDBEngine(path, columnar=False).cells(plan.sql))

@@ -45,6 +45,7 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOU
 
 
 MEMORY_LIMIT = "500MB"  # DuckDB's working memory for a pass; beyond it, it spills to disk
+ROW_OVERHEAD = 48  # bytes per row of the columnar pass beyond its columns (cell numbers …)
 CHUNK_VECTORS = 50  # cells fetched per chunk, in DuckDB vectors of 2,048 rows
 STREAM_ROWS = 4_000_000  # sources up to this many rows stream their cells (no temp table)
 STREAM_THREADS = 1  # DuckDB threads of the streamed pass, unless the engine's are given
@@ -420,6 +421,9 @@ class DuckDBEngine:
         self.unload()
         if not self._columnar or self._parquet is None:
             return
+        rows = self._rows_known(self.con)
+        if rows is None or not self.fits(columns, rows):
+            return
         table = _read_parquet_columns(self._parquet, columns, STREAM_ROWS, plain=True)
         if table is None:
             return
@@ -433,9 +437,11 @@ class DuckDBEngine:
         if self._loaded is not None:
             self.close()
 
-    def arrow_columns(self, columns: Sequence[str]) -> pa.Table | None:
+    def arrow_columns(self, columns: Sequence[str], rows: int | None = None) -> pa.Table | None:
         """The source's rows of ``columns`` as an Arrow table, for the columnar pass
-        (:mod:`equals.survey.columnar`); None when this engine runs its passes as SQL.
+        (:mod:`equals.survey.columnar`); None when this engine runs its passes as SQL, or
+        when ``rows`` rows of these columns would not fit the engine's memory limit
+        (:meth:`fits`).
 
         A Parquet file is read by Arrow itself, its text columns as dictionaries (their codes
         come with them) — when each column is one of the file's own top-level names, once;
@@ -444,6 +450,8 @@ class DuckDBEngine:
         if not self._columnar:
             return None
         try:
+            if rows is not None and not self.fits(columns, rows):
+                return None
             loaded, self._loaded = self._loaded, None
             if loaded is not None and set(columns) <= set(loaded.column_names):
                 return loaded.select(list(columns))
@@ -456,6 +464,15 @@ class DuckDBEngine:
             return reader.read_all()
         finally:
             self.close()
+
+    def fits(self, columns: Sequence[str], rows: int) -> bool:
+        """Whether ``rows`` rows of ``columns``, held in memory with the columnar pass's
+        per-row arrays (:data:`ROW_OVERHEAD` bytes), stay within the engine's memory limit —
+        the bound a user sets for DuckDB (``EQUALS_DUCKDB_MEMORY``) holds for this pass too.
+        A request over it runs as SQL, which DuckDB keeps within the limit by spilling."""
+        self.schema()
+        width = sum(_width(self._types.get(c, "")) for c in dict.fromkeys(columns))
+        return rows * (width + ROW_OVERHEAD) <= _byte_count(self._memory)
 
     def close(self) -> None:
         """Close the connection (the next use of :attr:`con` opens a new one)."""
@@ -499,6 +516,29 @@ def _read_parquet_columns(
     if text:  # one dictionary per column, not one per row group
         table = table.unify_dictionaries()
     return table.combine_chunks() if table.num_rows else table
+
+
+_WIDTHS = {"TINYINT": 1, "UTINYINT": 1, "BOOLEAN": 1, "SMALLINT": 2, "USMALLINT": 2,
+           "INTEGER": 4, "UINTEGER": 4, "FLOAT": 4, "VARCHAR": 16}  # fmt: skip
+
+
+def _width(duck_type: str) -> int:
+    """Bytes per row of a column of this DuckDB type in Arrow (8 for any other type; text
+    as a 16-byte view, an upper bound of its dictionary index)."""
+    return _WIDTHS.get(duck_type.upper(), 8)
+
+
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
+
+
+def _byte_count(size: str) -> int:
+    """A DuckDB memory setting ("500MB", "2GiB", "1.5 GB") in bytes; the default's when it
+    cannot be read."""
+    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", size)
+    if found and found.group(2).upper() in _UNITS:
+        return int(float(found.group(1)) * _UNITS[found.group(2).upper()])
+    return _byte_count(MEMORY_LIMIT) if size != MEMORY_LIMIT else 500 * 10**6
 
 
 def _plain(kind: pa.DataType) -> bool:

@@ -75,7 +75,7 @@ class Plan:
 class ColumnarEngine(Protocol):
     """An engine that can hand over a source's columns for the columnar pass."""
 
-    def arrow_columns(self, columns: Sequence[str]) -> pa.Table | None: ...
+    def arrow_columns(self, columns: Sequence[str], rows: int | None = None) -> pa.Table | None: ...
 
 
 def run_pass(engine: Engine, plan: Plan) -> CellTable:
@@ -84,7 +84,7 @@ def run_pass(engine: Engine, plan: Plan) -> CellTable:
     the plan's SQL on the engine (Spark; harmonised views; larger sources, which DuckDB
     aggregates within its memory limit)."""
     if isinstance(engine, ColumnarEngine) and plan.n_rows <= STREAM_ROWS:
-        table = engine.arrow_columns(plan.spec.columns)
+        table = engine.arrow_columns(plan.spec.columns, plan.n_rows)
         if table is not None:
             cells = columnar.aggregate(table, plan.spec)
             if cells is not None:
