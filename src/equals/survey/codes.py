@@ -21,19 +21,46 @@ I64 = npt.NDArray[np.int64]
 Coded = tuple[I64, np.ndarray]  # (code of each row, the sorted distinct values)
 
 
+def fits_table(span: int, rows: int) -> bool:
+    """Whether numbers below ``span`` are coded by a table of the values present (no hashing,
+    no sort): when the table has at most a few entries per number."""
+    return span < 2 * rows + 65_536
+
+
 def dense_codes(values: I64) -> tuple[I64, I64]:
     """Codes of non-negative integers into their sorted distinct values: by a table of the
-    values present when their range is small (no hashing, no sort), else by hashing."""
+    values present when their range is small (:func:`fits_table`), else by hashing."""
     if not len(values):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     top = int(values.max())
-    if top >= 2 * len(values) + 65_536:
+    if not fits_table(top + 1, len(values)):
         codes, uniques = pd.factorize(values, sort=True)
         return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=np.int64)
     present = np.zeros(top + 1, dtype=bool)
     present[values] = True
-    rank = np.cumsum(present, dtype=np.int64 if len(values) >= 2**31 else np.int32)
-    return np.asarray(rank[values], dtype=np.int64) - 1, np.flatnonzero(present)
+    rank: np.ndarray = np.cumsum(present, dtype=np.int32 if top < 2**31 else np.int64)
+    rank -= 1  # on the table, not on every value
+    codes = np.empty(len(values), dtype=np.int64)
+    codes[:] = rank[values]
+    return codes, np.flatnonzero(present)
+
+
+def is_text(kind: pa.DataType) -> bool:
+    """Text, or a dictionary of text."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        return is_text(kind.value_type)
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def one_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A column as one Arrow array (its chunks joined; one chunk as it is)."""
+    import pyarrow as pa
+
+    if not isinstance(column, pa.ChunkedArray):
+        return column
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def factorize_sorted(values: pd.Series | np.ndarray) -> Coded:
@@ -66,8 +93,7 @@ def arrow_codes(column: pa.Array | pa.ChunkedArray) -> Coded:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
+    column = one_array(column)
     kind = column.type
     if pa.types.is_integer(kind):
         if not len(column) or column.null_count == len(column):
@@ -79,12 +105,8 @@ def arrow_codes(column: pa.Array | pa.ChunkedArray) -> Coded:
         codes, uniques = _integer_codes(column.fill_null(low).to_numpy(zero_copy_only=False))
         codes[missing] = -1
         return codes, uniques
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return _text_codes(pc.dictionary_encode(column))
-    if pa.types.is_dictionary(kind) and (
-        pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
-    ):
-        return _text_codes(column)
+    if is_text(kind):
+        return _text_codes(column if pa.types.is_dictionary(kind) else pc.dictionary_encode(column))
     return factorize_sorted(column.to_pandas())
 
 

@@ -36,9 +36,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
-from equals.survey.codes import Coded, arrow_codes
+from equals.survey.codes import Coded, arrow_codes, dense_codes, fits_table, is_text, one_array
 from equals.survey.engine import CellTable
 from equals.survey.quantities import Scalar
 from equals.survey.sql import WEIGHT, Aggregate, Pass, Term
@@ -49,9 +48,6 @@ if TYPE_CHECKING:
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
-
-
-TABLE_ROWS = 4  # a table of the numbers present may have this many entries per row
 
 
 def aggregate(table: pa.Table, spec: Pass) -> CellTable | None:
@@ -97,8 +93,7 @@ def _raw(array: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, B | None]:
     Booleans come as 0/1 bytes (a copy)."""
     import pyarrow as pa
 
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    array = one_array(array)
     valid = (
         np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         if array.null_count
@@ -123,13 +118,12 @@ class _Key:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        column = one_array(column)
         if pa.types.is_dictionary(column.type) and len(pc.unique(column.dictionary)) != len(
             column.dictionary
         ):  # a value twice in the dictionary (chunks joined without unifying them)
             column = column.cast(column.type.value_type)
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        if is_text(column.type) and not pa.types.is_dictionary(column.type):
             column = pc.dictionary_encode(column)
         self.column = column
         self.values, self.valid = _raw(column)
@@ -143,7 +137,7 @@ class _Key:
             self.radix = 1
             return
         low, high = int(present.min()), int(present.max())
-        if high - low + 2 <= max(4 * rows, 1 << 16) and high < 2**63:
+        if fits_table(high - low + 2, rows) and high < 2**63:
             self.low, self.radix = low, high - low + 2
         else:  # a wide range (ids of 10 digits …): coded row by row into its distinct values
             self.sorted = arrow_codes(column)
@@ -205,12 +199,11 @@ def cell_numbers(keys: Sequence[_Key], rows: int) -> tuple[I64, int]:
     The widest key (the PSU, in a survey) is made dense first. A key constant within each of
     its groups — stratum, region, urban/rural are, in a household survey — adds no cell and is
     left out (one comparison per row finds it). The other keys' digits are combined with it
-    in mixed radix, in place; whenever the radix would pass :data:`TABLE_ROWS` entries per
-    row, the numbers so far are made dense first (a table of the numbers present,
-    :func:`_dense`). No sort and, unless a key alone is wider than that, no hashing."""
+    in mixed radix, in place; whenever the radix would outgrow a table of the numbers present
+    (:func:`equals.survey.codes.fits_table`), the numbers so far are made dense first
+    (:func:`_dense`). No sort and, unless a key alone is wider than that, no hashing."""
     if not keys:  # one cell, as an aggregation without GROUP BY gives one row
         return np.zeros(rows, dtype=np.int64), 1
-    limit = max(TABLE_ROWS * rows, 1 << 16)
     widest, *others = sorted(keys, key=lambda k: -k.radix)
     number, span = _dense(widest.digit(), widest.radix)
     if others:
@@ -218,7 +211,7 @@ def cell_numbers(keys: Sequence[_Key], rows: int) -> tuple[I64, int]:
         row_of[number] = np.arange(rows, dtype=np.int64)
         others = [key for key in others if not key.constant_within(number, row_of)]
     for key in others:
-        if span * key.radix > limit:
+        if not fits_table(span * key.radix, rows):
             number, span = _dense(number, span)
         key.shift_in(number)
         span *= key.radix
@@ -226,19 +219,10 @@ def cell_numbers(keys: Sequence[_Key], rows: int) -> tuple[I64, int]:
 
 
 def _dense(number: I64, span: int) -> tuple[I64, int]:
-    """Numbers in ``[0, span)`` → dense numbers of the distinct values present, in the order
-    of the values: by a table of the values present (no sort) when ``span`` is at most
-    :data:`TABLE_ROWS` per number, else by hashing."""
-    if span <= max(TABLE_ROWS * len(number), 1 << 16):
-        present = np.zeros(span, dtype=bool)
-        present[number] = True
-        rank: np.ndarray = np.cumsum(present, dtype=np.int32 if span < 2**31 else np.int64)
-        rank -= 1
-        out = np.empty(len(number), dtype=np.int64)
-        out[:] = rank[number]
-        return out, int(rank[-1]) + 1
-    codes, uniques = pd.factorize(number, sort=False)
-    return np.asarray(codes, dtype=np.int64), len(uniques)
+    """Numbers in ``[0, span)`` → dense numbers of the distinct values present, and how
+    many there are (:func:`equals.survey.codes.dense_codes`)."""
+    codes, present = dense_codes(number)
+    return codes, len(present)
 
 
 CACHED = 4  # per-row arrays of each kind kept at once (beyond the weight's)
@@ -327,7 +311,7 @@ class _Columns:
             if pa.types.is_dictionary(kind):
                 array = array.cast(kind.value_type)
                 kind = kind.value_type
-            if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            if is_text(kind):
                 hit = pc.equal(array, pa.scalar(str(level), kind))
                 equal = np.asarray(hit.fill_null(False).to_numpy(zero_copy_only=False), bool)
             elif pa.types.is_boolean(kind):
@@ -366,10 +350,8 @@ class _Columns:
 
 def _integer_equal(array: pa.ChunkedArray | pa.Array, level: int) -> B:
     """Rows of an integer column equal to ``level`` (exactly, at any width)."""
-    import pyarrow as pa
 
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    array = one_array(array)
     kind = np.dtype(array.type.to_pandas_dtype())
     info = np.iinfo(kind)
     if not info.min <= level <= info.max:  # not a value of this type: no row has it
@@ -419,17 +401,12 @@ def _supported(table: pa.Table, spec: Pass) -> bool:
         t = table.schema.field(column).type
         return t.value_type if pa.types.is_dictionary(t) else t
 
-    def text(t: pa.DataType) -> bool:
-        return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
-
     def number(t: pa.DataType) -> bool:
         return bool(pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t))
 
-    for _, column in spec.keys:
+    for _, column in spec.keys:  # integers, or text (a dictionary of text too)
         t = table.schema.field(column).type
-        if pa.types.is_dictionary(t) and not text(t.value_type):
-            return False
-        if not (pa.types.is_integer(kind(column)) or text(kind(column))):
+        if not (pa.types.is_integer(t) or is_text(t)):
             return False
     if not number(kind(spec.weight)):
         return False
@@ -449,7 +426,7 @@ def _supported(table: pa.Table, spec: Pass) -> bool:
 def _level_matches(t: pa.DataType, level: Scalar) -> bool:
     import pyarrow as pa
 
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
+    if is_text(t):
         return isinstance(level, str)
     if pa.types.is_boolean(t):
         return isinstance(level, bool)

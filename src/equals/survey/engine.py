@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from equals.core.i18n import Msg
-from equals.survey.codes import Coded, arrow_codes, factorize_sorted
+from equals.survey.codes import Coded, arrow_codes, factorize_sorted, is_text
 from equals.survey.errors import EngineUnavailableError, SurveyFileError, UnknownEngineError
 from equals.survey.sql import DUCKDB, TABLE, Dialect
 
@@ -510,7 +510,7 @@ def _read_parquet_columns(
         return None
     if plain and not all(_plain(schema.field(c).type) for c in columns):
         return None
-    text = [c for c in columns if _text(schema.field(c).type)]
+    text = [c for c in columns if is_text(schema.field(c).type)]
     file = pq.ParquetFile(path, read_dictionary=text) if text else file
     table = file.read(columns=list(columns), use_threads=True)
     if text:  # one dictionary per column, not one per row group
@@ -548,17 +548,9 @@ def _plain(kind: pa.DataType) -> bool:
 
     t = pa.types
     if t.is_dictionary(kind):
-        return _text(kind.value_type)
+        return is_text(kind.value_type)
     floating = t.is_floating(kind) and not t.is_float16(kind)
-    return bool(t.is_integer(kind) or floating or t.is_boolean(kind) or _text(kind))
-
-
-def _text(kind: pa.DataType) -> bool:
-    import pyarrow as pa
-
-    if pa.types.is_dictionary(kind):
-        return _text(kind.value_type)
-    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+    return bool(t.is_integer(kind) or floating or t.is_boolean(kind) or is_text(kind))
 
 
 def _top_level_names(schema: Sequence[tuple[str, int]]) -> list[str]:
