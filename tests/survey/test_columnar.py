@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from equals.survey import Design, aggregate_many, mean, proportion, ratio, total
+from equals.survey import Design, aggregate_many, estimate, mean, proportion, ratio, total
 from equals.survey.columnar import aggregate, cell_numbers
 from equals.survey.engine import CellTable, DuckDBEngine
 from equals.survey.plan import prepare, run_pass
@@ -355,3 +355,23 @@ def test_columns_over_the_memory_limit_stay_with_duckdb(
     fast = run_pass(engine, plan)
     assert not isinstance(fast.key_table, dict), "the SQL pass ran"
     assert_same_cells(fast, DuckDBEngine(path, columnar=False).cells(plan.sql))
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_a_corrupt_page_is_one_clear_error_naming_the_file(
+    tmp_path: Path, rng: np.random.Generator, columnar: bool
+) -> None:
+    """The footer reads, a data page does not: found while the passes read the file (by Arrow
+    when loaded, by DuckDB otherwise), and said in one line, not a library's traceback."""
+    from equals.survey.errors import SurveyFileError
+
+    path = tmp_path / "survey.parquet"
+    pq.write_table(pa.table(design_columns(rng, 3000)), path, compression="zstd")
+    data = bytearray(path.read_bytes())
+    for i in range(200, 2000):  # the first pages, not the footer
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    engine = DuckDBEngine(path, columnar=columnar)
+    with pytest.raises(SurveyFileError, match="cannot read file") as caught:
+        estimate(path, Design("w", strata="st", psu="psu"), [mean("w")], ["sex"], engine=engine)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -322,7 +323,29 @@ class DuckDBEngine:
         return frozenset(c for c, t in self._types.items() if t in _INTEGER)
 
     def query(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).df()
+        with self._reading():
+            return self.con.execute(sql).df()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A failure to read the file while a pass runs — a corrupt Parquet page, a file
+        changed since it was opened — as a :class:`SurveyFileError` naming it, in one line
+        (DuckDB's or Arrow's own error is its cause). A DataFrame has nothing to read."""
+        import duckdb
+        import pyarrow as pa
+
+        try:
+            yield
+        except (
+            duckdb.IOException,
+            duckdb.InvalidInputException,
+            pa.ArrowException,
+            OSError,
+        ) as exc:
+            if self._view is None and self._parquet is None:
+                raise
+            message = _reader_message(exc, Path(self.location))
+            raise SurveyFileError(message, location=self.location) from exc
 
     def known_nulls(self) -> dict[str, int]:
         """Each column's count of missing values, from a Parquet file's metadata (no scan):
@@ -355,6 +378,11 @@ class DuckDBEngine:
         return self._nulls
 
     def cells(self, sql: str) -> CellTable:
+        """:meth:`_cells`, a failure to read the file as one clear error."""
+        with self._reading():
+            return self._cells(sql)
+
+    def _cells(self, sql: str) -> CellTable:
         """Run the pass and fetch its cells as Arrow batches into a matrix allocated once.
 
         A source of at most :data:`STREAM_ROWS` rows (so at most that many cells) is streamed
@@ -424,7 +452,8 @@ class DuckDBEngine:
         rows = self._rows_known(self.con)
         if rows is None or not self.fits(columns, rows):
             return
-        table = _read_parquet_columns(self._parquet, columns, STREAM_ROWS, plain=True)
+        with self._reading():
+            table = _read_parquet_columns(self._parquet, columns, STREAM_ROWS, plain=True)
         if table is None:
             return
         self.schema()  # the file's own types, before the view is replaced
@@ -449,6 +478,10 @@ class DuckDBEngine:
         connection is then closed, so DuckDB's memory goes back first (as in :meth:`cells`)."""
         if not self._columnar:
             return None
+        with self._reading():
+            return self._arrow_columns(columns, rows)
+
+    def _arrow_columns(self, columns: Sequence[str], rows: int | None) -> pa.Table | None:
         try:
             if rows is not None and not self.fits(columns, rows):
                 return None
