@@ -32,6 +32,7 @@ from equals.survey.engine import ColumnKind, Engine, open_engine
 from equals.survey.errors import SurveyError
 from equals.survey.estimators import Aggregated, aggregated
 from equals.survey.gaps import gaps_from_cells, require_means
+from equals.survey.pages import small_pages
 from equals.survey.plan import Item, prepare, run_pass
 from equals.survey.quantities import Quantity, Scalar
 from equals.survey.results import Estimate, GapEstimate
@@ -88,6 +89,7 @@ class Batch:
             self._tables.popitem(last=False)  # bounded memory: drop the oldest totals
         return table
 
+    @small_pages()
     def prepare(self, bys: Sequence[Sequence[str]]) -> None:
         """Total the cells for these domain sets, finest first, so that each coarser set is
         summed from the smallest finer one rather than from the cells."""
@@ -104,12 +106,14 @@ class Batch:
             self._last[name] = aggregated(Units(table, groups), self.items)
         return self._last[name]
 
+    @small_pages()
     def estimate(
         self, by: Sequence[str] = (), options: EstimationOptions | None = None
     ) -> list[Estimate]:
         """As :func:`equals.survey.estimate` on the batch's quantities, from the shared cells."""
         return self.aggregated(by).results(options)
 
+    @small_pages()
     def gender_gaps(
         self,
         *,
@@ -136,6 +140,7 @@ class Batch:
         )
 
 
+@small_pages()
 def aggregate_many(
     source: SurveyData,
     design: Design,
@@ -157,6 +162,7 @@ def aggregate_many(
     return batch
 
 
+@small_pages()
 def estimate_many(
     source: SurveyData,
     design: Design,

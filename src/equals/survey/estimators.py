@@ -28,6 +28,7 @@ from equals.survey.design import CIMethod, DeffMethod, Design, DfRule, Estimatio
 from equals.survey.distributions import qnorm, qt
 from equals.survey.domains import domain_groups
 from equals.survey.engine import Engine, open_engine
+from equals.survey.pages import small_pages
 from equals.survey.plan import Item, prepare, run_pass
 from equals.survey.quality import quality_flags
 from equals.survey.quantities import Quantity, Statistic
@@ -48,6 +49,7 @@ class Aggregated:
     df: npt.NDArray[np.int64]
     items: tuple[Item, ...]
 
+    @small_pages()
     def results(self, options: EstimationOptions | None = None) -> list[Estimate]:
         options = options or EstimationOptions()
         out: list[Estimate] = []
@@ -56,6 +58,7 @@ class Aggregated:
         return out
 
 
+@small_pages()
 def aggregate(
     source: SurveyData,
     design: Design,
@@ -77,6 +80,7 @@ def aggregated(units: Units, items: Sequence[Item]) -> Aggregated:
     return Aggregated(units, design_df(units), tuple(items))
 
 
+@small_pages()
 def estimate(
     source: SurveyData,
     design: Design,

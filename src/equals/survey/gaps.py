@@ -26,6 +26,7 @@ from equals.survey.design import Design, EstimationOptions
 from equals.survey.domains import domain_groups, native
 from equals.survey.engine import ColumnKind, Engine, open_engine
 from equals.survey.errors import DomainValueError, SurveyError
+from equals.survey.pages import small_pages
 from equals.survey.plan import Item, coerce_level, prepare, run_pass
 from equals.survey.quality import quality_flags
 from equals.survey.quantities import Quantity, Scalar, Statistic
@@ -45,6 +46,7 @@ def _matches(column: pd.Series, value: Scalar, kind: ColumnKind) -> np.ndarray:
     return np.asarray(column.astype(str).to_numpy() == str(value))
 
 
+@small_pages()
 def gender_gaps(
     source: SurveyData,
     design: Design,
@@ -95,6 +97,7 @@ def require_means(quantities: Sequence[Quantity], location: str) -> None:
             raise SurveyError(message, location=location)
 
 
+@small_pages()
 def gaps_from_cells(
     cells: Cells,
     items: Sequence[Item],
