@@ -290,6 +290,7 @@ class DuckDBEngine:
             elif kind == "parquet":
                 self._view = f"SELECT * FROM read_parquet({_sql_string(str(path))})"
                 self._parquet = str(path)
+                import pyarrow.parquet  # noqa: F401 — its reader reads the columns (load), once opened
             else:
                 self._frame = read_statistical_file(path, kind)
             if self._view is not None:
