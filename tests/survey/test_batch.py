@@ -78,3 +78,60 @@ def test_batch_equals_separate_requests(design: Design) -> None:
             _same(g.to_record(), h.to_record())
     many = estimate_many(df, design, qs, bys)
     assert [len(r) for r in many] == [len(estimate(df, design, qs, by)) for by in bys]
+
+
+@pytest.mark.parametrize(
+    "design",
+    [
+        Design(weight="weight", strata="stratum", psu="psu"),
+        Design(weight="weight", strata="stratum", psu="psu", fpc="fpc"),
+        Design(weight="weight", strata="stratum"),
+    ],
+)
+def test_keys_constant_within_psus_equal_separate_requests(design: Design) -> None:
+    """Region and rural/urban set per PSU (one PSU without a region): the batch takes PSU ×
+    region totals as PSU totals with the region attached, not summed again — the same
+    estimates and gaps as separate requests, alone or with keys that vary within PSUs."""
+    df = _frame()
+    region = np.array(["north", "south", "east", None], dtype=object)
+    df["region"] = region[df["psu"] % 4]
+    df.loc[df["psu"] == 3, "region"] = None
+    df["rural"] = (df["psu"] % 3 == 0).astype(int)
+    qs = [proportion("y"), mean("x")]
+    bys: list[list[str]] = [
+        [],
+        ["region"],
+        ["sex", "region"],
+        ["region", "rural"],
+        ["age", "rural"],
+        ["sex", "age"],
+        ["region", "urban", "age"],
+    ]
+    batch = aggregate_many(df, design, qs, [*bys, ["sex", "urban", "age", "region", "rural"]])
+    for by in bys:
+        got, want = batch.estimate(by), estimate(df, design, qs, by)
+        assert len(got) == len(want) > 0
+        for a, b in zip(got, want, strict=True):
+            _same(a.to_record(), b.to_record())
+    for by in [["region"], ["rural", "region"], ["age", "region"], []]:
+        got_gaps = batch.gender_gaps(sex="sex", female=2, male=1, by=by)
+        want_gaps = gender_gaps(df, design, qs, sex="sex", female=2, male=1, by=by)
+        assert len(got_gaps) == len(want_gaps) > 0
+        for g, h in zip(got_gaps, want_gaps, strict=True):
+            _same(g.to_record(), h.to_record())
+
+
+def test_psu_level_keys_are_found_on_the_cells() -> None:
+    from equals.survey.cells import psu_level_keys
+
+    df = _frame()
+    df["region"] = df["psu"] % 4
+    df["rural"] = (df["psu"] % 3 == 0).astype(int)
+    df.loc[df.index[0], "rural"] = 1 - df.loc[df.index[0], "rural"]  # one row off: not PSU-level
+    batch = aggregate_many(
+        df, Design("weight", "stratum", "psu"), [mean("x")], [["sex", "region", "rural"]]
+    )
+    level = psu_level_keys(batch.cells)
+    assert set(level) == {batch.keys(["region"])["region"]}
+    no_psu = aggregate_many(df, Design("weight", "stratum"), [mean("x")], [["region"]])
+    assert psu_level_keys(no_psu.cells) == {}

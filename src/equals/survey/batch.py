@@ -24,8 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
+
 from equals.core.i18n import Msg
-from equals.survey.cells import Cells, build_cells, by_key, regroup
+from equals.survey.cells import Cells, build_cells, by_key, psu_level_keys, regroup, with_keys
 from equals.survey.design import Design, EstimationOptions
 from equals.survey.domains import domain_groups
 from equals.survey.engine import ColumnKind, Engine, open_engine
@@ -58,6 +61,9 @@ class Batch:
     _tables: OrderedDict[frozenset[str], Cells] = field(
         default_factory=OrderedDict, compare=False, repr=False
     )  # totals at coarser key sets (see table), at most as many rows as the cells in all
+    _psu_level: dict[str, npt.NDArray[np.int64]] | None = field(
+        default=None, compare=False, repr=False
+    )  # key columns constant within each PSU → their code per PSU (found on first use)
 
     def keys(self, by: Sequence[str]) -> dict[str, str]:
         """Domain variable → its key column in the cells."""
@@ -70,11 +76,39 @@ class Batch:
         return {b: by_key(self.by.index(b)) for b in dict.fromkeys(by)}
 
     def table(self, by: Sequence[str]) -> Cells:
-        """The cells totalled over the key columns of ``by`` (PSU × domain units), from the
-        smallest table at hand that has those keys (the finest cells, or a coarser total)."""
-        wanted = frozenset(self.keys(by).values())
+        """The cells totalled over the key columns of ``by`` (PSU × domain units).
+
+        Keys constant within each PSU (:func:`~equals.survey.cells.psu_level_keys`) add no
+        unit: the totals over the other keys are taken (from the smallest table at hand that
+        has them: the finest cells, or a coarser total) and these keys' codes are attached
+        to their rows through the PSU — e.g. PSU × sex × region is PSU × sex."""
+        wanted = [k for k in self.cells.keys if k in self.keys(by).values()]
+        if len(wanted) == len(self.cells.keys):
+            return self.cells
+        if self._psu_level is None:
+            object.__setattr__(self, "_psu_level", psu_level_keys(self.cells))
+        level = self._psu_level or {}
+        units = self._units(frozenset(k for k in wanted if k not in level))
+        if list(units.keys) == wanted:
+            return units
+        psu = units.psu
+        assert psu is not None  # keys are PSU-level only in a design with PSUs
+        codes = {k: units.codes[k] if k in units.codes else level[k][psu] for k in wanted}
+        return with_keys(units, codes, {k: self.cells.uniques[k] for k in wanted})
+
+    def _units(self, wanted: frozenset[str]) -> Cells:
+        """The totals over the key columns ``wanted``, from the smallest table at hand that
+        has them (the finest cells, or a coarser total)."""
         if wanted == frozenset(self.cells.keys):
             return self.cells
+        level = self._psu_level or {}
+        if wanted | level.keys() >= frozenset(self.cells.keys):  # the finest cells' own units
+            keys = [k for k in self.cells.keys if k in wanted]
+            return with_keys(
+                self.cells,
+                {k: self.cells.codes[k] for k in keys},
+                {k: self.cells.uniques[k] for k in keys},
+            )
         if wanted in self._tables:
             self._tables.move_to_end(wanted)
             return self._tables[wanted]

@@ -190,6 +190,28 @@ def regroup(cells: Cells, keys: Sequence[str]) -> Cells:
 RADIX_LIMIT = 2**62  # combined key codes are re-numbered densely before they could overflow
 
 
+def psu_level_keys(cells: Cells) -> dict[str, I64]:
+    """The key columns constant within each PSU (region, urban/rural … in a household survey),
+    each with its code per PSU (−1: missing). Totals over PSU × other keys are then already
+    totals over PSU × other keys × these: such a key adds no unit (:meth:`Batch.table
+    <equals.survey.batch.Batch.table>`). Empty without a PSU column."""
+    if cells.psu is None:
+        return {}
+    out: dict[str, I64] = {}
+    for key in cells.keys:
+        codes = cells.codes[key]
+        per_psu = np.full(len(cells.psu_stratum), -1, dtype=np.int64)
+        per_psu[cells.psu] = codes  # any row's code: they agree when the key is PSU-level
+        if np.array_equal(per_psu[cells.psu], codes):
+            out[key] = per_psu
+    return out
+
+
+def with_keys(cells: Cells, codes: Mapping[str, I64], uniques: Mapping[str, np.ndarray]) -> Cells:
+    """The same rows with these key columns (in the order given)."""
+    return replace(cells, codes=dict(codes), uniques=dict(uniques))
+
+
 def _fpc_factor(
     table: CellTable,
     columns: Mapping[str, int],
