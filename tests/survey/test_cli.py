@@ -211,3 +211,11 @@ def test_file_urls_keep_their_double_slash() -> None:
     )
     assert result.exit_code == 2
     assert "s3a://bucket/lfs.parquet" in result.stderr
+
+
+def test_a_domain_variable_without_values_exit_2(tmp_path: Path) -> None:
+    """``--by`` a column empty on every row: refused by name, not an empty table."""
+    empty = _csv(tmp_path / "empty.csv", ["w,y,region", "1,0,", "2,1,", "1,1,"])
+    code, out, err = run("estimate", empty, "--weight", "w", "--mean", "y", "--by", "region")
+    assert code == 2, out
+    assert "empty.csv" in err and "'region'" in err and "no value on any row" in err

@@ -239,14 +239,19 @@ def test_per_unit_equals_the_gather(key_file: tuple[Path, pa.Table], extra: bool
 
 
 @pytest.mark.parametrize("kind", [pa.int64(), pa.string(), pa.float64()])
-def test_a_domain_variable_missing_on_every_row_gives_no_domain(
+def test_a_domain_variable_missing_on_every_row_is_refused(
     tmp_path: Path, kind: pa.DataType
 ) -> None:
-    """Every cell in no group: no estimate (once a ValueError from a reshape of 0 groups)."""
+    """Every cell in no group (once a ValueError from a reshape of 0 groups, then an empty
+    list): now refused by name before the pass (tests/survey/test_empty_domains.py)."""
+    from equals.survey.errors import EmptyDomainVariableError
+
     rng = np.random.default_rng(4)
     table = pa.table(_base(rng, 60) | {"k": pa.nulls(60, kind)})
     path = tmp_path / "k.parquet"
     pq.write_table(table, path)
     for source in (path, table.to_pandas()):
-        assert estimate(source, DESIGN, [proportion("y"), mean("x")], ["k"]) == []
-        assert estimate(source, DESIGN, [proportion("y")], ["k", "sex"]) == []
+        with pytest.raises(EmptyDomainVariableError, match="'k' has no value on any row"):
+            estimate(source, DESIGN, [proportion("y"), mean("x")], ["k"])
+        with pytest.raises(EmptyDomainVariableError, match="'k'"):
+            estimate(source, DESIGN, [proportion("y")], ["k", "sex"])

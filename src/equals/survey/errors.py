@@ -75,6 +75,13 @@ class MissingDesignValueError(SurveyError):
     code = "missing-design-value"
 
 
+class EmptyDomainVariableError(SurveyError):
+    """A domain variable (``--by``, or the sex of a gap) has no value on any row: no domain can
+    be formed from it."""
+
+    code = "empty-domain-variable"
+
+
 class FpcError(SurveyError):
     """fpc mixes counts and fractions, varies within a stratum, or implies >100% sampling."""
 

@@ -19,6 +19,7 @@ from equals.survey.cells import PSU, STRATUM, by_key
 from equals.survey.design import Design
 from equals.survey.engine import STREAM_ROWS, CellTable, ColumnKind, Engine
 from equals.survey.errors import (
+    EmptyDomainVariableError,
     MissingColumnError,
     MissingDesignValueError,
     NegativeWeightError,
@@ -220,11 +221,21 @@ def _prepare(
             integers=integers,
             validity_columns=validity_cols,
             known_nulls=nulls,
+            domain_columns=list(by),
         )
     ).iloc[0]
     n_rows = int(prof["n_rows"])
     if n_rows == 0:
         raise SurveyError(Msg("the file has no rows"), location=engine.location)
+    for i, col in enumerate(by):
+        if _count(prof[f"bynull_{i}"]) == n_rows:
+            raise EmptyDomainVariableError(
+                Msg(
+                    "column %(column)s has no value on any row: no domain can be formed from it",
+                    column=repr(col),
+                ),
+                location=engine.location,
+            )
     values = {str(k): v for k, v in prof.items()}
     for start, end, _, count in same_missing_runs(valids, validity_cols, nulls, d):
         if _count(values[f"samenull_{start}"]) == count:

@@ -310,12 +310,16 @@ def profile_sql(
     integers: Collection[str] = (),
     validity_columns: Sequence[Sequence[str]] = (),
     known_nulls: Mapping[str, int] | None = None,
+    domain_columns: Sequence[str] = (),
     table: str = TABLE,
 ) -> str:
     """Validation pass: row count, missing design values, smallest weight, non-0/1 values;
     for each validity condition its rows where it fails (``invalid_i``) and where it differs
     from the one before (``differs_i``), from which measures are put in validity classes;
     ``extra`` select items ride along (the non-finite checks, :mod:`equals.survey.finite`).
+
+    ``domain_columns``: the request's domain variables, each with its rows without a value
+    (``bynull_i``); one with no value on any row forms no domain and is refused.
 
     Cheaper forms where the column types allow them: a 0/1 check of an integer column
     (``integers``) is its ``MIN`` and ``MAX`` (``binmin_i``, ``binmax_i``: 0/1 when both lie
@@ -346,6 +350,11 @@ def profile_sql(
             select.append(f"{int(known[col])} AS null_{i}")
         else:
             select.append(f"COUNT(*) - COUNT({d.ident(col)}) AS null_{i}")
+    for i, col in enumerate(domain_columns):  # a domain variable with no value is refused
+        if col in known:
+            select.append(f"{int(known[col])} AS bynull_{i}")
+        else:
+            select.append(f"COUNT(*) - COUNT({d.ident(col)}) AS bynull_{i}")
     for i, col in enumerate(binary_checks):
         if col in integers:
             select.append(f"MIN({d.ident(col)}) AS binmin_{i}")
