@@ -43,15 +43,19 @@ def _frame() -> pd.DataFrame:
     return df
 
 
-def _same(a: object, b: object) -> None:
+def same(a: object, b: object) -> None:
+    """Two results' records agree: floats to 1e-10 (NaN with NaN), the rest exactly."""
     if isinstance(a, dict) and isinstance(b, dict):
         assert a.keys() == b.keys()
         for k in a:
-            _same(a[k], b[k])
+            same(a[k], b[k])
     elif isinstance(a, float) and isinstance(b, float):
-        assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-13), (a, b)
+        if math.isnan(a) or math.isnan(b):
+            assert math.isnan(a) and math.isnan(b), (a, b)
+        else:
+            assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-13), (a, b)
     else:
-        assert a == b
+        assert a == b, (a, b)
 
 
 @pytest.mark.parametrize(
@@ -70,12 +74,12 @@ def test_batch_equals_separate_requests(design: Design) -> None:
     batch = aggregate_many(df, design, qs, [*bys, ["sex", "urban", "age"]])
     for by in bys:
         for a, b in zip(batch.estimate(by), estimate(df, design, qs, by), strict=True):
-            _same(a.to_record(), b.to_record())
+            same(a.to_record(), b.to_record())
     for by in [[], ["urban"], ["age", "urban"]]:
         got = batch.gender_gaps(sex="sex", female=2, male=1, by=by)
         want = gender_gaps(df, design, qs, sex="sex", female=2, male=1, by=by)
         for g, h in zip(got, want, strict=True):
-            _same(g.to_record(), h.to_record())
+            same(g.to_record(), h.to_record())
     many = estimate_many(df, design, qs, bys)
     assert [len(r) for r in many] == [len(estimate(df, design, qs, by)) for by in bys]
 
@@ -112,13 +116,13 @@ def test_keys_constant_within_psus_equal_separate_requests(design: Design) -> No
         got, want = batch.estimate(by), estimate(df, design, qs, by)
         assert len(got) == len(want) > 0
         for a, b in zip(got, want, strict=True):
-            _same(a.to_record(), b.to_record())
+            same(a.to_record(), b.to_record())
     for by in [["region"], ["rural", "region"], ["age", "region"], []]:
         got_gaps = batch.gender_gaps(sex="sex", female=2, male=1, by=by)
         want_gaps = gender_gaps(df, design, qs, sex="sex", female=2, male=1, by=by)
         assert len(got_gaps) == len(want_gaps) > 0
         for g, h in zip(got_gaps, want_gaps, strict=True):
-            _same(g.to_record(), h.to_record())
+            same(g.to_record(), h.to_record())
 
 
 def test_psu_level_keys_are_found_on_the_cells() -> None:

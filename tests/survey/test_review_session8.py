@@ -3,7 +3,6 @@ the huge-page hint — adversarial inputs checked against separate single reques
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,20 +27,7 @@ from equals.survey.cells import psu_level_keys
 from equals.survey.engine import DuckDBEngine
 from equals.survey.errors import EmptyDomainVariableError, SurveyError
 from equals.survey.pages import _switch, small_pages
-
-
-def _same(a: object, b: object) -> None:
-    if isinstance(a, dict) and isinstance(b, dict):
-        assert a.keys() == b.keys()
-        for k in a:
-            _same(a[k], b[k])
-    elif isinstance(a, float) and isinstance(b, float):
-        if math.isnan(a) or math.isnan(b):
-            assert math.isnan(a) and math.isnan(b), (a, b)
-        else:
-            assert math.isclose(a, b, rel_tol=1e-10, abs_tol=1e-13), (a, b)
-    else:
-        assert a == b, (a, b)
+from tests.survey.test_batch import same as _same
 
 
 def _frame(seed: int, nested: bool) -> pd.DataFrame:
