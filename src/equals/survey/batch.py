@@ -196,7 +196,6 @@ def aggregate_many(
     return batch
 
 
-@small_pages()
 def estimate_many(
     source: SurveyData,
     design: Design,

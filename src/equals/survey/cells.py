@@ -169,7 +169,7 @@ def regroup(cells: Cells, keys: Sequence[str]) -> Cells:
     kept = {k: cells.codes[k] for k in keys}
     values_of = {k: cells.uniques[k] for k in keys}
     if n_rows == len(cells):  # every row is its own unit: nothing to total
-        return replace(cells, codes=kept, uniques=values_of)
+        return with_keys(cells, kept, values_of)
     first = np.empty(n_rows, dtype=np.int64)  # a row of each unit (its keys and stratum)
     first[row] = np.arange(len(row))
     values = np.zeros((n_rows, cells.values.shape[1]), dtype=np.float64, order="F")

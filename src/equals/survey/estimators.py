@@ -80,7 +80,6 @@ def aggregated(units: Units, items: Sequence[Item]) -> Aggregated:
     return Aggregated(units, design_df(units), tuple(items))
 
 
-@small_pages()
 def estimate(
     source: SurveyData,
     design: Design,
